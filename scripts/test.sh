@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# The one test command: bootstrap, build, C++ and C tests (ctest), the Python
+# package (pip install . + pytest), and the fuzzers when there are any.
+#
+# Ends with one line `N passed, M failed` (ctest tests + pytest tests + fuzz
+# targets; a stage that breaks, like the build, counts as one failure) and
+# exits non-zero when anything failed.
+#
+# Environment:
+#   PYTHON            interpreter to build and test with (default: python3)
+#   JOBS              parallel build/test jobs (default: all cores)
+#   FUZZ_SECONDS      how long each fuzz target runs (default: 60)
+#   DIVERT_SKIP_FUZZ=1  skip the fuzz stage
+#   DIVERT_PIP_ISOLATION=1  build the wheel in pip's isolated build environment
+#                     (slower: its pybind11 lives in a new temporary folder
+#                     each time, so the module is recompiled every run)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PYTHON="${PYTHON:-python3}"
+JOBS="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
+FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+BUILD_DIR="$ROOT/build"
+FUZZ_DIR="$ROOT/build-fuzz"
+LOG_DIR="$BUILD_DIR/test-logs"
+
+passed=0
+failed=0
+skipped=0
+stage="start"
+done_summary=0
+start_time=$SECONDS
+
+print_summary() {
+  done_summary=1
+  echo
+  echo "test.sh: finished in $((SECONDS - start_time)) s"
+  if (( skipped > 0 )); then
+    echo "$passed passed, $failed failed, $skipped skipped"
+  else
+    echo "$passed passed, $failed failed"
+  fi
+}
+on_exit() {
+  local rc=$?
+  if (( ! done_summary )); then
+    echo "test.sh: stopped during '$stage' (exit code $rc)" >&2
+    (( rc != 0 )) && failed=$((failed + 1))
+    print_summary
+  fi
+}
+trap on_exit EXIT
+
+step() {
+  stage="$*"
+  printf '\n==> %s\n' "$*"
+}
+
+# --- bootstrap, configure, build ----------------------------------------------
+step "bootstrap"
+bash scripts/bootstrap.sh
+
+step "configure ($BUILD_DIR)"
+# A build dir made with another generator cannot be reused.
+if [[ -f "$BUILD_DIR/CMakeCache.txt" ]] &&
+   ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$BUILD_DIR/CMakeCache.txt"; then
+  rm -rf "$BUILD_DIR/CMakeCache.txt" "$BUILD_DIR/CMakeFiles"
+fi
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+mkdir -p "$LOG_DIR"
+
+step "build"
+cmake --build "$BUILD_DIR" -j "$JOBS"
+
+# --- ctest ----------------------------------------------------------------------
+step "ctest"
+set +e
+ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 900 -j "$JOBS" 2>&1 | tee "$LOG_DIR/ctest.log"
+ctest_rc=${PIPESTATUS[0]}
+set -e
+# "100% tests passed, 0 tests failed out of 12"  /  "No tests were found!!!"
+ctest_line="$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$LOG_DIR/ctest.log" | tail -n 1 || true)"
+if [[ -n "$ctest_line" ]]; then
+  ctest_failed="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$ctest_line")"
+  ctest_total="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$ctest_line")"
+  passed=$((passed + ctest_total - ctest_failed))
+  failed=$((failed + ctest_failed))
+  if (( ctest_rc != 0 && ctest_failed == 0 )); then
+    failed=$((failed + 1))  # ctest failed for another reason
+  fi
+elif grep -q 'No tests were found' "$LOG_DIR/ctest.log" && (( ctest_rc == 0 )); then
+  echo "ctest: no tests yet (0)"
+else
+  echo "ctest: failed without a summary (exit code $ctest_rc)" >&2
+  failed=$((failed + 1))
+fi
+
+# --- the Python package -----------------------------------------------------
+step "pip install ."
+pip_log="$LOG_DIR/pip-install.log"
+pip_ok=1
+# bootstrap.sh installed pyproject.toml's build requirements into this
+# interpreter, so by default build without isolation: the persistent build
+# tree (build/wheel) then rebuilds only what changed.
+pip_args=(--disable-pip-version-check --root-user-action=ignore)
+[[ "${DIVERT_PIP_ISOLATION:-0}" == 1 ]] || pip_args+=(--no-build-isolation)
+if ! "$PYTHON" -m pip install "${pip_args[@]}" . >"$pip_log" 2>&1; then
+  pip_ok=0
+  tail -n 150 "$pip_log" >&2
+  echo "pip install . failed (full log: $pip_log)" >&2
+  failed=$((failed + 1))
+else
+  grep -E '^Successfully installed' "$pip_log" || true
+fi
+
+if (( pip_ok )); then
+  step "pytest tests/python"
+  junit="$LOG_DIR/pytest.xml"
+  rm -f "$junit"
+  # Run from an empty directory so that `import divert` finds the installed
+  # package, never the source tree.
+  run_dir="$(mktemp -d)"
+  set +e
+  (cd "$run_dir" && "$PYTHON" -m pytest -q -p no:cacheprovider --rootdir="$ROOT" \
+     --junitxml="$junit" "$ROOT/tests/python")
+  pytest_rc=$?
+  set -e
+  rm -rf "$run_dir"
+  read -r py_passed py_failed py_skipped < <("$PYTHON" - "$junit" <<'EOF'
+import sys, os
+import xml.etree.ElementTree as ET
+path = sys.argv[1]
+if not os.path.exists(path):
+    print(0, 0, 0)
+    sys.exit()
+root = ET.parse(path).getroot()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+tests = failures = errors = skipped = 0
+for s in suites:
+    tests += int(s.get("tests", 0))
+    failures += int(s.get("failures", 0))
+    errors += int(s.get("errors", 0))
+    skipped += int(s.get("skipped", 0))
+print(tests - failures - errors - skipped, failures + errors, skipped)
+EOF
+  )
+  passed=$((passed + py_passed))
+  failed=$((failed + py_failed))
+  skipped=$((skipped + py_skipped))
+  case "$pytest_rc" in
+    0) ;;
+    5) echo "pytest: no tests collected (0)" ;;
+    *) if (( py_failed == 0 )); then
+         echo "pytest failed with exit code $pytest_rc" >&2
+         failed=$((failed + 1))
+       fi ;;
+  esac
+fi
+
+# --- fuzzers ------------------------------------------------------------------
+mapfile -t fuzz_srcs < <(find src tests/fuzz -name '*_fuzzer.cc' -type f 2>/dev/null | sort)
+if [[ "${DIVERT_SKIP_FUZZ:-0}" != 1 ]] && [[ -d tests/fuzz || ${#fuzz_srcs[@]} -gt 0 ]]; then
+  step "fuzz: build ($FUZZ_DIR, clang-14)"
+  if [[ -f "$FUZZ_DIR/CMakeCache.txt" ]] &&
+     ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$FUZZ_DIR/CMakeCache.txt"; then
+    rm -rf "$FUZZ_DIR/CMakeCache.txt" "$FUZZ_DIR/CMakeFiles"
+  fi
+  cmake -S . -B "$FUZZ_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+    -DDIVERT_FUZZ=ON -DDIVERT_BUILD_TESTS=OFF -DDIVERT_BUILD_BENCHMARKS=OFF
+  cmake --build "$FUZZ_DIR" -j "$JOBS" --target divert_fuzzers
+  for src in "${fuzz_srcs[@]}"; do
+    name="$(basename "$src" .cc)"
+    step "fuzz: $name (${FUZZ_SECONDS} s)"
+    corpus="$FUZZ_DIR/corpus/$name"
+    mkdir -p "$corpus"
+    args=(-max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=1
+          -artifact_prefix="$FUZZ_DIR/artifacts-$name-")
+    # Next to foo_fuzzer.cc: a dictionary foo_fuzzer.dict or foo.dict, and
+    # checked-in seeds in corpus/foo_fuzzer/ or corpus/foo/ (read only: new
+    # inputs go to the build tree's corpus).
+    dirs=("$corpus")
+    for stem in "$name" "${name%_fuzzer}"; do
+      dict="$(dirname "$src")/$stem.dict"
+      seeds="$(dirname "$src")/corpus/$stem"
+      [[ -f "$dict" ]] && args+=(-dict="$dict")
+      [[ -d "$seeds" ]] && dirs+=("$seeds")
+    done
+    log="$LOG_DIR/fuzz-$name.log"
+    if "$FUZZ_DIR/fuzz/$name" "${args[@]}" "${dirs[@]}" >"$log" 2>&1; then
+      grep -E '^(Done|stat::number_of_executed_units)' "$log" || true
+      passed=$((passed + 1))
+    else
+      tail -n 60 "$log" >&2
+      echo "fuzz: $name crashed (log: $log; reproducer: $FUZZ_DIR/artifacts-$name-*)" >&2
+      failed=$((failed + 1))
+    fi
+  done
+fi
+
+stage="summary"
+print_summary
+(( failed == 0 ))
