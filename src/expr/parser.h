@@ -16,7 +16,7 @@ namespace divert::cel {
 // Every node gets a unique id (from 1) and its code point offset in
 // source_info.positions; source_info.line_offsets records where each line
 // after the first starts. Macros are expanded into Comprehension nodes (see
-// the expansion table in parser.cc); `has(a.b)` becomes a test-only Select.
+// the expansion table in macros.h); `has(a.b)` becomes a test-only Select.
 // Chains of `&&` and of `||` are built as balanced trees so that long chains
 // stay shallow.
 //

@@ -15,8 +15,9 @@ class DescriptorPool;
 namespace divert::cel {
 
 // Parses a type written in CEL's notation: bool, int, uint, double, string,
-// bytes, null_type, dyn, list(T), map(K, V), google.protobuf.Timestamp,
-// google.protobuf.Duration, or a message or enum name found in `pool`.
+// bytes, null_type, dyn, list(T), map(K, V), google.protobuf.Timestamp (or
+// timestamp), google.protobuf.Duration (or duration), or a message or enum
+// name found in `pool`.
 // Errors say what is wrong and where in `text`.
 absl::StatusOr<v1::Type> ParseTypeName(absl::string_view text,
                                        const google::protobuf::DescriptorPool& pool);

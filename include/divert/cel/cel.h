@@ -187,6 +187,12 @@ class Program {
 
   // Internal: the variable slots this program reads.
   virtual const std::shared_ptr<const VariableTable>& variables() const = 0;
+
+ protected:
+  // For implementations: the bindings and arena behind an activation.
+  static Activation::State& StateOf(Activation& activation) {
+    return *activation.state_;
+  }
 };
 
 }  // namespace divert::cel
