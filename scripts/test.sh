@@ -121,6 +121,8 @@ if (( pip_ok )); then
   # Run from an empty directory so that `import divert` finds the installed
   # package, never the source tree.
   run_dir="$(mktemp -d)"
+  # The C ABI tests through ctypes load the shared library built above.
+  export DIVERT_LIBRARY="$BUILD_DIR/libdivert.so"
   set +e
   (cd "$run_dir" && "$PYTHON" -m pytest -q -p no:cacheprovider --rootdir="$ROOT" \
      --junitxml="$junit" "$ROOT/tests/python")

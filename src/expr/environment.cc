@@ -111,8 +111,11 @@ absl::StatusOr<std::shared_ptr<const Program>> Environment::Compile(
     options.container = state_->container;
     absl::StatusOr<v1::CheckedExpr> checked = Check(*parsed, options, &found);
     if (checked.ok()) {
-      return PlanChecked(*std::move(checked), state_->variables,
-                         state_->pool);
+      auto program = PlanChecked(*std::move(checked), state_->variables,
+                                 state_->pool, &found);
+      if (program.ok()) return program;
+      if (issues != nullptr) *issues = found;
+      return CompileFailure(source, found, location, program.status());
     }
     if (issues != nullptr) *issues = found;
     return CompileFailure(source, found, location, checked.status());
@@ -132,7 +135,11 @@ absl::StatusOr<std::shared_ptr<const Program>> Environment::CompileUnchecked(
     return CompileFailure(source, found, location, parsed.status());
   }
   parsed->mutable_source_info()->set_location(std::string(location));
-  return PlanUnchecked(*std::move(parsed), *state_->variables, state_->pool);
+  auto program = PlanUnchecked(*std::move(parsed), *state_->variables,
+                               state_->pool, &found);
+  if (program.ok()) return program;
+  if (issues != nullptr) *issues = found;
+  return CompileFailure(source, found, location, program.status());
 }
 
 }  // namespace divert::cel

@@ -41,13 +41,15 @@ class Planner {
   // added to `table`.
   Planner(EvalProgram* program, const v1::CheckedExpr* checked,
           const v1::SourceInfo& source_info, VariableTable* mutable_table,
-          const VariableTable* table, const DescriptorPool* pool)
+          const VariableTable* table, const DescriptorPool* pool,
+          std::vector<CompileIssue>* issues)
       : program_(program),
         checked_(checked),
         source_info_(source_info),
         mutable_table_(mutable_table),
         table_(table),
-        pool_(pool) {}
+        pool_(pool),
+        issues_(issues) {}
 
   absl::StatusOr<const Node*> Plan(const v1::Expr& expr, int depth);
   int num_locals() const { return 2 * max_comprehension_depth_; }
@@ -69,6 +71,10 @@ class Planner {
 
   absl::Status Error(const v1::Expr& expr, absl::string_view message) const {
     const LineColumn pos = PositionOfExpr(source_info_, expr.id());
+    if (issues_ != nullptr) {
+      issues_->push_back({CompileIssue::Kind::kType, pos.line, pos.column,
+                          std::string(message)});
+    }
     if (pos.line == 0) return absl::InvalidArgumentError(message);
     return absl::InvalidArgumentError(
         absl::StrCat(pos.line, ":", pos.column, ": ", message));
@@ -119,6 +125,7 @@ class Planner {
   EvalProgram* program_;
   const v1::CheckedExpr* checked_;
   const v1::SourceInfo& source_info_;
+  std::vector<CompileIssue>* issues_;  // may be null
   VariableTable* mutable_table_;
   const VariableTable* table_;
   const DescriptorPool* pool_;
@@ -777,7 +784,7 @@ void FillDynTypes(const v1::Expr& expr, v1::CheckedExpr* checked, int depth) {
 
 absl::StatusOr<std::shared_ptr<const Program>> PlanChecked(
     v1::CheckedExpr checked, std::shared_ptr<const VariableTable> variables,
-    const DescriptorPool* pool) {
+    const DescriptorPool* pool, std::vector<CompileIssue>* issues) {
   if (variables == nullptr) {
     return absl::InvalidArgumentError("PlanChecked needs a variable table");
   }
@@ -789,7 +796,7 @@ absl::StatusOr<std::shared_ptr<const Program>> PlanChecked(
       std::move(checked), std::move(result_type), std::move(variables));
   const v1::CheckedExpr& expr = program->checked_expr();
   Planner planner(program.get(), &expr, expr.source_info(), nullptr, table,
-                  pool);
+                  pool, issues);
   absl::StatusOr<const Node*> root = planner.Plan(expr.expr(), 0);
   if (!root.ok()) return root.status();
   program->Finish(*root, planner.num_locals());
@@ -798,7 +805,7 @@ absl::StatusOr<std::shared_ptr<const Program>> PlanChecked(
 
 absl::StatusOr<std::shared_ptr<const Program>> PlanUnchecked(
     v1::ParsedExpr parsed, const VariableTable& declared,
-    const DescriptorPool* pool) {
+    const DescriptorPool* pool, std::vector<CompileIssue>* issues) {
   auto table = std::make_shared<VariableTable>();
   for (int i = 0; i < declared.size(); ++i) {
     table->Add(declared.name(i), declared.type(i));
@@ -812,7 +819,7 @@ absl::StatusOr<std::shared_ptr<const Program>> PlanUnchecked(
       std::make_shared<EvalProgram>(std::move(checked), "dyn", table);
   const v1::CheckedExpr& expr = program->checked_expr();
   Planner planner(program.get(), nullptr, expr.source_info(), mutable_table,
-                  mutable_table, pool);
+                  mutable_table, pool, issues);
   absl::StatusOr<const Node*> root = planner.Plan(expr.expr(), 0);
   if (!root.ok()) return root.status();
   program->Finish(*root, planner.num_locals());

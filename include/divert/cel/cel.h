@@ -155,7 +155,8 @@ class Activation {
   // value naming its path, instead of the field's default.
   void set_unset_fields_are_unknown(bool value);
 
-  // Forgets the values created by earlier evaluations (bindings stay).
+  // Forgets the values created by earlier evaluations. Bindings stay, so
+  // values bound from this activation's own arena must be bound again.
   void Clear();
   // Forgets bindings and unknown marks too.
   void Reset();

@@ -1,0 +1,15 @@
+// The Python extension module divert._core: the door from Python into the
+// divert C++ library. The Python package (python/divert/) wraps what is
+// defined here.
+#include <pybind11/pybind11.h>
+
+#include "cel_bindings.h"
+#include "divert/version.h"
+
+namespace py = pybind11;
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "divert's C++ core (the compiled part of the divert package).";
+  m.attr("__version__") = DIVERT_VERSION_STRING;
+  divert::python::RegisterCel(m);
+}

@@ -1,0 +1,303 @@
+/*
+** divert.h — the C interface to the divert library.
+**
+** divert makes the rules of a LEAD (Law Enforcement Assisted Diversion)
+** program executable. This header is its C ABI: plain C99, usable from C,
+** from any language with a C foreign-function interface (Python's ctypes,
+** Go's cgo, Rust, Java's FFM), and stable across releases of the same major
+** version. Link with -ldivert (the shared library libdivert.so).
+**
+** CONVENTIONS
+**
+** Status codes. Every function that can fail returns an int status code:
+** DIVERT_OK (0) on success, or one of the DIVERT_ERROR_* codes below. The
+** numbers are stable: new codes may be added in later versions, none is
+** ever renumbered or reused, so treat an unknown non-zero code as an error.
+**
+** The last error. After a call that returns a status code, divert_last_error()
+** gives a human-readable message for the calling thread: "" after success,
+** what went wrong after a failure. Messages name positions, variables,
+** fields and types, never the data being evaluated (which may identify a
+** person).
+**
+** Text. All text is UTF-8. Inputs are passed as a pointer and a length in
+** bytes; a length of DIVERT_NUL_TERMINATED means the text ends at its first
+** NUL byte. Optional inputs may be NULL with length 0.
+**
+** Ownership. The library never keeps a pointer to an input after a call
+** returns. Text the library returns through a char** out-parameter is a
+** buffer the caller owns: it is NUL-terminated (its length, also returned,
+** does not count the NUL) and must be released with divert_buffer_free(),
+** never free(). On failure such out-parameters are set to NULL and 0.
+** Objects (divert_cel_program) are opaque handles created by the library
+** and released with their _destroy function; destroying NULL does nothing.
+**
+** Exceptions and aborts. No C++ exception ever crosses this interface: an
+** internal failure, including running out of memory, is reported as
+** DIVERT_ERROR_INTERNAL. Passing NULL where a pointer is required is reported
+** as DIVERT_ERROR_INVALID_ARGUMENT, not a crash.
+**
+** Thread safety. Every function may be called from any thread. Handles are
+** immutable once created: one divert_cel_program may be evaluated from many
+** threads at the same time. The last error is per thread.
+**
+** EXAMPLE
+**
+**   divert_cel_program* program = NULL;
+**   char* result = NULL;
+**   size_t result_len = 0;
+**   if (divert_cel_compile("age >= 18", DIVERT_NUL_TERMINATED,
+**                          "{\"age\": \"int\"}", DIVERT_NUL_TERMINATED,
+**                          &program) != DIVERT_OK) {
+**     fprintf(stderr, "%s\n", divert_last_error());
+**     return 1;
+**   }
+**   if (divert_cel_program_evaluate(program, "{\"age\": 34}",
+**                                   DIVERT_NUL_TERMINATED,
+**                                   &result, &result_len) == DIVERT_OK) {
+**     printf("%s\n", result);            // {"value":true}
+**     divert_buffer_free(result);
+**   }
+**   divert_cel_program_destroy(program);
+*/
+#ifndef DIVERT_DIVERT_H_
+#define DIVERT_DIVERT_H_
+
+#include <stddef.h>
+
+#include "divert/export.h"
+#include "divert/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ========================================================================
+** VERSION
+**
+** DIVERT_VERSION_MAJOR, DIVERT_VERSION_MINOR, DIVERT_VERSION_PATCH and
+** DIVERT_VERSION_STRING ("0.1.0") come from divert/version.h, included
+** above: they describe the header a program was compiled with.
+** DIVERT_VERSION_NUMBER is the same version as one integer.
+*/
+#define DIVERT_VERSION_NUMBER                                   \
+  (DIVERT_VERSION_MAJOR * 10000 + DIVERT_VERSION_MINOR * 100 + \
+   DIVERT_VERSION_PATCH)
+
+/*
+** The version of the library a program runs with, which may differ from
+** the header it was compiled with: major * 10000 + minor * 100 + patch
+** (0.1.0 is 100), and the same version as text ("0.1.0"). The string is
+** static: do not free it. Neither function can fail or changes the last
+** error.
+**
+**   if (divert_version_number() / 10000 != DIVERT_VERSION_MAJOR) abort();
+*/
+DIVERT_EXPORT int divert_version_number(void);
+DIVERT_EXPORT const char* divert_version_string(void);
+
+/* ========================================================================
+** STATUS CODES
+**
+** Stable numbers: new codes may be added, none is ever renumbered.
+*/
+/* Success. */
+#define DIVERT_OK 0
+/* A required pointer was NULL, or an input was malformed: declarations or
+** bindings that are not a JSON object, a binding of the wrong type, an
+** unknown type name. */
+#define DIVERT_ERROR_INVALID_ARGUMENT 1
+/* An expression could not be parsed. The last error lists every problem
+** with its line, column and a caret under the spot. */
+#define DIVERT_ERROR_SYNTAX 2
+/* An expression parsed but does not type-check against its declarations
+** (an undeclared variable, `age + "x"`, a field the message does not
+** have). The last error is formatted as for DIVERT_ERROR_SYNTAX. */
+#define DIVERT_ERROR_TYPE 3
+/* An expression exceeds a limit: its length, nesting depth or size. */
+#define DIVERT_ERROR_LIMIT 4
+/* Evaluation produced an error value: division by zero, a missing map
+** key, an overflow, a variable with no binding. */
+#define DIVERT_ERROR_EVALUATION 5
+/* Something named does not exist (reserved for lookups by name). */
+#define DIVERT_ERROR_NOT_FOUND 6
+/* A bug or resource failure inside the library, e.g. out of memory. */
+#define DIVERT_ERROR_INTERNAL 99
+
+/* Passed as a length: the text ends at its first NUL byte. */
+#define DIVERT_NUL_TERMINATED ((size_t)-1)
+
+/*
+** The message of the calling thread's last failed call, or "" when its
+** last call succeeded (or it made none). The pointer stays valid until the
+** calling thread's next call into divert that returns a status code; copy
+** the text to keep it. Never NULL; do not free it.
+**
+** For DIVERT_ERROR_SYNTAX and DIVERT_ERROR_TYPE the message lists every
+** issue, each with the source line and a caret:
+**
+**   ERROR: <input>:1:9: type error: undeclared reference to 'agee'
+**    | age >= agee
+**    | ........^
+*/
+DIVERT_EXPORT const char* divert_last_error(void);
+
+/*
+** Releases a buffer the library returned through a char** out-parameter
+** (results, issues, type names). NULL is a no-op. Does not change the last
+** error. Using free() instead is undefined: the library and the program
+** may use different allocators.
+*/
+DIVERT_EXPORT void divert_buffer_free(void* buffer);
+
+/* ========================================================================
+** CEL CONDITIONS
+**
+** Rule conditions are CEL (Common Expression Language) expressions, e.g.
+** `age >= 18 && !("felony" in charges)`.
+**
+** Declarations. A JSON object mapping each variable to its type in CEL's
+** notation:
+**
+**   {"age": "int", "charges": "list(string)",
+**    "encounter": "divert.v1.Encounter", "seen": "google.protobuf.Timestamp"}
+**
+** Types: bool, int, uint, double, string, bytes, null_type, dyn,
+** list(T), map(K, V), google.protobuf.Timestamp, google.protobuf.Duration,
+** and the messages and enums of divert.v1 by full name. Enum constants are
+** written with their full name in checked expressions
+** (`divert.v1.OffenseLevel.FELONY`).
+**
+** Bindings. A JSON object giving each variable a value, converted as the
+** declared type asks (an undeclared variable of an unchecked expression is
+** dyn):
+**
+**   int, uint   integral numbers up to 2^53, or decimal strings
+**               ("9223372036854775807") for any value in range
+**   double      numbers, or "NaN", "Infinity", "-Infinity"
+**   bytes       base64 strings
+**   enum        a number or the value's name ("FELONY")
+**   Timestamp   RFC 3339 strings ("2024-03-14T22:05:00Z")
+**   Duration    "1.5s", "-90s", "1h30m"
+**   messages    their proto3 JSON objects
+**   dyn         integral numbers become int, other numbers double, arrays
+**               lists, objects map(string, dyn)
+**
+** Members that name no variable of the expression are ignored.
+**
+** Results. A JSON object, either
+**
+**   {"value":<json>}           the expression's value, or
+**   {"unknown":["attr",...]}   the attributes an undetermined result
+**                              depends on (see the Python and C++ APIs;
+**                              the C interface marks nothing unknown, so
+**                              its results always carry a value).
+**
+** In <json>, ints and uints are exact JSON numbers (even beyond 2^53),
+** doubles always have a '.' or an exponent (2.0, 1e+20; NaN and the
+** infinities as the strings "NaN", "Infinity", "-Infinity"), bytes are
+** base64 strings, timestamps RFC 3339 strings in UTC, durations "1.5s",
+** map keys strings, and messages proto3 JSON objects with the proto field
+** names ("occurred_at"). Evaluation errors are not results: they are
+** reported as DIVERT_ERROR_EVALUATION.
+*/
+
+/* A compiled CEL expression: immutable, safe to evaluate from any number of
+** threads at once. */
+typedef struct divert_cel_program divert_cel_program;
+
+/*
+** Parses and type-checks `expr` against `declarations_json` (NULL or empty
+** for no variables) and returns the program in *out, which the caller
+** releases with divert_cel_program_destroy().
+**
+** Errors: DIVERT_ERROR_SYNTAX, DIVERT_ERROR_TYPE or DIVERT_ERROR_LIMIT with
+** every issue in the last error (the code is that of the first issue; see
+** divert_cel_check() for the issues one by one);
+** DIVERT_ERROR_INVALID_ARGUMENT for NULL `expr` or `out`, or malformed
+** declarations. On error *out is set to NULL.
+*/
+DIVERT_EXPORT int divert_cel_compile(const char* expr, size_t expr_len,
+                                     const char* declarations_json,
+                                     size_t declarations_len,
+                                     divert_cel_program** out);
+
+/*
+** Like divert_cel_compile() without declarations or type checking: every
+** free identifier is a variable of type dyn, and types are checked as the
+** program runs. For tools and ad-hoc expressions; rule conditions should
+** be compiled checked. Errors: DIVERT_ERROR_SYNTAX, DIVERT_ERROR_LIMIT,
+** DIVERT_ERROR_INVALID_ARGUMENT.
+*/
+DIVERT_EXPORT int divert_cel_compile_unchecked(const char* expr,
+                                               size_t expr_len,
+                                               divert_cel_program** out);
+
+/* Releases a program. NULL is a no-op. The program must not be in use by
+** another thread. Does not change the last error. */
+DIVERT_EXPORT void divert_cel_program_destroy(divert_cel_program* program);
+
+/*
+** Evaluates `program` with the variables in `bindings_json` (NULL or empty
+** for none) and returns the result, as described under "Results" above, in
+** *result_json (a buffer for divert_buffer_free()) and its length in
+** *result_len (which may be NULL).
+**
+** Errors: DIVERT_ERROR_EVALUATION when the expression evaluates to an
+** error (the last error says which: "division by zero"),
+** DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers or bindings that do not
+** fit the declarations ("bindings.age: expected an int, got a string").
+**
+** Thread-safe: many threads may evaluate one program at once.
+*/
+DIVERT_EXPORT int divert_cel_program_evaluate(const divert_cel_program* program,
+                                              const char* bindings_json,
+                                              size_t bindings_len,
+                                              char** result_json,
+                                              size_t* result_len);
+
+/*
+** One shot: compiles `expr` unchecked (as divert_cel_compile_unchecked())
+** and evaluates it with `bindings_json`, as divert_cel_program_evaluate().
+** Errors: those of both.
+**
+**   divert_cel_evaluate("1 + 2", DIVERT_NUL_TERMINATED, NULL, 0, &r, &n);
+**   // r: {"value":3}
+*/
+DIVERT_EXPORT int divert_cel_evaluate(const char* expr, size_t expr_len,
+                                      const char* bindings_json,
+                                      size_t bindings_len, char** result_json,
+                                      size_t* result_len);
+
+/*
+** The type of the program's result in CEL's notation ("bool",
+** "list(string)"; "dyn" for an unchecked program), in *type (a buffer for
+** divert_buffer_free()) and its length in *type_len (which may be NULL).
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers.
+*/
+DIVERT_EXPORT int divert_cel_result_type(const divert_cel_program* program,
+                                         char** type, size_t* type_len);
+
+/*
+** Checks `expr` against `declarations_json` as divert_cel_compile() does,
+** and returns the issues found as a JSON array in *issues_json (a buffer
+** for divert_buffer_free(); "[]" when the expression compiles) and its
+** length in *issues_len (which may be NULL):
+**
+**   [{"kind":"syntax","line":1,"column":5,"message":"..."}]
+**
+** "kind" is "syntax", "type" or "limit"; line and column are 1-based
+** (column in code points), 0 when unknown. Returns DIVERT_OK whenever the
+** check ran, whether or not it found issues; DIVERT_ERROR_INVALID_ARGUMENT
+** for NULL pointers or malformed declarations.
+*/
+DIVERT_EXPORT int divert_cel_check(const char* expr, size_t expr_len,
+                                   const char* declarations_json,
+                                   size_t declarations_len, char** issues_json,
+                                   size_t* issues_len);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* DIVERT_DIVERT_H_ */

@@ -1,0 +1,182 @@
+"""The exceptions divert raises.
+
+Every error of the library is a :class:`divert.Error`. Problems with a CEL
+expression carry where they are::
+
+    >>> import divert
+    >>> try:
+    ...     divert.cel.compile("age >= ", {"age": "int"})
+    ... except divert.CelSyntaxError as e:
+    ...     print(e.line, e.column)
+    1 8
+
+Messages name positions, variables, fields and types, never the data being
+evaluated (which may identify a person).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+__all__ = [
+    "Error",
+    "CelIssue",
+    "CelError",
+    "CelSyntaxError",
+    "CelTypeError",
+    "CelLimitError",
+    "CelEvaluationError",
+]
+
+
+class Error(Exception):
+    """The base class of every error divert raises.
+
+    >>> issubclass(divert.CelError, divert.Error)
+    True
+    """
+
+
+@dataclass(frozen=True)
+class CelIssue:
+    """One problem found while compiling a CEL expression.
+
+    ``kind`` is ``"syntax"``, ``"type"`` or ``"limit"``; ``line`` and
+    ``column`` are 1-based (columns count code points), 0 when unknown.
+
+    >>> CelIssue("type", 1, 14, "undeclared reference to 'agee'").column
+    14
+    """
+
+    kind: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}: {self.kind} error: {self.message}"
+
+
+class CelError(Error):
+    """A CEL expression failed to compile or to evaluate.
+
+    ``str(error)`` lists every issue with the source line and a caret;
+    ``.line``, ``.column`` and ``.message`` describe the first one and
+    ``.issues`` holds them all.
+
+    >>> try:
+    ...     divert.cel.compile("age >= 18 && agee < 65", {"age": "int"})
+    ... except divert.CelError as e:
+    ...     (e.line, e.column, e.message)
+    (1, 14, "undeclared reference to 'agee' (in container '')")
+    """
+
+    line: int | None
+    column: int | None
+    message: str
+    issues: tuple[CelIssue, ...]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        issues: Iterable[CelIssue] = (),
+        details: str | None = None,
+    ) -> None:
+        super().__init__(details if details is not None else message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.issues = tuple(issues)
+
+    def __repr__(self) -> str:
+        where = f" at {self.line}:{self.column}" if self.line is not None else ""
+        return f"{type(self).__name__}({self.message!r}{where})"
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:  # keep the attributes through pickling
+        return (
+            _rebuild_cel_error,
+            (type(self), self.message, self.line, self.column, self.issues, str(self)),
+        )
+
+
+def _rebuild_cel_error(
+    cls: type[CelError],
+    message: str,
+    line: int | None,
+    column: int | None,
+    issues: tuple[CelIssue, ...],
+    details: str,
+) -> CelError:
+    return cls(message, line=line, column=column, issues=issues, details=details)
+
+
+class CelSyntaxError(CelError):
+    """A CEL expression could not be parsed.
+
+    >>> try:
+    ...     divert.cel.evaluate("1 +")
+    ... except divert.CelSyntaxError as e:
+    ...     e.line
+    1
+    """
+
+
+class CelTypeError(CelError):
+    """A CEL expression does not type-check against its declarations.
+
+    >>> try:
+    ...     divert.cel.compile("age + 'x'", {"age": "int"})
+    ... except divert.CelTypeError as e:
+    ...     e.issues[0].kind
+    'type'
+    """
+
+
+class CelLimitError(CelError):
+    """A CEL expression is too long, too deeply nested or too large.
+
+    >>> try:
+    ...     divert.cel.evaluate("(" * 1000 + "1" + ")" * 1000)
+    ... except divert.CelLimitError as e:
+    ...     e.issues[0].kind
+    'limit'
+    """
+
+
+class CelEvaluationError(CelError):
+    """Evaluating a CEL expression produced an error (``.line`` and
+    ``.column`` are None).
+
+    >>> try:
+    ...     divert.cel.evaluate("1 / 0")
+    ... except divert.CelEvaluationError as e:
+    ...     e.message
+    'division by zero'
+    """
+
+
+_KIND_TO_CLASS: dict[str, type[CelError]] = {
+    "syntax": CelSyntaxError,
+    "type": CelTypeError,
+    "limit": CelLimitError,
+}
+
+
+def _compile_error(details: str, issues: list[tuple[str, int, int, str]]) -> CelError:
+    """The exception for a failed compilation (used by divert.cel)."""
+    cel_issues = [CelIssue(kind, line, column, message) for kind, line, column, message in issues]
+    if not cel_issues:  # a failure the compiler reported without a position
+        return CelError(details)
+    first = cel_issues[0]
+    cls = _KIND_TO_CLASS.get(first.kind, CelError)
+    return cls(
+        first.message,
+        line=first.line,
+        column=first.column,
+        issues=cel_issues,
+        details=details,
+    )

@@ -1,0 +1,37 @@
+// Buffers the C ABI hands to its callers (see buffers.h).
+#include "capi/buffers.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "capi/errors.h"
+#include "divert/divert.h"
+
+namespace divert::capi {
+
+int ReturnBuffer(absl::string_view text, char** out, size_t* len) {
+  // malloc, not new: divert_buffer_free releases it with free().
+  char* buffer = static_cast<char*>(std::malloc(text.size() + 1));
+  if (buffer == nullptr) {
+    ClearBuffer(out, len);
+    return FailOutOfMemory();
+  }
+  if (!text.empty()) std::memcpy(buffer, text.data(), text.size());
+  buffer[text.size()] = '\0';
+  *out = buffer;
+  if (len != nullptr) *len = text.size();
+  return Ok();
+}
+
+void ClearBuffer(char** out, size_t* len) {
+  if (out != nullptr) *out = nullptr;
+  if (len != nullptr) *len = 0;
+}
+
+}  // namespace divert::capi
+
+extern "C" {
+
+DIVERT_EXPORT void divert_buffer_free(void* buffer) { std::free(buffer); }
+
+}  // extern "C"
