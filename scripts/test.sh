@@ -95,6 +95,10 @@ else
   echo "ctest: failed without a summary (exit code $ctest_rc)" >&2
   failed=$((failed + 1))
 fi
+# The CEL specification's conformance vectors ran above as one test; show
+# their own count ("conformance: N passed, M failed, K skipped").
+"$BUILD_DIR/divert_tests" --gtest_filter='CelConformanceTest.*' 2>/dev/null |
+  grep -E '^conformance: ' || true
 
 # --- the Python package -----------------------------------------------------
 step "pip install ."
