@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The README's main job: install divert, then evaluate the bundled example
-# conditions (the toolkit's Example 1 criteria and exclusions, as CEL) over
-# the bundled example encounters, printing each condition's result.
+# The README's main job: install divert, then decide the bundled example
+# encounters under the toolkit's Example 1 policy (New York City, two
+# versions), printing each decision's outcome and summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,4 +9,4 @@ bash scripts/bootstrap.sh
 python3 -m pip install --quiet .
 root=$(pwd)
 cd /tmp  # run the installed package, not the source tree
-divert conditions "$root/examples/conditions/example1.json" "$root"/examples/encounters/*.json
+divert evaluate "$root/examples/policies/example1_new_york.textproto" "$root"/examples/encounters/*.json

@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 
 #include "cel_bindings.h"
+#include "policy_bindings.h"
 #include "divert/version.h"
 
 namespace py = pybind11;
@@ -12,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "divert's C++ core (the compiled part of the divert package).";
   m.attr("__version__") = DIVERT_VERSION_STRING;
   divert::python::RegisterCel(m);
+  divert::python::RegisterPolicy(m);
 }

@@ -29,8 +29,16 @@
 ** buffer the caller owns: it is NUL-terminated (its length, also returned,
 ** does not count the NUL) and must be released with divert_buffer_free(),
 ** never free(). On failure such out-parameters are set to NULL and 0.
-** Objects (divert_cel_program) are opaque handles created by the library
-** and released with their _destroy function; destroying NULL does nothing.
+** Objects (divert_cel_program, divert_policy) are opaque handles created by
+** the library and released with their _destroy function; destroying NULL
+** does nothing.
+**
+** Binary data. Protobuf messages may also cross the interface in their
+** binary wire format (DIVERT_FORMAT_BINARY): such inputs are a pointer and
+** an explicit length (DIVERT_NUL_TERMINATED is refused, since the bytes may
+** contain NUL), and such outputs come back in the same kind of buffer as
+** text (still followed by a NUL the length does not count), so their length
+** out-parameter is required.
 **
 ** Exceptions and aborts. No C++ exception ever crosses this interface: an
 ** internal failure, including running out of memory, is reported as
@@ -38,8 +46,9 @@
 ** as DIVERT_ERROR_INVALID_ARGUMENT, not a crash.
 **
 ** Thread safety. Every function may be called from any thread. Handles are
-** immutable once created: one divert_cel_program may be evaluated from many
-** threads at the same time. The last error is per thread.
+** immutable once created: one divert_cel_program or divert_policy may be
+** evaluated from many threads at the same time. The last error is per
+** thread.
 **
 ** EXAMPLE
 **
@@ -119,8 +128,17 @@ DIVERT_EXPORT const char* divert_version_string(void);
 /* Evaluation produced an error value: division by zero, a missing map
 ** key, an overflow, a variable with no binding. */
 #define DIVERT_ERROR_EVALUATION 5
-/* Something named does not exist (reserved for lookups by name). */
+/* Something named does not exist: a policy version label, or a version in
+** force on an encounter's date. */
 #define DIVERT_ERROR_NOT_FOUND 6
+/* A site policy does not compile. The last error lists every issue, one
+** per line, each with its version, rule id and line:column where known:
+**
+**   the policy has 1 problem:
+**     version 2024-2, rule exclusion.violent, 1:18: undefined field 'violnt'
+**
+** divert_policy_check() returns the same issues as JSON. */
+#define DIVERT_ERROR_POLICY 7
 /* A bug or resource failure inside the library, e.g. out of memory. */
 #define DIVERT_ERROR_INTERNAL 99
 
@@ -295,6 +313,199 @@ DIVERT_EXPORT int divert_cel_check(const char* expr, size_t expr_len,
                                    const char* declarations_json,
                                    size_t declarations_len, char** issues_json,
                                    size_t* issues_len);
+
+/* ========================================================================
+** ELIGIBILITY POLICIES
+**
+** A site policy (divert.v1.SitePolicy, proto/divert/v1/policy.proto) says
+** who may be diverted, what excludes, and what needs review, as a history of
+** versions approved by the site's Policy Coordinating Group. It is compiled
+** once into a divert_policy, which decides encounters (divert.v1.Encounter)
+** into decisions (divert.v1.Decision) that name the policy version, the
+** outcome, every rule's result and the facts still missing.
+**
+** Formats. Messages cross this interface in one of three forms:
+**
+**   DIVERT_FORMAT_TEXT    protobuf text format, the form policies are
+**                         written in by hand (examples/policies/); inputs
+**                         only, and only for policies
+**   DIVERT_FORMAT_JSON    proto3 JSON. Inputs accept both lowerCamelCase
+**                         ("occurredAt") and proto ("occurred_at") field
+**                         names, and enum values by name or number; outputs
+**                         use lowerCamelCase names and enum names, and
+**                         leave out fields at their default values
+**   DIVERT_FORMAT_BINARY  the protobuf wire format (see "Binary data"
+**                         above)
+**
+** An unknown format number is DIVERT_ERROR_INVALID_ARGUMENT.
+**
+** Unknown facts. An optional field of an encounter that is not set (e.g.
+** circumstances.able_to_consent) is an unknown fact, never a "no": a
+** decision that depends on it is NEEDS_INFORMATION and asks for it.
+**
+** Privacy. Errors and decisions never contain the values of an
+** encounter's identifying fields (names, dates of birth, addresses).
+**
+** EXAMPLE
+**
+**   divert_policy* policy = NULL;
+**   char* decision = NULL;
+**   size_t decision_len = 0;
+**   if (divert_policy_compile(text, text_len, DIVERT_FORMAT_TEXT,
+**                             &policy) != DIVERT_OK) {
+**     fprintf(stderr, "%s\n", divert_last_error());  // every issue
+**     return 1;
+**   }
+**   if (divert_policy_evaluate(policy, encounter_json, DIVERT_NUL_TERMINATED,
+**                              DIVERT_FORMAT_JSON, DIVERT_FORMAT_JSON,
+**                              &decision, &decision_len) == DIVERT_OK) {
+**     printf("%s\n", decision);  // {"decisionId":"dec-...","outcome":...}
+**     divert_buffer_free(decision);
+**   }
+**   divert_policy_destroy(policy);
+*/
+
+/* Message formats (stable numbers). */
+#define DIVERT_FORMAT_TEXT 0
+#define DIVERT_FORMAT_JSON 1
+#define DIVERT_FORMAT_BINARY 2
+
+/* Document formats for divert_policy_render() (stable numbers). */
+#define DIVERT_RENDER_MARKDOWN 0
+#define DIVERT_RENDER_HTML 1
+
+/* A compiled site policy: immutable, safe to use from any number of
+** threads at once. */
+typedef struct divert_policy divert_policy;
+
+/*
+** Reads a divert.v1.SitePolicy in `format` (DIVERT_FORMAT_TEXT, _JSON or
+** _BINARY) from `data` (`len` bytes; DIVERT_NUL_TERMINATED for text and
+** JSON only), checks and compiles every version, and returns the policy in
+** *out, which the caller releases with divert_policy_destroy().
+**
+** Errors: DIVERT_ERROR_POLICY when the policy does not compile — a text or
+** JSON syntax error, an unknown field, a condition that does not parse or
+** type-check, a duplicate rule id, versions out of order — with every issue
+** in the last error (divert_policy_check() gives them one by one);
+** DIVERT_ERROR_INVALID_ARGUMENT for NULL `data` or `out`, or an unknown
+** format. On error *out is set to NULL.
+*/
+DIVERT_EXPORT int divert_policy_compile(const char* data, size_t len,
+                                        int format, divert_policy** out);
+
+/*
+** Compiles a policy as divert_policy_compile() does and returns the issues
+** found as a JSON array in *issues_json (a buffer for divert_buffer_free();
+** "[]" when the policy compiles) and its length in *issues_len (which may
+** be NULL):
+**
+**   [{"version":"2024-2","rule_id":"exclusion.violent","line":1,
+**     "column":18,"message":"undefined field 'violnt'"}]
+**
+** "version" and "rule_id" are "" when an issue is not about one version or
+** rule. "line" and "column" are 1-based, 0 when there is no position: for a
+** condition they point into the rule's condition, for a syntax error into
+** `data`. Returns DIVERT_OK whenever the check ran, whether or not it found
+** issues; DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers or an unknown
+** format.
+*/
+DIVERT_EXPORT int divert_policy_check(const char* data, size_t len, int format,
+                                      char** issues_json, size_t* issues_len);
+
+/* Releases a policy. NULL is a no-op. The policy must not be in use by
+** another thread. Does not change the last error. */
+DIVERT_EXPORT void divert_policy_destroy(divert_policy* policy);
+
+/*
+** Decides one encounter: reads a divert.v1.Encounter in `in_format`
+** (DIVERT_FORMAT_JSON or DIVERT_FORMAT_BINARY) from `encounter` (`len`
+** bytes; DIVERT_NUL_TERMINATED for JSON only), decides it under the version
+** in force on its local date (its occurred_at in the site's time zone), and
+** returns the divert.v1.Decision in `out_format` (DIVERT_FORMAT_JSON or
+** DIVERT_FORMAT_BINARY) in *decision (a buffer for divert_buffer_free())
+** and its length in *decision_len (required for binary output).
+**
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers, a format that
+** is not allowed, input that is not an Encounter in that format (the last
+** error names the field, never its value), or an encounter without a date
+** or pathway; DIVERT_ERROR_NOT_FOUND when no version of the policy is in
+** force on the encounter's date.
+**
+** Thread-safe: many threads may evaluate one policy at once.
+*/
+DIVERT_EXPORT int divert_policy_evaluate(const divert_policy* policy,
+                                         const char* encounter, size_t len,
+                                         int in_format, int out_format,
+                                         char** decision,
+                                         size_t* decision_len);
+
+/*
+** As divert_policy_evaluate(), under the version labelled `version` (a
+** NUL-terminated label such as "2018-1") whatever the encounter's date: for
+** comparing how versions decide the same encounter. A NULL or empty
+** `version` means the version in force, as divert_policy_evaluate().
+**
+** Errors: those of divert_policy_evaluate(); DIVERT_ERROR_NOT_FOUND when
+** the policy has no version `version`.
+*/
+DIVERT_EXPORT int divert_policy_evaluate_version(
+    const divert_policy* policy, const char* encounter, size_t len,
+    int in_format, int out_format, const char* version, char** decision,
+    size_t* decision_len);
+
+/*
+** Checks every version of the policy against LEAD's non-negotiables (no
+** exclusions for social contact referrals, an intake deadline of at most 30
+** days, caseloads, no time limits, abstinence or mandated treatment, a path
+** to review for people on supervision or with warrants, no rule turning on
+** race or gender, ...) and returns the divert.v1.FidelityReport in
+** `out_format` (DIVERT_FORMAT_JSON or DIVERT_FORMAT_BINARY) in *report (a
+** buffer for divert_buffer_free()) and its length in *report_len (required
+** for binary output). Each finding has a severity (NOTE, WARNING,
+** VIOLATION), a stable code, the version, the rule and the toolkit section.
+** A policy with no findings gives an empty report ({"siteId":"..."}).
+**
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers or a format that
+** is not allowed.
+*/
+DIVERT_EXPORT int divert_policy_check_fidelity(const divert_policy* policy,
+                                               int out_format, char** report,
+                                               size_t* report_len);
+
+/*
+** Renders one version of the policy as a document for the Policy
+** Coordinating Group: its rules in plain language with their conditions
+** and citations, parameters, program settings, the offense catalog, and
+** what changed from the previous version. `version` is a NUL-terminated
+** version label, or NULL (or "") for the newest version. `render_format`
+** is DIVERT_RENDER_MARKDOWN (Markdown text) or DIVERT_RENDER_HTML (a
+** standalone HTML page). The document comes back in *document (a buffer
+** for divert_buffer_free()) and its length in *document_len (which may be
+** NULL).
+**
+** Errors: DIVERT_ERROR_NOT_FOUND when the policy has no version `version`;
+** DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers or an unknown
+** render_format.
+*/
+DIVERT_EXPORT int divert_policy_render(const divert_policy* policy,
+                                       const char* version, int render_format,
+                                       char** document, size_t* document_len);
+
+/*
+** The compiled policy itself, a divert.v1.SitePolicy, in `out_format`
+** (DIVERT_FORMAT_TEXT, _JSON or _BINARY) in *site_policy (a buffer for
+** divert_buffer_free()) and its length in *site_policy_len (required for
+** binary output): to read its site id and version labels, or to convert a
+** hand-written text policy into JSON or binary. Comments of a text policy
+** are not kept.
+**
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers or an unknown
+** format.
+*/
+DIVERT_EXPORT int divert_policy_site_policy(const divert_policy* policy,
+                                            int out_format, char** site_policy,
+                                            size_t* site_policy_len);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -6,10 +6,25 @@ evaluated the same way from C++, C and Python.
     >>> import divert
     >>> divert.cel.evaluate("age >= 18", {"age": 34})
     True
+
+A site policy decides encounters, and every decision explains itself::
+
+    policy = divert.Policy.from_file("examples/policies/example1_new_york.textproto")
+    decision = policy.evaluate({"occurredAt": "2017-12-14T15:20:00Z",
+                                "pathway": "ARREST_DIVERSION", ...})
+    print(divert.explain(decision))
+
+In Jupyter, decisions and fidelity reports display as HTML cards.
 """
 
 from divert._core import __version__
 from divert import cel
+from divert.display import (
+    decision_html,
+    explain,
+    fidelity_html,
+    register_ipython_formatters,
+)
 from divert.errors import (
     CelError,
     CelEvaluationError,
@@ -17,12 +32,22 @@ from divert.errors import (
     CelLimitError,
     CelSyntaxError,
     CelTypeError,
+    DecisionError,
     Error,
+    PolicyError,
+    PolicyIssue,
 )
+from divert.policy import Policy
+from divert import v1  # noqa: F401  (divert.v1.decision_pb2 and the other messages)
 
 __all__ = [
     "__version__",
     "cel",
+    "Policy",
+    "explain",
+    "decision_html",
+    "fidelity_html",
+    "register_ipython_formatters",
     "Error",
     "CelError",
     "CelIssue",
@@ -30,4 +55,13 @@ __all__ = [
     "CelTypeError",
     "CelLimitError",
     "CelEvaluationError",
+    "PolicyError",
+    "PolicyIssue",
+    "DecisionError",
 ]
+
+# In IPython or Jupyter, show decisions and fidelity reports as HTML.
+try:
+    register_ipython_formatters()
+except Exception:  # pragma: no cover - a display nicety must never break the import
+    pass

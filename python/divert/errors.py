@@ -27,6 +27,9 @@ __all__ = [
     "CelTypeError",
     "CelLimitError",
     "CelEvaluationError",
+    "PolicyIssue",
+    "PolicyError",
+    "DecisionError",
 ]
 
 
@@ -180,3 +183,113 @@ def _compile_error(details: str, issues: list[tuple[str, int, int, str]]) -> Cel
         issues=cel_issues,
         details=details,
     )
+
+
+# --- site policies ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyIssue:
+    """One problem found while compiling a site policy.
+
+    ``version`` is the version label and ``rule_id`` the rule ("" when the
+    problem is not in one version or rule). ``line`` and ``column`` are
+    1-based, 0 when there is no position: for a condition they point into
+    the rule's condition, for a syntax error into the policy text.
+
+    >>> issue = PolicyIssue("2024-2", "exclusion.violent", 1, 8, "undefined field 'violnt'")
+    >>> str(issue)
+    "version 2024-2, rule exclusion.violent, 1:8: undefined field 'violnt'"
+    """
+
+    version: str
+    rule_id: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        parts = []
+        if self.version:
+            parts.append(f"version {self.version}, ")
+        if self.rule_id:
+            parts.append(f"rule {self.rule_id}, ")
+        if self.line > 0:
+            parts.append(f"{self.line}:{self.column}: ")
+        parts.append(self.message)
+        return "".join(parts)
+
+
+class PolicyError(Error):
+    """A site policy does not compile.
+
+    ``.issues`` holds every problem found (:class:`PolicyIssue`), and
+    ``str(error)`` lists them, one per line::
+
+        >>> try:
+        ...     divert.Policy.from_text('site_id: "x" versions { version: 7 7 }')
+        ... except divert.PolicyError as e:
+        ...     print(e.issues[0].line, e.issues[0].column)
+        1 34
+    """
+
+    issues: tuple[PolicyIssue, ...]
+    source: str | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        issues: Iterable[PolicyIssue] = (),
+        source: str | None = None,
+    ) -> None:
+        super().__init__(f"{source}: {message}" if source else message)
+        self.message = message
+        self.issues = tuple(issues)
+        self.source = source
+
+    def __repr__(self) -> str:
+        return f"PolicyError({len(self.issues)} issue{'s' if len(self.issues) != 1 else ''})"
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:  # keep the attributes through pickling
+        return (_rebuild_policy_error, (self.message, self.issues, self.source))
+
+
+def _rebuild_policy_error(
+    message: str, issues: tuple[PolicyIssue, ...], source: str | None
+) -> PolicyError:
+    return PolicyError(message, issues=issues, source=source)
+
+
+class DecisionError(Error, ValueError):
+    """An encounter could not be decided.
+
+    ``.code`` says why: ``"INVALID_ARGUMENT"`` when the encounter is not one
+    (no date or pathway, a value of the wrong type), ``"NOT_FOUND"`` when no
+    version of the policy is in force on its date. Messages name fields,
+    never their values::
+
+        >>> try:
+        ...     divert.Policy.from_text(
+        ...         'site_id: "x" time_zone: "UTC" versions { version: "1" '
+        ...         'approved_on { year: 2024 month: 1 day: 1 } '
+        ...         'effective_from { year: 2024 month: 1 day: 2 } }'
+        ...     ).evaluate({"pathway": "SOCIAL_CONTACT"})
+        ... except divert.DecisionError as e:
+        ...     e.code
+        'INVALID_ARGUMENT'
+    """
+
+    code: str
+
+    def __init__(self, message: str, *, code: str = "INVALID_ARGUMENT") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (_rebuild_decision_error, (self.message, self.code))
+
+
+def _rebuild_decision_error(message: str, code: str) -> DecisionError:
+    return DecisionError(message, code=code)

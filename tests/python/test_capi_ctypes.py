@@ -33,7 +33,14 @@ DIVERT_ERROR_TYPE = 3
 DIVERT_ERROR_LIMIT = 4
 DIVERT_ERROR_EVALUATION = 5
 DIVERT_ERROR_NOT_FOUND = 6
+DIVERT_ERROR_POLICY = 7
 DIVERT_ERROR_INTERNAL = 99
+DIVERT_FORMAT_TEXT = 0
+DIVERT_FORMAT_JSON = 1
+DIVERT_FORMAT_BINARY = 2
+DIVERT_RENDER_MARKDOWN = 0
+DIVERT_RENDER_HTML = 1
+EXAMPLE1 = REPO_ROOT / "examples" / "policies" / "example1_new_york.textproto"
 NUL_TERMINATED = ctypes.c_size_t(-1).value
 
 
@@ -93,6 +100,52 @@ def load_library() -> ctypes.CDLL:
                 ctypes.POINTER(ctypes.c_void_p),
                 size_p,
             ],
+        ),
+        "divert_policy_compile": (
+            ctypes.c_int,
+            [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.POINTER(ctypes.c_void_p)],
+        ),
+        "divert_policy_check": (
+            ctypes.c_int,
+            [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.POINTER(ctypes.c_void_p), size_p],
+        ),
+        "divert_policy_destroy": (None, [ctypes.c_void_p]),
+        "divert_policy_evaluate": (
+            ctypes.c_int,
+            [
+                ctypes.c_void_p,
+                ctypes.c_char_p,
+                ctypes.c_size_t,
+                ctypes.c_int,
+                ctypes.c_int,
+                ctypes.POINTER(ctypes.c_void_p),
+                size_p,
+            ],
+        ),
+        "divert_policy_evaluate_version": (
+            ctypes.c_int,
+            [
+                ctypes.c_void_p,
+                ctypes.c_char_p,
+                ctypes.c_size_t,
+                ctypes.c_int,
+                ctypes.c_int,
+                ctypes.c_char_p,
+                ctypes.POINTER(ctypes.c_void_p),
+                size_p,
+            ],
+        ),
+        "divert_policy_check_fidelity": (
+            ctypes.c_int,
+            [ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_void_p), size_p],
+        ),
+        "divert_policy_render": (
+            ctypes.c_int,
+            [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_void_p), size_p],
+        ),
+        "divert_policy_site_policy": (
+            ctypes.c_int,
+            [ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_void_p), size_p],
         ),
     }
     del c_char_pp
@@ -158,7 +211,7 @@ def check_version(lib: ctypes.CDLL) -> None:
 
 
 def check_only_the_c_abi_is_exported(lib: ctypes.CDLL) -> None:
-    for name in ("divert_cel_compile", "divert_last_error", "divert_buffer_free"):
+    for name in ("divert_cel_compile", "divert_last_error", "divert_buffer_free", "divert_policy_compile"):
         assert hasattr(lib, name)
     with pytest.raises(AttributeError):
         lib.CompileImpl  # noqa: B018 - internal C++ helpers stay hidden
@@ -304,6 +357,150 @@ def check_last_error_is_per_thread(lib: ctypes.CDLL) -> None:
     thread.join()
     assert seen == [""]
     assert "division by zero" in last_error(lib)
+
+
+# --- eligibility policies ------------------------------------------------------------
+
+PETIT_LARCENY = {
+    "encounterId": "ctypes-1",
+    "occurredAt": "2017-12-14T15:20:00Z",
+    "pathway": "ARREST_DIVERSION",
+    "person": {"needs": {"drugs": True, "homelessness": True}},
+    "charges": [{"statuteCode": "PL 155.25"}],
+    "circumstances": {
+        "victimPresent": False,
+        "ableToConsent": True,
+        "imminentDanger": False,
+        "onSupervision": False,
+        "outstandingWarrants": False,
+        "exploitsMinorsOrOthers": False,
+        "offenseRelatedToNeeds": True,
+    },
+}
+ASSAULT = {**PETIT_LARCENY, "encounterId": "ctypes-2", "charges": [{"statuteCode": "PL 120.00"}]}
+
+
+def compile_policy(lib: ctypes.CDLL, data: bytes, fmt: int) -> tuple[int, ctypes.c_void_p]:
+    policy = ctypes.c_void_p()
+    status = lib.divert_policy_compile(data, len(data), fmt, ctypes.byref(policy))
+    return status, policy
+
+
+def evaluate_encounter(
+    lib: ctypes.CDLL, policy: ctypes.c_void_p, encounter: object, version: str | None = None
+) -> tuple[int, object]:
+    data = json.dumps(encounter).encode()
+    buffer = ctypes.c_void_p()
+    length = ctypes.c_size_t()
+    if version is None:
+        status = lib.divert_policy_evaluate(
+            policy, data, len(data), DIVERT_FORMAT_JSON, DIVERT_FORMAT_JSON, ctypes.byref(buffer), ctypes.byref(length)
+        )
+    else:
+        status = lib.divert_policy_evaluate_version(
+            policy,
+            data,
+            len(data),
+            DIVERT_FORMAT_JSON,
+            DIVERT_FORMAT_JSON,
+            version.encode(),
+            ctypes.byref(buffer),
+            ctypes.byref(length),
+        )
+    if status != DIVERT_OK:
+        assert buffer.value is None and length.value == 0
+        return status, last_error(lib)
+    return status, json.loads(take_buffer(lib, buffer, length))
+
+
+def check_policy_compile_and_evaluate(lib: ctypes.CDLL) -> None:
+    status, policy = compile_policy(lib, EXAMPLE1.read_bytes(), DIVERT_FORMAT_TEXT)
+    assert status == DIVERT_OK, last_error(lib)
+    try:
+        status, decision = evaluate_encounter(lib, policy, PETIT_LARCENY)
+        assert status == DIVERT_OK, decision
+        assert decision["outcome"] == "ELIGIBLE"
+        assert decision["policyVersion"] == "2017-1"
+        assert decision["encounterId"] == "ctypes-1"
+        assert decision["summary"].startswith("Eligible for arrest diversion under policy 2017-1")
+
+        status, decision = evaluate_encounter(lib, policy, ASSAULT)
+        assert decision["outcome"] == "EXCLUDED"
+        assert [r["ruleId"] for r in decision["rules"] if r.get("decisive")] == ["exclusion.violent"]
+
+        status, decision = evaluate_encounter(lib, policy, PETIT_LARCENY, version="2018-1")
+        assert (status, decision["policyVersion"]) == (DIVERT_OK, "2018-1")
+        status, message = evaluate_encounter(lib, policy, PETIT_LARCENY, version="1999-9")
+        assert status == DIVERT_ERROR_NOT_FOUND and "1999-9" in message
+        status, message = evaluate_encounter(lib, policy, {**PETIT_LARCENY, "occurredAt": "2017-06-30T16:00:00Z"})
+        assert status == DIVERT_ERROR_NOT_FOUND
+        status, message = evaluate_encounter(lib, policy, {"person": {"age": "Jane Doe"}})
+        assert status == DIVERT_ERROR_INVALID_ARGUMENT
+        assert "age" in message and "Jane" not in message
+
+        # Binary out (the wire format; not decoded here: this process must not
+        # load the divert.v1 Python messages, which import divert._core).
+        data = json.dumps(PETIT_LARCENY).encode()
+        buffer = ctypes.c_void_p()
+        length = ctypes.c_size_t()
+        assert (
+            lib.divert_policy_evaluate(
+                policy, data, len(data), DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY, ctypes.byref(buffer), ctypes.byref(length)
+            )
+            == DIVERT_OK
+        )
+        binary = ctypes.string_at(buffer.value, length.value)
+        lib.divert_buffer_free(buffer)
+        assert b"2017-1" in binary and b"criterion.offense" in binary
+    finally:
+        lib.divert_policy_destroy(policy)
+
+
+def check_policy_compile_errors(lib: ctypes.CDLL) -> None:
+    broken = (
+        b'site_id: "broken" time_zone: "UTC"\n'
+        b'versions { version: "2024-1" approved_on { year: 2024 month: 1 day: 2 }\n'
+        b"  effective_from { year: 2024 month: 2 day: 1 }\n"
+        b'  rules { id: "exclusion.violent" kind: EXCLUSION scope: EACH_CHARGE\n'
+        b'          text: "Violent." condition: "charge.violnt" } }\n'
+    )
+    status, policy = compile_policy(lib, broken, DIVERT_FORMAT_TEXT)
+    assert status == DIVERT_ERROR_POLICY
+    assert policy.value is None
+    assert "version 2024-1, rule exclusion.violent, 1:7: " in last_error(lib)
+    buffer = ctypes.c_void_p()
+    length = ctypes.c_size_t()
+    assert lib.divert_policy_check(broken, len(broken), DIVERT_FORMAT_TEXT, ctypes.byref(buffer), ctypes.byref(length)) == 0
+    [issue] = json.loads(take_buffer(lib, buffer, length))
+    assert (issue["version"], issue["rule_id"], issue["line"], issue["column"]) == ("2024-1", "exclusion.violent", 1, 7)
+    assert "violnt" in issue["message"]
+    assert compile_policy(lib, b"{", DIVERT_FORMAT_JSON)[0] == DIVERT_ERROR_POLICY
+    assert compile_policy(lib, b"x", 9)[0] == DIVERT_ERROR_INVALID_ARGUMENT
+    lib.divert_policy_destroy(None)
+
+
+def check_policy_fidelity_render_and_source(lib: ctypes.CDLL) -> None:
+    status, policy = compile_policy(lib, EXAMPLE1.read_bytes(), DIVERT_FORMAT_TEXT)
+    assert status == DIVERT_OK, last_error(lib)
+    try:
+        buffer = ctypes.c_void_p()
+        length = ctypes.c_size_t()
+        assert lib.divert_policy_check_fidelity(policy, DIVERT_FORMAT_JSON, ctypes.byref(buffer), ctypes.byref(length)) == 0
+        report = json.loads(take_buffer(lib, buffer, length))
+        assert report["siteId"] == "nyc-example1"
+        assert {f["severity"] for f in report["findings"]} == {"NOTE"}
+
+        assert lib.divert_policy_render(policy, None, DIVERT_RENDER_MARKDOWN, ctypes.byref(buffer), ctypes.byref(length)) == 0
+        assert "max_drug_quantity_grams" in take_buffer(lib, buffer, length)
+        assert lib.divert_policy_render(policy, b"2017-1", DIVERT_RENDER_HTML, ctypes.byref(buffer), ctypes.byref(length)) == 0
+        assert "<html" in take_buffer(lib, buffer, length)
+        assert lib.divert_policy_render(policy, b"1999-9", DIVERT_RENDER_HTML, ctypes.byref(buffer), None) == DIVERT_ERROR_NOT_FOUND
+
+        assert lib.divert_policy_site_policy(policy, DIVERT_FORMAT_JSON, ctypes.byref(buffer), ctypes.byref(length)) == 0
+        site_policy = json.loads(take_buffer(lib, buffer, length))
+        assert [v["version"] for v in site_policy["versions"]] == ["2017-1", "2018-1"]
+    finally:
+        lib.divert_policy_destroy(policy)
 
 
 # --- running the checks ----------------------------------------------------------

@@ -1,0 +1,17 @@
+// The eligibility part of divert._core: compiling a site policy and
+// deciding encounters. Messages cross as serialized bytes (the Python side
+// holds divert.v1 *_pb2 messages); python/divert/policy.py is the public
+// face of it.
+#ifndef DIVERT_BINDINGS_PYTHON_POLICY_BINDINGS_H_
+#define DIVERT_BINDINGS_PYTHON_POLICY_BINDINGS_H_
+
+#include <pybind11/pybind11.h>
+
+namespace divert::python {
+
+// Adds CompiledPolicy and policy_compile to the module.
+void RegisterPolicy(pybind11::module_& m);
+
+}  // namespace divert::python
+
+#endif  // DIVERT_BINDINGS_PYTHON_POLICY_BINDINGS_H_

@@ -1,0 +1,33 @@
+// Charge enrichment: before rules run, each charge of the encounter is
+// looked up in the version's offense catalog and completed from it, so
+// that a site changes its offense list without touching a rule.
+#ifndef DIVERT_SRC_ELIGIBILITY_CHARGE_ENRICHER_H_
+#define DIVERT_SRC_ELIGIBILITY_CHARGE_ENRICHER_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "divert/v1/charge.pb.h"
+#include "divert/v1/decision.pb.h"
+#include "divert/v1/encounter.pb.h"
+#include "eligibility/offense_catalog.h"
+
+namespace divert::eligibility {
+
+// Completes `charge` from `offense`: its statute code becomes the
+// catalog's code; description, level and category are filled when empty
+// or unspecified; the flags (violent, drug_possession, drug_sale,
+// prostitution, order_of_protection_violation) are set where the charge
+// left them unset — an officer's explicit value wins.
+void EnrichCharge(const v1::Offense& offense, v1::Charge* charge);
+
+// Enriches every charge of `encounter` from `catalog`. A charge whose code
+// is not in the catalog stays as given, and a note such as "charge 2 (PL
+// 999.99) is not in the offense catalog of policy 2024-2" is added to
+// `decision`.
+void EnrichCharges(const OffenseIndex& catalog, absl::string_view version,
+                   v1::Encounter* encounter, v1::Decision* decision);
+
+}  // namespace divert::eligibility
+
+#endif  // DIVERT_SRC_ELIGIBILITY_CHARGE_ENRICHER_H_

@@ -1,0 +1,66 @@
+// One policy version, compiled: its rules' programs, its indexed offense
+// catalog and its parameters. Immutable after compilation and shared by
+// every thread that evaluates with it.
+#ifndef DIVERT_SRC_ELIGIBILITY_COMPILED_VERSION_H_
+#define DIVERT_SRC_ELIGIBILITY_COMPILED_VERSION_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "divert/cel/cel.h"
+#include "divert/cel/value.h"
+#include "divert/v1/policy.pb.h"
+#include "eligibility/offense_catalog.h"
+
+namespace divert::eligibility {
+
+// A rule's condition, or one alternative of an "any of" rule.
+struct CompiledCondition {
+  // The alternative's id; "" for the rule's own condition.
+  std::string alternative_id;
+  std::shared_ptr<const cel::Program> program;
+};
+
+struct CompiledRule {
+  // Points into the CompiledPolicy's SitePolicy.
+  const v1::Rule* rule = nullptr;
+  // The condition sees `charge`, once per charge.
+  bool each_charge = false;
+  // Whether the rule applies to each pathway, by v1::Pathway value.
+  bool applies_to[3] = {false, false, false};
+  // The rule's condition, or its alternatives in order (any_of).
+  std::vector<CompiledCondition> conditions;
+  bool any_of = false;
+
+  bool AppliesTo(v1::Pathway pathway) const {
+    return pathway > 0 && pathway < 3 && applies_to[pathway];
+  }
+};
+
+struct CompiledVersion {
+  // Points into the CompiledPolicy's SitePolicy.
+  const v1::PolicyVersion* version = nullptr;
+  absl::CivilDay effective_from;
+  // "2024-02-14".
+  std::string approved_on;
+  OffenseIndex catalog;
+  // Declares `encounter`, `charge` and the parameters. Every program of
+  // the version is compiled here, so one Activation serves them all.
+  std::unique_ptr<cel::Environment> environment;
+  std::vector<CompiledRule> rules;
+  // Any program of the version (to make activations); null without rules.
+  const cel::Program* some_program = nullptr;
+  // The parameters' values; strings view the policy's own storage.
+  std::vector<std::pair<std::string, cel::Value>> parameters;
+  // Unique in the process (never reused), so that per-thread caches of
+  // activations cannot mistake one version for another.
+  uint64_t id = 0;
+};
+
+}  // namespace divert::eligibility
+
+#endif  // DIVERT_SRC_ELIGIBILITY_COMPILED_VERSION_H_

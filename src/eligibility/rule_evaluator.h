@@ -1,0 +1,50 @@
+// Evaluating one rule against an encounter: the rule's result (holds, does
+// not hold, unknown with the missing facts, error, not applicable), per
+// charge for EACH_CHARGE rules, and the alternative that holds for an
+// "any of" rule.
+#ifndef DIVERT_SRC_ELIGIBILITY_RULE_EVALUATOR_H_
+#define DIVERT_SRC_ELIGIBILITY_RULE_EVALUATOR_H_
+
+#include "divert/cel/cel.h"
+#include "divert/v1/decision.pb.h"
+#include "divert/v1/encounter.pb.h"
+#include "eligibility/compiled_version.h"
+
+namespace divert::eligibility {
+
+// A rule is evaluated in up to three steps, so that a caller evaluating
+// many rules binds each charge once for all of them:
+//
+//   if (BeginRule(rule, encounter, activation, out)) {
+//     for each charge i: activation->BindMessage("charge", charge i);
+//                        EvaluateCharge(rule, i, charge i, activation, out);
+//     FinishEachCharge(rule, out);
+//   }
+//
+// `encounter` is the enriched encounter, bound in `activation` as
+// `encounter` with unset fields unknown; `out` is empty. Facts a charge
+// rule misses are named "encounter.charges[i].field".
+//
+// An "any of" rule holds when an alternative holds (the first one is
+// named), does not hold when none does, and is otherwise unknown (or an
+// error when no alternative is unknown). A criterion over each charge must
+// hold for every charge; an exclusion or trigger holds when it holds for
+// any charge. Without charges, an EACH_CHARGE rule does not apply to a
+// social contact referral and is unknown (missing "encounter.charges") for
+// an arrest diversion.
+//
+// BeginRule fills everything for a rule over the whole encounter, a rule
+// that does not apply, or an EACH_CHARGE rule without charges, and then
+// returns false; it returns true when the rule waits for its charges.
+bool BeginRule(const CompiledRule& rule, const v1::Encounter& encounter,
+               cel::Activation* activation, v1::RuleOutcome* out);
+// Evaluates the rule for charge `index`, bound in `activation` as `charge`.
+void EvaluateCharge(const CompiledRule& rule, int index,
+                    const v1::Charge& charge, cel::Activation* activation,
+                    v1::RuleOutcome* out);
+// Combines the charges' results into the rule's result.
+void FinishEachCharge(const CompiledRule& rule, v1::RuleOutcome* out);
+
+}  // namespace divert::eligibility
+
+#endif  // DIVERT_SRC_ELIGIBILITY_RULE_EVALUATOR_H_

@@ -1,0 +1,193 @@
+#include "eligibility/summary.h"
+
+#include "absl/strings/str_cat.h"
+#include "eligibility/words.h"
+
+namespace divert::eligibility {
+namespace {
+
+// At most this many questions are spelled out.
+constexpr int kMaxQuestions = 3;
+
+// "PL 155.25 Petit larceny": the code and the catalog's description.
+void AppendChargeName(const CompiledVersion& version, const v1::Charge& charge,
+                      std::string* out) {
+  absl::StrAppend(out, charge.statute_code());
+  if (const v1::Offense* offense = version.catalog.Find(charge.statute_code())) {
+    if (!offense->description().empty()) {
+      absl::StrAppend(out, " ", offense->description());
+    }
+  }
+}
+
+// "PL 155.25 Petit larceny is a non-violent misdemeanor".
+void AppendChargeDescription(const CompiledVersion& version,
+                             const v1::Charge& charge, std::string* out) {
+  AppendChargeName(version, charge, out);
+  absl::string_view level = LevelWords(charge.level());
+  if (level.empty()) return;
+  const bool non_violent = charge.has_violent() && !charge.violent();
+  absl::StrAppend(out, " is ", Article(non_violent ? "non-violent" : level),
+                  " ", non_violent ? "non-violent " : "", level);
+}
+
+// The rule's text without its final period, or "rule <id>".
+void AppendRuleText(const v1::RuleOutcome& rule, std::string* out) {
+  if (rule.text().empty()) {
+    absl::StrAppend(out, "rule ", rule.rule_id());
+  } else {
+    absl::StrAppend(out, WithoutFinalPeriod(rule.text()));
+  }
+}
+
+// " (PL 120.00 Assault in the third degree)": the charges of an EACH_CHARGE
+// rule that have `result`.
+void AppendCharges(const CompiledVersion& version,
+                   const v1::Encounter& encounter, const v1::RuleOutcome& rule,
+                   v1::RuleResult result, std::string* out) {
+  bool first = true;
+  for (const v1::ChargeResult& charge : rule.charges()) {
+    if (charge.result() != result) continue;
+    if (charge.charge_index() >= encounter.charges_size()) continue;
+    absl::StrAppend(out, first ? " (" : ", ");
+    AppendChargeName(version, encounter.charges(charge.charge_index()), out);
+    first = false;
+  }
+  if (!first) absl::StrAppend(out, ")");
+}
+
+// The decisive rules' texts, "; "-separated, each with its charges.
+void AppendDecisiveRules(const CompiledVersion& version,
+                         const v1::Encounter& encounter,
+                         const v1::Decision& decision, v1::RuleResult result,
+                         std::string* out) {
+  bool first = true;
+  for (const v1::RuleOutcome& rule : decision.rules()) {
+    if (!rule.decisive()) continue;
+    if (!first) absl::StrAppend(out, "; ");
+    AppendRuleText(rule, out);
+    AppendCharges(version, encounter, rule, result, out);
+    first = false;
+  }
+}
+
+int CountDecisive(const v1::Decision& decision) {
+  int n = 0;
+  for (const v1::RuleOutcome& rule : decision.rules()) n += rule.decisive();
+  return n;
+}
+
+void AppendPathway(absl::string_view before, v1::Pathway pathway,
+                   std::string* out) {
+  absl::StrAppend(out, before, pathway == v1::SOCIAL_CONTACT ? "a " : "",
+                  PathwayWords(pathway));
+}
+
+}  // namespace
+
+void WriteSummary(const CompiledVersion& version,
+                  const v1::Encounter& encounter,
+                  const v1::Decision& decision, std::string* out) {
+  out->clear();
+  const v1::Pathway pathway = encounter.pathway();
+  switch (decision.outcome()) {
+    case v1::ELIGIBLE:
+      AppendPathway("Eligible for ", pathway, out);
+      break;
+    case v1::NOT_ELIGIBLE:
+      AppendPathway("Not eligible for ", pathway, out);
+      break;
+    case v1::EXCLUDED:
+      AppendPathway("Excluded from ", pathway, out);
+      break;
+    case v1::NEEDS_REVIEW:
+      absl::StrAppend(out, "Needs review by ");
+      for (int i = 0; i < decision.review_by_size(); ++i) {
+        if (i > 0) {
+          absl::StrAppend(out,
+                          i + 1 == decision.review_by_size() ? " and " : ", ");
+        }
+        absl::StrAppend(out, ReviewBodyWords(decision.review_by(i)));
+      }
+      break;
+    case v1::NEEDS_INFORMATION:
+      absl::StrAppend(out, "Needs information");
+      break;
+    default:
+      absl::StrAppend(out, "Undecided");
+      break;
+  }
+  absl::StrAppend(out, " under policy ", version.version->version(),
+                  ", approved ", version.approved_on, ": ");
+
+  switch (decision.outcome()) {
+    case v1::ELIGIBLE: {
+      if (pathway == v1::SOCIAL_CONTACT) {
+        absl::StrAppend(out,
+                        "every criterion is met; exclusions do not apply to "
+                        "social contact referrals.");
+        break;
+      }
+      for (int i = 0; i < encounter.charges_size(); ++i) {
+        if (i > 0) absl::StrAppend(out, "; ");
+        AppendChargeDescription(version, encounter.charges(i), out);
+      }
+      absl::StrAppend(out, encounter.charges().empty()
+                               ? "every criterion is met; no exclusion applies."
+                               : "; no exclusion applies.");
+      break;
+    }
+    case v1::EXCLUDED:
+      AppendDecisiveRules(version, encounter, decision, v1::RULE_HOLDS, out);
+      absl::StrAppend(out, ".");
+      break;
+    case v1::NOT_ELIGIBLE:
+      absl::StrAppend(out, CountDecisive(decision) == 1 ? "criterion not met: "
+                                                        : "criteria not met: ");
+      AppendDecisiveRules(version, encounter, decision, v1::RULE_DOES_NOT_HOLD,
+                          out);
+      absl::StrAppend(out, ".");
+      break;
+    case v1::NEEDS_REVIEW: {
+      bool errors = false;
+      for (const v1::RuleOutcome& rule : decision.rules()) {
+        errors = errors || (rule.decisive() && rule.result() == v1::RULE_ERROR);
+      }
+      if (errors) {
+        absl::StrAppend(out, CountDecisive(decision) == 1 ? "rule " : "rules ");
+        bool first = true;
+        for (const v1::RuleOutcome& rule : decision.rules()) {
+          if (!rule.decisive()) continue;
+          absl::StrAppend(out, first ? "" : ", ", rule.rule_id());
+          first = false;
+        }
+        absl::StrAppend(out, " could not be evaluated.");
+      } else {
+        AppendDecisiveRules(version, encounter, decision, v1::RULE_HOLDS, out);
+        absl::StrAppend(out, ".");
+      }
+      break;
+    }
+    case v1::NEEDS_INFORMATION: {
+      const int n = decision.missing_facts_size();
+      for (int i = 0; i < n && i < kMaxQuestions; ++i) {
+        const std::string& question = decision.missing_facts(i).question();
+        if (i == 0) {
+          absl::StrAppend(out, LowerFirst(question));
+        } else {
+          absl::StrAppend(out, " ", question);
+        }
+      }
+      if (n > kMaxQuestions) {
+        absl::StrAppend(out, " (and ", n - kMaxQuestions,
+                        n - kMaxQuestions == 1 ? " more question)"
+                                               : " more questions)");
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+}  // namespace divert::eligibility

@@ -1,0 +1,30 @@
+// The one- or two-sentence summary of a decision, for a sergeant:
+//
+//   Eligible for arrest diversion under policy 2024-2, approved 2024-02-14:
+//   PL 155.25 Petit larceny is a non-violent misdemeanor; no exclusion
+//   applies.
+//
+// Built only from the pathway, the policy version and its approval date,
+// statute codes, the catalog's descriptions and levels, rule texts and
+// questions — never from a person's identifying values, nor from free text
+// an officer typed.
+#ifndef DIVERT_SRC_ELIGIBILITY_SUMMARY_H_
+#define DIVERT_SRC_ELIGIBILITY_SUMMARY_H_
+
+#include <string>
+
+#include "divert/v1/decision.pb.h"
+#include "divert/v1/encounter.pb.h"
+#include "eligibility/compiled_version.h"
+
+namespace divert::eligibility {
+
+// Writes the summary of `decision` (outcome and rules already decided) to
+// `out`, replacing its contents. `encounter` is the enriched encounter.
+void WriteSummary(const CompiledVersion& version,
+                  const v1::Encounter& encounter,
+                  const v1::Decision& decision, std::string* out);
+
+}  // namespace divert::eligibility
+
+#endif  // DIVERT_SRC_ELIGIBILITY_SUMMARY_H_
