@@ -61,7 +61,7 @@ TEST(EligibilityEvaluateTest, PetitLarcenyIsEligible) {
   EXPECT_TRUE(d.notes().empty());
   EXPECT_EQ(d.summary(),
             "Eligible for arrest diversion under policy 2024-2, approved "
-            "2024-02-14: PL 155.25 Petit larceny is a non-violent "
+            "2024-02-14: PL 155.25 Petit larceny is a non-violent Penal Law "
             "misdemeanor; no exclusion applies.");
 }
 

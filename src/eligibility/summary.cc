@@ -1,5 +1,6 @@
 #include "eligibility/summary.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "eligibility/words.h"
 
@@ -20,10 +21,47 @@ void AppendChargeName(const CompiledVersion& version, const v1::Charge& charge,
   }
 }
 
-// "PL 155.25 Petit larceny is a non-violent misdemeanor".
+// The text of the "any of" alternative that holds for charge `index`, as
+// the PCG wrote it ("A non-violent Penal Law misdemeanor"); "" when no
+// alternative criterion names one.
+absl::string_view HoldingAlternativeText(const CompiledVersion& version,
+                                         const v1::Decision& decision,
+                                         int index) {
+  for (const v1::RuleOutcome& outcome : decision.rules()) {
+    for (const v1::ChargeResult& charge : outcome.charges()) {
+      if (charge.charge_index() != index || charge.alternative_id().empty()) {
+        continue;
+      }
+      for (const CompiledRule& rule : version.rules) {
+        if (rule.rule->id() != outcome.rule_id()) continue;
+        for (const v1::Alternative& alternative : rule.rule->any_of()) {
+          if (alternative.id() == charge.alternative_id()) {
+            return alternative.text();
+          }
+        }
+      }
+    }
+  }
+  return "";
+}
+
+// "PL 155.25 Petit larceny is a non-violent Penal Law misdemeanor": the
+// alternative that made the charge eligible, or else its level.
 void AppendChargeDescription(const CompiledVersion& version,
+                             const v1::Decision& decision, int index,
                              const v1::Charge& charge, std::string* out) {
   AppendChargeName(version, charge, out);
+  absl::string_view alternative =
+      HoldingAlternativeText(version, decision, index);
+  if (!alternative.empty()) {
+    std::string text = LowerFirst(WithoutFinalPeriod(alternative));
+    const bool has_article = absl::StartsWith(text, "a ") ||
+                             absl::StartsWith(text, "an ") ||
+                             absl::StartsWith(text, "the ");
+    absl::StrAppend(out, " is ", has_article ? "" : Article(text),
+                    has_article ? "" : " ", text);
+    return;
+  }
   absl::string_view level = LevelWords(charge.level());
   if (level.empty()) return;
   const bool non_violent = charge.has_violent() && !charge.violent();
@@ -130,7 +168,8 @@ void WriteSummary(const CompiledVersion& version,
       }
       for (int i = 0; i < encounter.charges_size(); ++i) {
         if (i > 0) absl::StrAppend(out, "; ");
-        AppendChargeDescription(version, encounter.charges(i), out);
+        AppendChargeDescription(version, decision, i, encounter.charges(i),
+                                out);
       }
       absl::StrAppend(out, encounter.charges().empty()
                                ? "every criterion is met; no exclusion applies."

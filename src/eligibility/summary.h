@@ -1,7 +1,7 @@
 // The one- or two-sentence summary of a decision, for a sergeant:
 //
 //   Eligible for arrest diversion under policy 2024-2, approved 2024-02-14:
-//   PL 155.25 Petit larceny is a non-violent misdemeanor; no exclusion
+//   PL 155.25 Petit larceny is a non-violent Penal Law misdemeanor; no exclusion
 //   applies.
 //
 // Built only from the pathway, the policy version and its approval date,

@@ -24,10 +24,10 @@ TEST(EligibilitySummaryTest, EveryChargeOfAnEligibleEncounter) {
   e.add_charges()->set_statute_code("AC 10-125");
   EXPECT_EQ(Summary(e),
             "Eligible for arrest diversion under policy 2024-2, approved "
-            "2024-02-14: PL 155.25 Petit larceny is a non-violent misdemeanor; "
-            "PL 240.20 Disorderly conduct is a non-violent violation; AC 10-125 "
-            "Consumption of alcohol in public is a non-violent ordinance "
-            "offense; no exclusion applies.");
+            "2024-02-14: PL 155.25 Petit larceny is a non-violent Penal Law "
+            "misdemeanor; PL 240.20 Disorderly conduct is a non-violent Penal "
+            "Law violation; AC 10-125 Consumption of alcohol in public is a "
+            "non-violent city ordinance offense; no exclusion applies.");
 }
 
 TEST(EligibilitySummaryTest, EveryExclusionThatHolds) {
@@ -81,7 +81,7 @@ TEST(EligibilitySummaryTest, ChargesOutsideTheCatalogAreNamedByCodeOnly) {
   c->set_order_of_protection_violation(false);
   const std::string summary = Summary(e);
   EXPECT_THAT(summary, ::testing::HasSubstr(
-                           "; PL 999.99 is a non-violent misdemeanor; no exclusion"));
+                           "; PL 999.99 is a non-violent Penal Law misdemeanor; no exclusion"));
   EXPECT_THAT(summary, ::testing::Not(::testing::HasSubstr("typed")));
 }
 
