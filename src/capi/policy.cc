@@ -298,8 +298,10 @@ int EvaluateImpl(const divert_policy* policy, const char* encounter_data,
   const bool by_date = version == nullptr || *version == '\0';
   if (by_date && in_format == DIVERT_FORMAT_BINARY &&
       out_format == DIVERT_FORMAT_BINARY) {
-    // Bytes to bytes: the engine's own fast path.
-    std::string bytes;
+    // Bytes to bytes: the engine's own fast path, into this thread's
+    // buffer so that its capacity carries over from one decision to the
+    // next (the caller gets a copy it owns).
+    thread_local std::string bytes;
     absl::Status status = policy->policy->EvaluateSerialized(input, &bytes);
     if (!status.ok()) return Fail(status);
     return ReturnBuffer(bytes, decision, decision_len);

@@ -1,5 +1,7 @@
 #include "eligibility/compiled_policy.h"
 
+#include <cstdint>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -31,6 +33,20 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicyImpl::Create
   }
   return std::shared_ptr<const CompiledPolicy>(std::move(compiled));
 }
+
+namespace {
+
+// Replaces `*bytes` with the serialization of `decision`. Sizing the string
+// to fit (rather than clearing it and letting protobuf grow it) spares
+// zero-filling a caller's reused buffer on every decision.
+void SerializeInto(const v1::Decision& decision, std::string* bytes) {
+  const size_t size = decision.ByteSizeLong();
+  bytes->resize(size);
+  decision.SerializeWithCachedSizesToArray(
+      reinterpret_cast<uint8_t*>(bytes->data()));
+}
+
+}  // namespace
 
 absl::StatusOr<const CompiledVersion*> CompiledPolicyImpl::VersionFor(
     const v1::Encounter& encounter) const {
@@ -98,10 +114,7 @@ absl::Status CompiledPolicyImpl::EvaluateSerialized(
   if (!version.ok()) return version.status();
   // The parsed encounter is ours: enrich it in place rather than copy it.
   DecideInPlace(policy(), **version, &scratch.parsed, &scratch.decision);
-  decision_bytes->clear();
-  if (!scratch.decision.SerializeToString(decision_bytes)) {
-    return absl::InternalError("the decision could not be serialized");
-  }
+  SerializeInto(scratch.decision, decision_bytes);
   return absl::OkStatus();
 }
 

@@ -161,17 +161,16 @@ Value AttributeNode::ApplyStep(const AttributeStep& step,
     case AttributeStep::Kind::kField:
       if (operand.kind() == ValueKind::kMessage) {
         const Message& message = operand.message();
-        const FieldDescriptor* field;
-        const Reflection* reflection;
         if (step.reflection != nullptr &&
             typeid(message) == *step.message_class) {
-          field = step.field;
-          reflection = step.reflection;
-        } else {
-          field = ResolveField(step, message, &operand_type);
-          if (field == nullptr) return NoSuchField(arena, step.name);
-          reflection = message.GetReflection();
+          return ReadPlannedField(step, message, frame, type);
         }
+        // A message of another class (dynamic messages, or a type the
+        // planner did not know): resolve the field by name.
+        const FieldDescriptor* field =
+            ResolveField(step, message, &operand_type);
+        if (field == nullptr) return NoSuchField(arena, step.name);
+        const Reflection* reflection = message.GetReflection();
         if (field == step.field) {
           *type = step.field_message_type;
         } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
@@ -180,12 +179,7 @@ Value AttributeNode::ApplyStep(const AttributeStep& step,
         }
         if (frame.unset_fields_are_unknown && HasExplicitPresence(field) &&
             !reflection->HasField(message, field)) {
-          std::string path =
-              root_ != nullptr
-                  ? absl::StrCat(message.GetDescriptor()->full_name(), ".",
-                                 field->name())
-                  : PathText(frame, step);
-          return MakeUnknown(arena, {std::move(path)});
+          return UnsetFieldUnknown(step, message, field, frame);
         }
         return FieldToValue(message, reflection, field, arena);
       }
@@ -218,6 +212,30 @@ Value AttributeNode::ApplyStep(const AttributeStep& step,
                                   "' does not support has()")));
   }
   return Value();
+}
+
+Value AttributeNode::ReadPlannedField(const AttributeStep& step,
+                                      const Message& message, Frame& frame,
+                                      const Descriptor** type) const {
+  *type = step.field_message_type;
+  if (frame.unset_fields_are_unknown && step.explicit_presence &&
+      !step.reflection->HasField(message, step.field)) {
+    return UnsetFieldUnknown(step, message, step.field, frame);
+  }
+  return ReadField(message, step.reflection, step.field, step.read,
+                   frame.arena);
+}
+
+Value AttributeNode::UnsetFieldUnknown(const AttributeStep& step,
+                                       const Message& message,
+                                       const FieldDescriptor* field,
+                                       Frame& frame) const {
+  // Only an unset field pays for its path's text.
+  std::string path =
+      root_ != nullptr ? absl::StrCat(message.GetDescriptor()->full_name(),
+                                      ".", field->name())
+                       : PathText(frame, step);
+  return MakeUnknown(frame.arena, {std::move(path)});
 }
 
 std::string AttributeNode::PathText(const Frame& frame,

@@ -14,10 +14,12 @@
 #include "expr/eval_frame.h"
 #include "expr/eval_node.h"
 #include "expr/functions.h"
+#include "expr/proto_values.h"
 
 namespace google::protobuf {
 class Descriptor;
 class FieldDescriptor;
+class Message;
 class Reflection;
 }  // namespace google::protobuf
 
@@ -63,6 +65,11 @@ struct AttributeStep {
   // them for their reflection (a call_once inside protobuf each time).
   const std::type_info* message_class = nullptr;
   const google::protobuf::Reflection* reflection = nullptr;
+  // For messages of `message_class`: how `field` is read, and whether an
+  // unset `field` can be told from its default (it then reads as unknown
+  // when unset fields are unknown). Decided when planning.
+  FieldRead read = FieldRead::kGeneral;
+  bool explicit_presence = false;
   Value key;                     // kIndex
   FunctionImpl index = nullptr;  // kIndex: the `_[_]` implementation
   // The chain's text after its root, up to and including this step:
@@ -90,6 +97,17 @@ class AttributeNode final : public Node {
   Value ApplyStep(const AttributeStep& step, const Value& operand,
                   Frame& frame,
                   const google::protobuf::Descriptor** type) const;
+  // ApplyStep for a field step on a message of the class the planner saw:
+  // everything about the field was decided when planning.
+  Value ReadPlannedField(const AttributeStep& step,
+                         const google::protobuf::Message& message,
+                         Frame& frame,
+                         const google::protobuf::Descriptor** type) const;
+  // The unknown an unset `field` of `message` reads as, naming its path.
+  Value UnsetFieldUnknown(const AttributeStep& step,
+                          const google::protobuf::Message& message,
+                          const google::protobuf::FieldDescriptor* field,
+                          Frame& frame) const;
   std::string PathText(const Frame& frame, const AttributeStep& step) const;
 
   int slot_;

@@ -8,6 +8,7 @@
 #include <new>
 #include <string>
 #include <thread>
+#include <typeinfo>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -16,6 +17,7 @@
 #include "divert/v1/encounter.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/arena.h"
+#include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "gtest/gtest.h"
 
@@ -472,6 +474,60 @@ TEST_F(EvalTest, UnsetFieldsAreUnknown) {
   EXPECT_EQ(Eval("encounter.circumstances.victim_present && "
                  "encounter.circumstances.imminent_danger == false"),
             "unknown(encounter.circumstances.imminent_danger)");
+}
+
+// Messages of the generated classes are read through what the planner
+// decided (reflection and field kind cached per step); messages of any
+// other class (here dynamic messages of the same types) are read by
+// looking fields up. Both must give the same values and name the same
+// missing paths.
+TEST_F(EvalTest, PlannedFieldReadsMatchLookedUpReads) {
+  v1::Encounter generated = SampleEncounter();
+  generated.mutable_circumstances()->set_victim_present(true);
+  generated.add_charges()->set_drug_quantity_grams(2.5);  // violent unset
+  google::protobuf::DynamicMessageFactory factory;
+  std::unique_ptr<google::protobuf::Message> dynamic(
+      factory.GetPrototype(v1::Encounter::descriptor())->New());
+  ASSERT_TRUE(dynamic->ParseFromString(generated.SerializeAsString()));
+  ASSERT_NE(typeid(*dynamic), typeid(generated));
+
+  const char* const kExpressions[] = {
+      "encounter.person.age",
+      "encounter.pathway",
+      "encounter.place.precinct",
+      "encounter.occurred_at",
+      "encounter.person.needs.alcohol",
+      "encounter.circumstances.victim_present",
+      "encounter.circumstances.able_to_consent",
+      "encounter.charges[1].drug_quantity_grams",
+      "encounter.charges[1].violent",
+      "encounter.charges.exists(c, c.violent)",
+      "encounter.charges.map(c, c.statute_code)",
+      "encounter.person.gender",
+      "has(encounter.circumstances.able_to_consent)",
+  };
+  for (const bool unset_fields_are_unknown : {false, true}) {
+    unset_fields_are_unknown_ = unset_fields_are_unknown;
+    for (const char* expression : kExpressions) {
+      messages_.clear();
+      BindMessage("encounter", generated);
+      const std::string planned = Eval(expression);
+      messages_.clear();
+      BindMessage("encounter", *dynamic);
+      EXPECT_EQ(planned, Eval(expression))
+          << expression << " with unset fields unknown: "
+          << unset_fields_are_unknown;
+    }
+  }
+  unset_fields_are_unknown_ = true;
+  messages_.clear();
+  BindMessage("encounter", generated);
+  EXPECT_EQ(Eval("encounter.circumstances.able_to_consent"),
+            "unknown(encounter.circumstances.able_to_consent)");
+  EXPECT_EQ(Eval("encounter.charges[1].violent"),
+            "unknown(encounter.charges[1].violent)");
+  EXPECT_EQ(Eval("encounter.person.needs.alcohol"),
+            "unknown(encounter.person.needs)");
 }
 
 TEST_F(EvalTest, UnsetFieldsInComprehensionsNameTheElement) {

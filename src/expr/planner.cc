@@ -385,6 +385,8 @@ absl::StatusOr<const Node*> Planner::PlanAttribute(const v1::Expr& expr,
         if (prototype != nullptr) {
           step.message_class = &typeid(*prototype);
           step.reflection = prototype->GetReflection();
+          step.read = ClassifyField(step.field);
+          step.explicit_presence = HasExplicitPresence(step.field);
         }
       }
       absl::StrAppend(&suffix, ".", select.field());

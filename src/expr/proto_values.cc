@@ -250,6 +250,78 @@ Value FieldToValue(const Message& message, const Reflection* reflection,
   return SingularValue(message, reflection, field, arena);
 }
 
+FieldRead ClassifyField(const FieldDescriptor* field) {
+  if (field->is_repeated()) return FieldRead::kGeneral;
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return FieldRead::kBool;
+    case FieldDescriptor::CPPTYPE_INT32:
+      return FieldRead::kInt32;
+    case FieldDescriptor::CPPTYPE_INT64:
+      return FieldRead::kInt64;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return FieldRead::kUInt32;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return FieldRead::kUInt64;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      return FieldRead::kDouble;
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return FieldRead::kFloat;
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return FieldRead::kEnum;
+    case FieldDescriptor::CPPTYPE_STRING:
+      // Bytes take the general path.
+      return field->type() == FieldDescriptor::TYPE_STRING
+                 ? FieldRead::kString
+                 : FieldRead::kGeneral;
+    case FieldDescriptor::CPPTYPE_MESSAGE: {
+      // Timestamp, Duration and wrappers become the values they stand for.
+      const Descriptor* type = field->message_type();
+      const Descriptor::WellKnownType wkt = type->well_known_type();
+      return IsWrapper(type) || wkt == Descriptor::WELLKNOWNTYPE_TIMESTAMP ||
+                     wkt == Descriptor::WELLKNOWNTYPE_DURATION
+                 ? FieldRead::kGeneral
+                 : FieldRead::kMessage;
+    }
+  }
+  return FieldRead::kGeneral;
+}
+
+Value ReadField(const Message& message, const Reflection* reflection,
+                const FieldDescriptor* field, FieldRead read, Arena* arena) {
+  switch (read) {
+    case FieldRead::kBool:
+      return Value::Bool(reflection->GetBool(message, field));
+    case FieldRead::kInt32:
+      return Value::Int(reflection->GetInt32(message, field));
+    case FieldRead::kInt64:
+      return Value::Int(reflection->GetInt64(message, field));
+    case FieldRead::kUInt32:
+      return Value::Uint(reflection->GetUInt32(message, field));
+    case FieldRead::kUInt64:
+      return Value::Uint(reflection->GetUInt64(message, field));
+    case FieldRead::kDouble:
+      return Value::Double(reflection->GetDouble(message, field));
+    case FieldRead::kFloat:
+      return Value::Double(reflection->GetFloat(message, field));
+    case FieldRead::kEnum:
+      return Value::Int(reflection->GetEnumValue(message, field));
+    case FieldRead::kString: {
+      // A view of the message's own storage (or an arena copy when
+      // reflection had to materialize the text).
+      std::string scratch;
+      const std::string& text =
+          reflection->GetStringReference(message, field, &scratch);
+      return TextValue(text, scratch, /*bytes=*/false, arena);
+    }
+    case FieldRead::kMessage:
+      return Value::Message(&reflection->GetMessage(message, field));
+    case FieldRead::kGeneral:
+      break;
+  }
+  return FieldToValue(message, reflection, field, arena);
+}
+
 bool FieldIsPresent(const Message& message, const FieldDescriptor* field) {
   const Reflection* reflection = message.GetReflection();
   if (field->is_repeated()) return reflection->FieldSize(message, field) > 0;

@@ -7,6 +7,8 @@
 #ifndef DIVERT_SRC_EXPR_PROTO_VALUES_H_
 #define DIVERT_SRC_EXPR_PROTO_VALUES_H_
 
+#include <cstdint>
+
 #include "absl/strings/string_view.h"
 #include "divert/cel/value.h"
 
@@ -33,6 +35,34 @@ Value FieldToValue(const google::protobuf::Message& message,
                    const google::protobuf::Reflection* reflection,
                    const google::protobuf::FieldDescriptor* field,
                    Arena* arena);
+
+// How a field's value is read, decided once when a program is planned so
+// that evaluation asks the descriptor nothing. kGeneral covers everything
+// FieldToValue handles beyond plain scalars and messages: repeated and map
+// fields, bytes, well-known types and wrappers.
+enum class FieldRead : uint8_t {
+  kGeneral,
+  kBool,
+  kInt32,
+  kInt64,
+  kUInt32,
+  kUInt64,
+  kDouble,
+  kFloat,
+  kEnum,
+  kString,
+  kMessage,  // a singular message field that stays a message
+};
+
+// The way to read `field`.
+FieldRead ClassifyField(const google::protobuf::FieldDescriptor* field);
+
+// FieldToValue for a field classified as `read`: the same value, read
+// without consulting the descriptor for scalars, strings and messages.
+Value ReadField(const google::protobuf::Message& message,
+                const google::protobuf::Reflection* reflection,
+                const google::protobuf::FieldDescriptor* field,
+                FieldRead read, Arena* arena);
 
 // CEL's has() for a field: repeated and map fields are present when not
 // empty; fields with explicit presence when set; proto3 scalars without
