@@ -17,25 +17,6 @@ Value Undecided(absl::string_view op, const Value& a, const Value& b,
   return NoMatchingOverload(arena, op, args);
 }
 
-template <typename T>
-bool CompareWith(CompareOp op, const T& a, const T& b) {
-  switch (op) {
-    case CompareOp::kEq:
-      return a == b;
-    case CompareOp::kNe:
-      return a != b;
-    case CompareOp::kLt:
-      return a < b;
-    case CompareOp::kLe:
-      return a <= b;
-    case CompareOp::kGt:
-      return a > b;
-    case CompareOp::kGe:
-      return a >= b;
-  }
-  return false;
-}
-
 bool CompareStrings(CompareOp op, absl::string_view a, absl::string_view b) {
   if (op == CompareOp::kEq) return SameBytes(a, b);
   if (op == CompareOp::kNe) return !SameBytes(a, b);

@@ -49,23 +49,10 @@ Value CallGeneric(FunctionImpl generic, const Value& operand,
   return generic(absl::MakeConstSpan(args), arena);
 }
 
+// CompareWith with the operator fixed at compile time.
 template <CompareOp op, typename T>
 bool Compare(const T& a, const T& b) {
-  switch (op) {
-    case CompareOp::kEq:
-      return a == b;
-    case CompareOp::kNe:
-      return a != b;
-    case CompareOp::kLt:
-      return a < b;
-    case CompareOp::kLe:
-      return a <= b;
-    case CompareOp::kGt:
-      return a > b;
-    case CompareOp::kGe:
-      return a >= b;
-  }
-  return false;
+  return CompareWith(op, a, b);
 }
 
 template <>

@@ -24,6 +24,26 @@ namespace divert::cel {
 
 enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
 
+// `a op b` for two values of one ordered type.
+template <typename T>
+inline bool CompareWith(CompareOp op, const T& a, const T& b) {
+  switch (op) {
+    case CompareOp::kEq:
+      return a == b;
+    case CompareOp::kNe:
+      return a != b;
+    case CompareOp::kLt:
+      return a < b;
+    case CompareOp::kLe:
+      return a <= b;
+    case CompareOp::kGt:
+      return a > b;
+    case CompareOp::kGe:
+      return a >= b;
+  }
+  return false;
+}
+
 // The comparison operator named `function` (`_==_`, `_<_`, ...); false
 // for other functions.
 bool CompareOpOf(absl::string_view function, CompareOp* op);
