@@ -129,12 +129,6 @@ Truth LogicNode::Run(int32_t index, Frame& frame, Value* other) const {
   return op.node->EvalTruth(frame, other);
 }
 
-Value LogicNode::Eval(Frame& frame) const {
-  Value other;
-  const Truth truth = EvalTruth(frame, &other);
-  return TruthValue(truth, other);
-}
-
 Truth LogicNode::EvalTruth(Frame& frame, Value* other) const {
   const Op* leaves = leaves_.data();
   int32_t next = entry_;

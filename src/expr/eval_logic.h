@@ -27,7 +27,7 @@ namespace divert::cel {
 // value, evaluation starts over on the tree, which applies CEL's
 // commutative rules (`false && error` is false in either order; unknowns
 // win over errors and merge).
-class LogicNode final : public Node {
+class LogicNode final : public ConditionNode {
  public:
   // The shape of a `&&`/`||` tree: operators over leaf nodes.
   struct Tree {
@@ -41,7 +41,6 @@ class LogicNode final : public Node {
   };
 
   explicit LogicNode(const Tree& tree);
-  Value Eval(Frame& frame) const override;
   Truth EvalTruth(Frame& frame, Value* other) const override;
 
  private:

@@ -91,6 +91,18 @@ inline Value TruthValue(Truth truth, const Value& other) {
   return truth == Truth::kOther ? other : Value::Bool(truth == Truth::kTrue);
 }
 
+// A node built for boolean contexts (logic, comparisons, `in`, `matches`):
+// it implements EvalTruth, and its value is derived from that.
+class ConditionNode : public Node {
+ public:
+  Value Eval(Frame& frame) const final {
+    Value other;
+    const Truth truth = EvalTruth(frame, &other);
+    return TruthValue(truth, other);
+  }
+  Truth EvalTruth(Frame& frame, Value* other) const override = 0;
+};
+
 // Strict functions pass errors and unknowns on: when some argument is
 // unknown, sets `out` to the merged unknowns of all of them; otherwise,
 // when some argument is an error, to the first error. False when every

@@ -94,7 +94,7 @@ struct BoolTraits {
 };
 
 // What every comparison with a constant shares, for VariableTestOf.
-class CompareConstBase : public Node {
+class CompareConstBase : public ConditionNode {
  public:
   CompareConstBase(const Node* operand, const Value& constant, CompareOp op,
                    bool constant_on_left, FunctionImpl generic)
@@ -135,12 +135,6 @@ class CompareConstNode final : public CompareConstBase {
                    bool constant_on_left, FunctionImpl generic)
       : CompareConstBase(operand, constant, op, constant_on_left, generic),
         fast_constant_(Traits::Get(constant)) {}
-
-  Value Eval(Frame& frame) const override {
-    Value other;
-    const Truth truth = EvalTruth(frame, &other);
-    return TruthValue(truth, other);
-  }
 
   Truth EvalTruth(Frame& frame, Value* other) const override {
     if (const Value* v = operand_.Peek(frame)) {
@@ -204,7 +198,7 @@ CompareOp Mirror(CompareOp op) {
 
 // `operand in [c1, c2, ...]` for string or int constants.
 template <typename Traits, typename Set>
-class InConstListNode final : public Node {
+class InConstListNode final : public ConditionNode {
  public:
   InConstListNode(const Node* operand, const Value& list, Set set,
                   FunctionImpl generic)
@@ -212,12 +206,6 @@ class InConstListNode final : public Node {
         list_(list),
         set_(std::move(set)),
         generic_(generic) {}
-
-  Value Eval(Frame& frame) const override {
-    Value other;
-    const Truth truth = EvalTruth(frame, &other);
-    return TruthValue(truth, other);
-  }
 
   Truth EvalTruth(Frame& frame, Value* other) const override {
     const Value* peeked = operand_.Peek(frame);
@@ -237,7 +225,7 @@ class InConstListNode final : public Node {
   FunctionImpl generic_;
 };
 
-class MatchesConstNode final : public Node {
+class MatchesConstNode final : public ConditionNode {
  public:
   MatchesConstNode(const Node* operand, const Value& pattern,
                    std::unique_ptr<re2::RE2> re, FunctionImpl generic)
@@ -245,12 +233,6 @@ class MatchesConstNode final : public Node {
         pattern_(pattern),
         re_(std::move(re)),
         generic_(generic) {}
-
-  Value Eval(Frame& frame) const override {
-    Value other;
-    const Truth truth = EvalTruth(frame, &other);
-    return TruthValue(truth, other);
-  }
 
   Truth EvalTruth(Frame& frame, Value* other) const override {
     const Value* peeked = operand_.Peek(frame);
