@@ -30,6 +30,9 @@ APT_PACKAGES=(
   clang-14 libclang-rt-14-dev llvm-14 abigail-tools
   # time zone data for absl::time
   tzdata
+  # the C ABI's consumers in other languages (tests/consumers/): Java with
+  # JNA, Go with cgo
+  default-jdk-headless libjna-java golang-go
 )
 
 # The C++ extension needs Python.h. A pyenv/venv interpreter has its own; the

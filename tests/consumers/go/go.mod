@@ -1,0 +1,3 @@
+module divert.example/consumers/go
+
+go 1.19
