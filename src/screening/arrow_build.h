@@ -1,0 +1,81 @@
+// Building Arrow arrays, schemas and streams (C Data Interface) that own
+// their memory and free it in their release callbacks: the result columns
+// of a screening run, and test inputs. A consumer of anything built here
+// may release a child before or after its parent, as the specification
+// allows.
+#ifndef DIVERT_SRC_SCREENING_ARROW_BUILD_H_
+#define DIVERT_SRC_SCREENING_ARROW_BUILD_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/optional.h"
+#include "divert/screening/arrow_c.h"
+
+namespace divert::screening {
+
+// A column under construction: a schema and an array, both owned.
+class BuiltColumn {
+ public:
+  BuiltColumn();
+  BuiltColumn(BuiltColumn&& other) noexcept;
+  BuiltColumn& operator=(BuiltColumn&& other) noexcept;
+  ~BuiltColumn();
+
+  ArrowSchema schema;
+  ArrowArray array;
+};
+
+// Text (utf8) values; nullopt is null.
+BuiltColumn TextColumn(absl::string_view name,
+                       const std::vector<absl::optional<std::string>>& values);
+// Dictionary-encoded text: `indices` (-1 is null) into `dictionary`, as
+// int32, or int8 when `narrow` (the dictionary then has at most 127
+// entries).
+BuiltColumn DictionaryColumn(absl::string_view name,
+                             const std::vector<std::string>& dictionary,
+                             const std::vector<int32_t>& indices, bool narrow);
+BuiltColumn Int32Column(absl::string_view name,
+                        const std::vector<absl::optional<int32_t>>& values);
+BuiltColumn Int64Column(absl::string_view name,
+                        const std::vector<absl::optional<int64_t>>& values);
+BuiltColumn BoolColumn(absl::string_view name,
+                       const std::vector<absl::optional<bool>>& values);
+// A list<utf8> column; nullopt is a null list.
+BuiltColumn TextListColumn(
+    absl::string_view name,
+    const std::vector<absl::optional<std::vector<std::string>>>& values);
+
+// A record batch (a struct array) of `columns`, which all have `length`
+// values. Takes the columns.
+BuiltColumn RecordBatch(std::vector<BuiltColumn> columns, int64_t length);
+
+// A record batch of borrowed columns from `input` (a record batch that
+// this takes, released when the last of its columns is) followed by
+// `extra` columns.
+absl::StatusOr<BuiltColumn> ExtendBatch(const ArrowSchema& input_schema,
+                                        ArrowArray* input,
+                                        std::vector<BuiltColumn> extra);
+
+// A deep copy of `schema`.
+ArrowSchema CopySchema(const ArrowSchema& schema);
+
+// A stream producing `batches` (record batches that all share `schema`).
+// Takes everything.
+void MakeStream(ArrowSchema schema, std::vector<ArrowArray> batches,
+                ArrowArrayStream* out);
+
+// A stream whose batches come from `next`: it returns OK with a batch, OK
+// with array.release == nullptr at the end, or an error. `schema` is the
+// stream's schema (taken).
+using NextBatch = std::function<absl::Status(ArrowArray*)>;
+void MakeStream(ArrowSchema schema, NextBatch next, ArrowArrayStream* out);
+
+}  // namespace divert::screening
+
+#endif  // DIVERT_SRC_SCREENING_ARROW_BUILD_H_

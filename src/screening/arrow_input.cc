@@ -1,0 +1,321 @@
+#include "screening/arrow_input.h"
+
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace divert::screening {
+namespace {
+
+bool BitSet(const void* bits, int64_t i) {
+  return (static_cast<const uint8_t*>(bits)[i >> 3] >> (i & 7)) & 1;
+}
+
+// Validity and offset, shared by every physical layout.
+class ArrayBase : public ColumnReader {
+ public:
+  explicit ArrayBase(const ArrowArray& array)
+      : validity_(array.null_count != 0 && array.n_buffers > 0
+                      ? array.buffers[0]
+                      : nullptr),
+        offset_(array.offset) {}
+
+ protected:
+  bool IsNull(int64_t row) const {
+    return validity_ != nullptr && !BitSet(validity_, row + offset_);
+  }
+  int64_t At(int64_t row) const { return row + offset_; }
+
+ private:
+  const void* validity_;
+  int64_t offset_;
+};
+
+template <typename Offset>
+class TextReader final : public ArrayBase {
+ public:
+  explicit TextReader(const ArrowArray& array)
+      : ArrayBase(array),
+        offsets_(static_cast<const Offset*>(array.buffers[1])),
+        data_(static_cast<const char*>(array.buffers[2])) {}
+  Cell Get(int64_t row) const override {
+    Cell cell;
+    if (IsNull(row)) return cell;
+    const int64_t i = At(row);
+    cell.kind = Cell::Kind::kText;
+    cell.text = absl::string_view(data_ + offsets_[i],
+                                  static_cast<size_t>(offsets_[i + 1] - offsets_[i]));
+    return cell;
+  }
+
+ private:
+  const Offset* offsets_;
+  const char* data_;
+};
+
+// Utf8View / BinaryView: 16-byte views, short strings inline.
+class TextViewReader final : public ArrayBase {
+ public:
+  explicit TextViewReader(const ArrowArray& array)
+      : ArrayBase(array),
+        views_(static_cast<const uint8_t*>(array.buffers[1])),
+        buffers_(array.buffers + 2) {}
+  Cell Get(int64_t row) const override {
+    Cell cell;
+    if (IsNull(row)) return cell;
+    const uint8_t* view = views_ + 16 * At(row);
+    int32_t length;
+    std::memcpy(&length, view, 4);
+    cell.kind = Cell::Kind::kText;
+    if (length <= 12) {
+      cell.text = absl::string_view(reinterpret_cast<const char*>(view + 4),
+                                    static_cast<size_t>(length));
+    } else {
+      int32_t buffer, offset;
+      std::memcpy(&buffer, view + 8, 4);
+      std::memcpy(&offset, view + 12, 4);
+      cell.text = absl::string_view(
+          static_cast<const char*>(buffers_[buffer]) + offset,
+          static_cast<size_t>(length));
+    }
+    return cell;
+  }
+
+ private:
+  const uint8_t* views_;
+  const void* const* buffers_;
+};
+
+template <typename T>
+class IntReader final : public ArrayBase {
+ public:
+  explicit IntReader(const ArrowArray& array)
+      : ArrayBase(array), data_(static_cast<const T*>(array.buffers[1])) {}
+  Cell Get(int64_t row) const override {
+    Cell cell;
+    if (IsNull(row)) return cell;
+    cell.kind = Cell::Kind::kInt;
+    cell.integer = static_cast<int64_t>(data_[At(row)]);
+    return cell;
+  }
+  int64_t Raw(int64_t row) const {
+    return IsNull(row) ? -1 : static_cast<int64_t>(data_[At(row)]);
+  }
+
+ private:
+  const T* data_;
+};
+
+template <typename T>
+class RealReader final : public ArrayBase {
+ public:
+  explicit RealReader(const ArrowArray& array)
+      : ArrayBase(array), data_(static_cast<const T*>(array.buffers[1])) {}
+  Cell Get(int64_t row) const override {
+    Cell cell;
+    if (IsNull(row)) return cell;
+    cell.kind = Cell::Kind::kDouble;
+    cell.real = static_cast<double>(data_[At(row)]);
+    return cell;
+  }
+
+ private:
+  const T* data_;
+};
+
+class BoolReader final : public ArrayBase {
+ public:
+  explicit BoolReader(const ArrowArray& array)
+      : ArrayBase(array), bits_(array.buffers[1]) {}
+  Cell Get(int64_t row) const override {
+    Cell cell;
+    if (IsNull(row)) return cell;
+    cell.kind = Cell::Kind::kBool;
+    cell.boolean = BitSet(bits_, At(row));
+    return cell;
+  }
+
+ private:
+  const void* bits_;
+};
+
+// Dates and timestamps: an integer count of `unit` since the epoch.
+template <typename T>
+class TimeReader final : public ArrayBase {
+ public:
+  TimeReader(const ArrowArray& array, absl::Duration unit, bool zoned)
+      : ArrayBase(array),
+        data_(static_cast<const T*>(array.buffers[1])),
+        unit_(unit),
+        zoned_(zoned) {}
+  Cell Get(int64_t row) const override {
+    Cell cell;
+    if (IsNull(row)) return cell;
+    cell.kind = zoned_ ? Cell::Kind::kTime : Cell::Kind::kCivilTime;
+    cell.time = absl::UnixEpoch() + unit_ * static_cast<int64_t>(data_[At(row)]);
+    return cell;
+  }
+
+ private:
+  const T* data_;
+  absl::Duration unit_;
+  bool zoned_;
+};
+
+// Indices into a dictionary of values.
+template <typename Index>
+class DictionaryReader final : public ArrayBase {
+ public:
+  DictionaryReader(const ArrowArray& array,
+                   std::unique_ptr<ColumnReader> dictionary, int64_t size)
+      : ArrayBase(array),
+        indices_(static_cast<const Index*>(array.buffers[1])),
+        dictionary_(std::move(dictionary)),
+        size_(size) {}
+  Cell Get(int64_t row) const override {
+    const int64_t index = DictionaryIndex(row);
+    return index < 0 ? Cell() : dictionary_->Get(index);
+  }
+  bool is_dictionary() const override { return true; }
+  int64_t DictionaryIndex(int64_t row) const override {
+    return IsNull(row) ? -1 : static_cast<int64_t>(indices_[At(row)]);
+  }
+  const ColumnReader* dictionary() const override { return dictionary_.get(); }
+  int64_t dictionary_size() const override { return size_; }
+
+ private:
+  const Index* indices_;
+  std::unique_ptr<ColumnReader> dictionary_;
+  int64_t size_;
+};
+
+template <typename Offset>
+class ListReader final : public ArrayBase {
+ public:
+  ListReader(const ArrowArray& array, std::unique_ptr<ColumnReader> values)
+      : ArrayBase(array),
+        offsets_(static_cast<const Offset*>(array.buffers[1])),
+        values_(std::move(values)) {}
+  Cell Get(int64_t) const override { return Cell(); }
+  bool is_list() const override { return true; }
+  void ListRange(int64_t row, int64_t* begin, int64_t* end) const override {
+    if (IsNull(row)) {
+      *begin = *end = 0;
+      return;
+    }
+    *begin = offsets_[At(row)];
+    *end = offsets_[At(row) + 1];
+  }
+  const ColumnReader* values() const override { return values_.get(); }
+
+ private:
+  const Offset* offsets_;
+  std::unique_ptr<ColumnReader> values_;
+};
+
+absl::Status Unsupported(const ArrowSchema& schema) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "column '", schema.name == nullptr ? "" : schema.name,
+      "' has an Arrow type divert cannot read (format '",
+      schema.format == nullptr ? "" : schema.format, "')"));
+}
+
+// A reader of the plain (not dictionary-encoded) values of `array`.
+absl::StatusOr<std::unique_ptr<ColumnReader>> ValueReader(
+    const ArrowSchema& schema, const ArrowArray& array) {
+  const absl::string_view format = schema.format == nullptr ? "" : schema.format;
+  std::unique_ptr<ColumnReader> reader;
+  if (format == "u" || format == "z") {
+    reader = std::make_unique<TextReader<int32_t>>(array);
+  } else if (format == "U" || format == "Z") {
+    reader = std::make_unique<TextReader<int64_t>>(array);
+  } else if (format == "vu" || format == "vz") {
+    reader = std::make_unique<TextViewReader>(array);
+  } else if (format == "c") {
+    reader = std::make_unique<IntReader<int8_t>>(array);
+  } else if (format == "C") {
+    reader = std::make_unique<IntReader<uint8_t>>(array);
+  } else if (format == "s") {
+    reader = std::make_unique<IntReader<int16_t>>(array);
+  } else if (format == "S") {
+    reader = std::make_unique<IntReader<uint16_t>>(array);
+  } else if (format == "i") {
+    reader = std::make_unique<IntReader<int32_t>>(array);
+  } else if (format == "I") {
+    reader = std::make_unique<IntReader<uint32_t>>(array);
+  } else if (format == "l") {
+    reader = std::make_unique<IntReader<int64_t>>(array);
+  } else if (format == "L") {
+    reader = std::make_unique<IntReader<uint64_t>>(array);
+  } else if (format == "f") {
+    reader = std::make_unique<RealReader<float>>(array);
+  } else if (format == "g") {
+    reader = std::make_unique<RealReader<double>>(array);
+  } else if (format == "b") {
+    reader = std::make_unique<BoolReader>(array);
+  } else if (format == "tdD") {
+    reader = std::make_unique<TimeReader<int32_t>>(array, absl::Hours(24), false);
+  } else if (format == "tdm") {
+    reader = std::make_unique<TimeReader<int64_t>>(array, absl::Milliseconds(1), false);
+  } else if (format.size() >= 4 && format.substr(0, 2) == "ts" && format[3] == ':') {
+    absl::Duration unit;
+    switch (format[2]) {
+      case 's': unit = absl::Seconds(1); break;
+      case 'm': unit = absl::Milliseconds(1); break;
+      case 'u': unit = absl::Microseconds(1); break;
+      case 'n': unit = absl::Nanoseconds(1); break;
+      default: return Unsupported(schema);
+    }
+    reader = std::make_unique<TimeReader<int64_t>>(array, unit, format.size() > 4);
+  } else if ((format == "+l" || format == "+L") && schema.n_children == 1 &&
+             array.n_children == 1) {
+    absl::StatusOr<std::unique_ptr<ColumnReader>> values =
+        ColumnReader::Create(*schema.children[0], *array.children[0]);
+    if (!values.ok()) return values.status();
+    if ((*values)->is_list()) return Unsupported(schema);
+    if (format == "+l") {
+      reader = std::make_unique<ListReader<int32_t>>(array, *std::move(values));
+    } else {
+      reader = std::make_unique<ListReader<int64_t>>(array, *std::move(values));
+    }
+  } else {
+    return Unsupported(schema);
+  }
+  return reader;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ColumnReader>> ColumnReader::Create(
+    const ArrowSchema& schema, const ArrowArray& array) {
+  if (schema.dictionary == nullptr) return ValueReader(schema, array);
+  if (array.dictionary == nullptr) return Unsupported(schema);
+  absl::StatusOr<std::unique_ptr<ColumnReader>> values =
+      ValueReader(*schema.dictionary, *array.dictionary);
+  if (!values.ok()) return values.status();
+  const absl::string_view format = schema.format == nullptr ? "" : schema.format;
+  const int64_t size = array.dictionary->length;
+  if (format == "c") {
+    return std::make_unique<DictionaryReader<int8_t>>(array, *std::move(values), size);
+  } else if (format == "C") {
+    return std::make_unique<DictionaryReader<uint8_t>>(array, *std::move(values), size);
+  } else if (format == "s") {
+    return std::make_unique<DictionaryReader<int16_t>>(array, *std::move(values), size);
+  } else if (format == "S") {
+    return std::make_unique<DictionaryReader<uint16_t>>(array, *std::move(values), size);
+  } else if (format == "i") {
+    return std::make_unique<DictionaryReader<int32_t>>(array, *std::move(values), size);
+  } else if (format == "I") {
+    return std::make_unique<DictionaryReader<uint32_t>>(array, *std::move(values), size);
+  } else if (format == "l") {
+    return std::make_unique<DictionaryReader<int64_t>>(array, *std::move(values), size);
+  } else if (format == "L") {
+    return std::make_unique<DictionaryReader<uint64_t>>(array, *std::move(values), size);
+  }
+  return Unsupported(schema);
+}
+
+}  // namespace divert::screening
