@@ -162,6 +162,22 @@ EOF
          failed=$((failed + 1))
        fi ;;
   esac
+
+  # The installed package (with its stubs and generated .pyi) and the tests,
+  # type-checked from an empty directory: one test in the count.
+  step "mypy --strict (divert, tests/python)"
+  mypy_dir="$(mktemp -d)"
+  mypy_args=(--config-file "$ROOT/pyproject.toml" --cache-dir "$BUILD_DIR/mypy-cache")
+  if (cd "$mypy_dir" && "$PYTHON" -m mypy "${mypy_args[@]}" -p divert &&
+      "$PYTHON" -m mypy "${mypy_args[@]}" "$ROOT/tests/python") >"$LOG_DIR/mypy.log" 2>&1; then
+    tail -n 1 "$LOG_DIR/mypy.log"
+    passed=$((passed + 1))
+  else
+    tail -n 60 "$LOG_DIR/mypy.log" >&2
+    echo "mypy --strict failed (log: $LOG_DIR/mypy.log)" >&2
+    failed=$((failed + 1))
+  fi
+  rm -rf "$mypy_dir"
 fi
 
 # --- fuzzers ------------------------------------------------------------------

@@ -102,7 +102,7 @@ class Program:
 
     __slots__ = ("_program", "_expression")
 
-    def __init__(self, program: Any, expression: str) -> None:
+    def __init__(self, program: _core.CelProgram, expression: str) -> None:
         # Made by compile(); not meant to be called directly.
         self._program = program
         self._expression = expression
@@ -230,7 +230,7 @@ def _compile_unchecked(expr: str) -> Program:
 
 
 def _evaluate(
-    program: Any,
+    program: _core.CelProgram,
     bindings: Mapping[str, Any] | None,
     *,
     unknown: Iterable[str],

@@ -184,7 +184,7 @@ def _explain_decision(decision: Decision) -> str:
 
 
 def _by_severity(report: FidelityReport) -> list[tuple[int, list[decision_pb2.FidelityFinding]]]:
-    groups = []
+    groups: list[tuple[int, list[decision_pb2.FidelityFinding]]] = []
     for severity in _SEVERITY_ORDER:
         findings = [f for f in report.findings if f.severity == severity]
         if findings:

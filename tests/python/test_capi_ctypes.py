@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -166,7 +167,8 @@ def take_buffer(lib: ctypes.CDLL, buffer: ctypes.c_void_p, length: ctypes.c_size
 
 
 def last_error(lib: ctypes.CDLL) -> str:
-    return lib.divert_last_error().decode("utf-8")
+    message: bytes = lib.divert_last_error()
+    return message.decode("utf-8")
 
 
 def compile_checked(lib: ctypes.CDLL, expr: str, declarations: dict[str, str] | None) -> tuple[int, ctypes.c_void_p]:
@@ -177,7 +179,7 @@ def compile_checked(lib: ctypes.CDLL, expr: str, declarations: dict[str, str] | 
     return status, program
 
 
-def evaluate_program(lib: ctypes.CDLL, program: ctypes.c_void_p, bindings: object) -> tuple[int, object]:
+def evaluate_program(lib: ctypes.CDLL, program: ctypes.c_void_p, bindings: object) -> tuple[int, Any]:
     data = json.dumps(bindings).encode()
     buffer = ctypes.c_void_p()
     length = ctypes.c_size_t(777)
@@ -188,7 +190,7 @@ def evaluate_program(lib: ctypes.CDLL, program: ctypes.c_void_p, bindings: objec
     return status, json.loads(take_buffer(lib, buffer, length))
 
 
-def evaluate_once(lib: ctypes.CDLL, expr: str, bindings: object = None) -> tuple[int, object]:
+def evaluate_once(lib: ctypes.CDLL, expr: str, bindings: object = None) -> tuple[int, Any]:
     source = expr.encode()
     data = None if bindings is None else json.dumps(bindings).encode()
     buffer = ctypes.c_void_p()
@@ -388,7 +390,7 @@ def compile_policy(lib: ctypes.CDLL, data: bytes, fmt: int) -> tuple[int, ctypes
 
 def evaluate_encounter(
     lib: ctypes.CDLL, policy: ctypes.c_void_p, encounter: object, version: str | None = None
-) -> tuple[int, object]:
+) -> tuple[int, Any]:
     data = json.dumps(encounter).encode()
     buffer = ctypes.c_void_p()
     length = ctypes.c_size_t()
@@ -449,6 +451,7 @@ def check_policy_compile_and_evaluate(lib: ctypes.CDLL) -> None:
             )
             == DIVERT_OK
         )
+        assert buffer.value is not None
         binary = ctypes.string_at(buffer.value, length.value)
         lib.divert_buffer_free(buffer)
         assert b"2017-1" in binary and b"criterion.offense" in binary
@@ -508,7 +511,7 @@ def check_policy_fidelity_render_and_source(lib: ctypes.CDLL) -> None:
 CHECKS = {name: check for name, check in sorted(globals().items()) if name.startswith("check_")}
 
 
-def test_the_shared_library_exists():
+def test_the_shared_library_exists() -> None:
     path = library_path()
     assert path.is_file(), f"the shared library is missing: {path} (set DIVERT_LIBRARY or build into build/)"
 

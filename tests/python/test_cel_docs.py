@@ -1,6 +1,7 @@
 """The examples in the docstrings of divert.cel and divert.errors run as written."""
 
 import doctest
+from types import ModuleType
 
 import pytest
 
@@ -10,7 +11,7 @@ import divert.errors
 
 
 @pytest.mark.parametrize("module", [divert, divert.cel, divert.errors], ids=lambda m: m.__name__)
-def test_docstring_examples(module):
+def test_docstring_examples(module: ModuleType) -> None:
     globs = {"divert": divert, "cel": divert.cel, "CelIssue": divert.CelIssue}
     result = doctest.testmod(module, extraglobs=globs, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0

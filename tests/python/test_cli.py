@@ -52,7 +52,7 @@ def bare_policy(tmp_path: Path) -> str:
 # --- divert check -------------------------------------------------------------------
 
 
-def test_check_a_good_policy(capsys):
+def test_check_a_good_policy(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "check", EXAMPLE1)
     assert status == 0, err
     assert out.startswith(f"{EXAMPLE1}: compiles (site nyc-example1; versions 2017-1, 2018-1)\n")
@@ -63,7 +63,7 @@ def test_check_a_good_policy(capsys):
     assert run(capsys, "check", "--strict", EXAMPLE1)[0] == 0
 
 
-def test_check_groups_findings_and_strict_fails_on_violations(capsys, bare_policy):
+def test_check_groups_findings_and_strict_fails_on_violations(capsys: pytest.CaptureFixture[str], bare_policy: str) -> None:
     status, out, _ = run(capsys, "check", bare_policy)
     assert status == 0
     assert out.index("VIOLATION:") < out.index("WARNING:") < out.index("NOTE:")
@@ -72,7 +72,7 @@ def test_check_groups_findings_and_strict_fails_on_violations(capsys, bare_polic
     assert status == 3
 
 
-def test_check_a_broken_policy(capsys, tmp_path):
+def test_check_a_broken_policy(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "broken.textproto"
     path.write_text(BROKEN_POLICY, encoding="utf-8")
     status, out, _ = run(capsys, "check", str(path))
@@ -82,7 +82,7 @@ def test_check_a_broken_policy(capsys, tmp_path):
     assert "violnt" in out
 
 
-def test_check_a_text_syntax_error(capsys, tmp_path):
+def test_check_a_text_syntax_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "syntax.textproto"
     path.write_text('site_id: "x"\nversions {\n  version: 7 7\n}\n', encoding="utf-8")
     status, out, _ = run(capsys, "check", str(path))
@@ -90,7 +90,7 @@ def test_check_a_text_syntax_error(capsys, tmp_path):
     assert "\n  3:" in out
 
 
-def test_check_a_missing_file(capsys, tmp_path):
+def test_check_a_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     status, out, err = run(capsys, "check", str(tmp_path / "nope.textproto"))
     assert status == 2
     assert err.startswith("divert: ") and "nope.textproto" in err
@@ -99,7 +99,7 @@ def test_check_a_missing_file(capsys, tmp_path):
 # --- divert explain -----------------------------------------------------------------
 
 
-def test_explain_markdown_to_stdout(capsys):
+def test_explain_markdown_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "explain", EXAMPLE1)
     assert status == 0
     assert "2018-1" in out and "max_drug_quantity_grams" in out
@@ -107,7 +107,7 @@ def test_explain_markdown_to_stdout(capsys):
     assert status == 0 and older != out
 
 
-def test_explain_html_to_a_file(capsys, tmp_path):
+def test_explain_html_to_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "policy.html"
     status, out, _ = run(capsys, "explain", EXAMPLE1, "--format", "html", "-o", str(target))
     assert status == 0 and out == ""
@@ -115,13 +115,13 @@ def test_explain_html_to_a_file(capsys, tmp_path):
     assert "<html" in page and "PL 155.25" in page
 
 
-def test_explain_an_unknown_version(capsys):
+def test_explain_an_unknown_version(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "explain", EXAMPLE1, "--version", "1999-9")
     assert status == 2
     assert "1999-9" in err and out == ""
 
 
-def test_explain_a_broken_policy(capsys, tmp_path):
+def test_explain_a_broken_policy(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "broken.textproto"
     path.write_text(BROKEN_POLICY, encoding="utf-8")
     status, out, err = run(capsys, "explain", str(path))
@@ -132,7 +132,7 @@ def test_explain_a_broken_policy(capsys, tmp_path):
 # --- divert evaluate ----------------------------------------------------------------
 
 
-def test_evaluate_the_bundled_encounters(capsys):
+def test_evaluate_the_bundled_encounters(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "evaluate", EXAMPLE1, *ENCOUNTERS)
     assert status == 0, err
     lines = out.splitlines()
@@ -149,7 +149,7 @@ def test_evaluate_the_bundled_encounters(capsys):
     assert all("under policy 2017-1" in summary for summary in summaries)
 
 
-def test_evaluate_json_prints_one_decision_per_line(capsys):
+def test_evaluate_json_prints_one_decision_per_line(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "evaluate", EXAMPLE1, *ENCOUNTERS, "--json")
     assert status == 0
     lines = out.splitlines()
@@ -160,7 +160,7 @@ def test_evaluate_json_prints_one_decision_per_line(capsys):
         assert json.loads(line)["siteId"] == "nyc-example1"
 
 
-def test_evaluate_verbose_explains_every_rule(capsys):
+def test_evaluate_verbose_explains_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
     social = [p for p in ENCOUNTERS if p.endswith("social_contact.json")]
     status, out, _ = run(capsys, "evaluate", EXAMPLE1, *social, "-v")
     assert status == 0
@@ -168,7 +168,7 @@ def test_evaluate_verbose_explains_every_rule(capsys):
     assert "Rules (* = decided the outcome):" in out
 
 
-def test_evaluate_under_a_version(capsys, tmp_path):
+def test_evaluate_under_a_version(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     encounter = json.loads(Path(ENCOUNTERS[0]).read_text(encoding="utf-8"))
     path = tmp_path / "e.json"
     path.write_text(json.dumps(encounter), encoding="utf-8")
@@ -179,7 +179,7 @@ def test_evaluate_under_a_version(capsys, tmp_path):
     assert status == 2 and "1999-9" in err
 
 
-def test_evaluate_a_list_and_stdin(capsys, tmp_path, monkeypatch):
+def test_evaluate_a_list_and_stdin(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     encounters = [json.loads(Path(p).read_text(encoding="utf-8")) for p in ENCOUNTERS[:2]]
     listed = tmp_path / "two.json"
     listed.write_text(json.dumps(encounters), encoding="utf-8")
@@ -192,7 +192,7 @@ def test_evaluate_a_list_and_stdin(capsys, tmp_path, monkeypatch):
     assert status == 0 and out.startswith(encounters[0]["encounterId"] + ": ")
 
 
-def test_evaluate_keeps_going_past_a_bad_encounter(capsys, tmp_path):
+def test_evaluate_keeps_going_past_a_bad_encounter(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     undated = tmp_path / "undated.json"
     undated.write_text('{"encounterId": "u-1", "pathway": "SOCIAL_CONTACT"}', encoding="utf-8")
     wrong = tmp_path / "wrong.json"
@@ -209,14 +209,14 @@ def test_evaluate_keeps_going_past_a_bad_encounter(capsys, tmp_path):
     assert status == 2 and f"{not_json}:1:2: not JSON" in err
 
 
-def test_conditions_command_is_gone(capsys):
+def test_conditions_command_is_gone(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["conditions", "a.json", "b.json"])
     assert caught.value.code == 2
     capsys.readouterr()
 
 
-def test_the_installed_command_runs(tmp_path):
+def test_the_installed_command_runs(tmp_path: Path) -> None:
     process = subprocess.run(
         [sys.executable, "-m", "divert", "evaluate", EXAMPLE1, *ENCOUNTERS],
         capture_output=True,

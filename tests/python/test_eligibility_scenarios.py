@@ -22,7 +22,8 @@ SCENARIO_FILE = REPO_ROOT / "tests" / "eligibility" / "scenarios.json"
 
 
 def load_scenarios() -> list[dict[str, Any]]:
-    return json.loads(SCENARIO_FILE.read_text(encoding="utf-8"))["scenarios"]
+    scenarios: list[dict[str, Any]] = json.loads(SCENARIO_FILE.read_text(encoding="utf-8"))["scenarios"]
+    return scenarios
 
 
 SCENARIOS = load_scenarios()
@@ -77,7 +78,7 @@ def compare(expect: dict[str, Any], decision: decision_pb2.Decision) -> list[str
     return diffs
 
 
-def test_there_are_scenarios():
+def test_there_are_scenarios() -> None:
     assert len(SCENARIOS) >= 50
     assert len({s["name"] for s in SCENARIOS}) == len(SCENARIOS)
 

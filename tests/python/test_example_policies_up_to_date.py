@@ -14,6 +14,7 @@ Runs with the other Python tests (scripts/test.sh).
 import importlib.util
 import json
 import os
+from types import ModuleType
 
 import pytest
 
@@ -21,8 +22,9 @@ REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 TOOLS = os.path.join(REPO, "examples", "policies", "tools")
 
 
-def _load(name):
+def _load(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, os.path.join(TOOLS, f"{name}.py"))
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -32,24 +34,24 @@ build_catalog = _load("build_catalog")
 build_policies = _load("build_policies")
 
 
-def _read(path):
+def _read(path: str) -> str:
     with open(path, encoding="utf-8") as f:
         return f.read()
 
 
-def test_new_york_catalog_is_up_to_date():
+def test_new_york_catalog_is_up_to_date() -> None:
     csv_path = build_catalog.default_csv_path()
     assert _read(build_catalog.DEFAULT_OUT) == build_catalog.build(csv_path), (
         "catalogs/new_york.textproto is stale: run python3 examples/policies/tools/build_catalog.py")
 
 
 @pytest.mark.parametrize("name", sorted(build_policies.POLICIES))
-def test_policy_is_up_to_date(name):
+def test_policy_is_up_to_date(name: str) -> None:
     assert _read(build_policies.output_path(name)) == build_policies.build(name), (
         f"{name}.textproto is stale: run python3 examples/policies/tools/build_policies.py")
 
 
-def test_catalog_covers_every_nypd_code_once():
+def test_catalog_covers_every_nypd_code_once() -> None:
     csv_path = build_catalog.default_csv_path()
     stats = build_catalog.read_csv(csv_path)
     entries = build_catalog.build_entries(stats, build_catalog.read_statutes(build_catalog.DEFAULT_STATUTES))
@@ -60,7 +62,7 @@ def test_catalog_covers_every_nypd_code_once():
     assert all(e.notes for e in entries if e.needs_verification)
 
 
-def test_citation_rule():
+def test_citation_rule() -> None:
     parse = build_catalog.parse_code
     assert parse("PL 1552500")[1] == "PL 155.25"
     assert parse("PL 1200001")[1] == "PL 120.00(1)"
@@ -74,7 +76,7 @@ def test_citation_rule():
     assert parse("FOA9000049")[1] == "FOA 9000049"
 
 
-def test_scenarios_name_known_policies_and_rules():
+def test_scenarios_name_known_policies_and_rules() -> None:
     with open(os.path.join(REPO, "tests", "eligibility", "scenarios.json"), encoding="utf-8") as f:
         scenarios = json.load(f)["scenarios"]
     assert len(scenarios) >= 40

@@ -4,12 +4,12 @@ import divert
 from divert import _core
 
 
-def test_version_comes_from_the_compiled_library():
+def test_version_comes_from_the_compiled_library() -> None:
     assert divert.__version__ == "0.1.0"
     assert divert.__version__ == _core.__version__
 
 
-def test_encounter_round_trips_through_the_wire_format():
+def test_encounter_round_trips_through_the_wire_format() -> None:
     from divert.v1 import charge_pb2, encounter_pb2, person_pb2
 
     encounter = encounter_pb2.Encounter(
@@ -60,7 +60,7 @@ def test_encounter_round_trips_through_the_wire_format():
     assert decoded.occurred_at.ToJsonString() == "2024-03-14T22:05:00Z"
 
 
-def test_identifying_fields_are_marked_in_the_descriptor():
+def test_identifying_fields_are_marked_in_the_descriptor() -> None:
     from divert.v1 import person_pb2, privacy_pb2
 
     fields = person_pb2.Person.DESCRIPTOR.fields_by_name

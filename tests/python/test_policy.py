@@ -6,6 +6,7 @@ from __future__ import annotations
 import concurrent.futures
 import copy
 import pickle
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ CLEAR = {
 }
 
 
-def arrest(statute: str, *, when: str = "2017-12-14T15:20:00Z", **charge: object) -> dict:
+def arrest(statute: str, *, when: str = "2017-12-14T15:20:00Z", **charge: object) -> dict[str, Any]:
     return {
         "encounterId": "T-1",
         "occurredAt": when,
@@ -82,7 +83,7 @@ def decisive(decision: decision_pb2.Decision) -> set[str]:
 # --- making a policy ----------------------------------------------------------------
 
 
-def test_from_file_reads_text_format(policy):
+def test_from_file_reads_text_format(policy: divert.Policy) -> None:
     assert policy.site_id == "nyc-example1"
     assert policy.versions == ("2017-1", "2018-1")
     assert repr(policy) == "<divert.Policy nyc-example1, versions 2017-1, 2018-1>"
@@ -90,7 +91,7 @@ def test_from_file_reads_text_format(policy):
 
 
 @pytest.mark.parametrize("suffix", [".json", ".binpb", ".pb", ".txtpb", ".pbtxt"])
-def test_from_file_chooses_the_format_by_extension(policy, tmp_path, suffix):
+def test_from_file_chooses_the_format_by_extension(policy: divert.Policy, tmp_path: Path, suffix: str) -> None:
     message = policy.site_policy
     path = tmp_path / f"policy{suffix}"
     if suffix == ".json":
@@ -104,7 +105,7 @@ def test_from_file_chooses_the_format_by_extension(policy, tmp_path, suffix):
     assert loaded.site_id == expected
 
 
-def test_from_file_format_override_and_unknown_extension(tmp_path):
+def test_from_file_format_override_and_unknown_extension(tmp_path: Path) -> None:
     path = tmp_path / "policy.txt"
     path.write_text(SANTA_FE.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(ValueError, match="cannot tell the policy's format"):
@@ -116,7 +117,7 @@ def test_from_file_format_override_and_unknown_extension(tmp_path):
         divert.Policy.from_file(tmp_path / "missing.textproto")
 
 
-def test_from_text_json_bytes_and_message_agree(policy):
+def test_from_text_json_bytes_and_message_agree(policy: divert.Policy) -> None:
     text = EXAMPLE1.read_text(encoding="utf-8")
     message = policy.site_policy
     made = [
@@ -132,7 +133,7 @@ def test_from_text_json_bytes_and_message_agree(policy):
         assert other.evaluate(ASSAULT) == expected
 
 
-def test_site_policy_is_a_copy(policy):
+def test_site_policy_is_a_copy(policy: divert.Policy) -> None:
     message = policy.site_policy
     assert isinstance(message, policy_pb2.SitePolicy)
     assert message.time_zone == "America/New_York"
@@ -141,13 +142,13 @@ def test_site_policy_is_a_copy(policy):
     assert policy.site_id == "nyc-example1"
 
 
-def test_policies_pickle(policy):
+def test_policies_pickle(policy: divert.Policy) -> None:
     again = pickle.loads(pickle.dumps(policy))
     assert again.versions == policy.versions
     assert again.evaluate(ASSAULT) == policy.evaluate(ASSAULT)
 
 
-def test_from_message_needs_a_site_policy():
+def test_from_message_needs_a_site_policy() -> None:
     with pytest.raises(TypeError, match="SitePolicy"):
         divert.Policy.from_message(encounter_pb2.Encounter())  # type: ignore[arg-type]
 
@@ -155,7 +156,7 @@ def test_from_message_needs_a_site_policy():
 # --- compile errors -----------------------------------------------------------------
 
 
-def test_compile_errors_list_every_issue_with_rule_and_position():
+def test_compile_errors_list_every_issue_with_rule_and_position() -> None:
     with pytest.raises(divert.PolicyError) as caught:
         divert.Policy.from_text(BROKEN_POLICY)
     error = caught.value
@@ -175,7 +176,7 @@ def test_compile_errors_list_every_issue_with_rule_and_position():
     assert repr(error) == "PolicyError(2 issues)"
 
 
-def test_compile_errors_from_a_file_name_the_file(tmp_path):
+def test_compile_errors_from_a_file_name_the_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.textproto"
     path.write_text(BROKEN_POLICY, encoding="utf-8")
     with pytest.raises(divert.PolicyError) as caught:
@@ -184,7 +185,7 @@ def test_compile_errors_from_a_file_name_the_file(tmp_path):
     assert caught.value.source == str(path)
 
 
-def test_syntax_errors_have_a_position_in_the_text():
+def test_syntax_errors_have_a_position_in_the_text() -> None:
     with pytest.raises(divert.PolicyError) as caught:
         divert.Policy.from_text('site_id: "x"\nversions {\n  version: 7 7\n}\n')
     issue = caught.value.issues[0]
@@ -197,7 +198,7 @@ def test_syntax_errors_have_a_position_in_the_text():
         divert.Policy.from_bytes(b"\xff\xff\xff")
 
 
-def test_policy_errors_pickle():
+def test_policy_errors_pickle() -> None:
     with pytest.raises(divert.PolicyError) as caught:
         divert.Policy.from_text(BROKEN_POLICY)
     again = pickle.loads(pickle.dumps(caught.value))
@@ -208,7 +209,7 @@ def test_policy_errors_pickle():
 # --- deciding -----------------------------------------------------------------------
 
 
-def test_evaluate_a_dict(policy):
+def test_evaluate_a_dict(policy: divert.Policy) -> None:
     decision = policy.evaluate(PETIT_LARCENY)
     assert isinstance(decision, decision_pb2.Decision)
     assert outcome(decision) == "ELIGIBLE"
@@ -219,7 +220,7 @@ def test_evaluate_a_dict(policy):
     assert decision.summary.startswith("Eligible for arrest diversion under policy 2017-1")
 
 
-def test_evaluate_a_message_decides_like_its_dict(policy):
+def test_evaluate_a_message_decides_like_its_dict(policy: divert.Policy) -> None:
     message = json_format.ParseDict(ASSAULT, encounter_pb2.Encounter())
     from_message = policy.evaluate(message)
     assert from_message == policy.evaluate(ASSAULT)
@@ -227,7 +228,7 @@ def test_evaluate_a_message_decides_like_its_dict(policy):
     assert decisive(from_message) == {"exclusion.violent"}
 
 
-def test_evaluate_reads_proto_field_names(policy):
+def test_evaluate_reads_proto_field_names(policy: divert.Policy) -> None:
     encounter = {
         "occurred_at": "2017-12-28T10:00:00Z",
         "pathway": "SOCIAL_CONTACT",
@@ -237,7 +238,7 @@ def test_evaluate_reads_proto_field_names(policy):
     assert outcome(policy.evaluate(encounter)) == "ELIGIBLE"
 
 
-def test_missing_facts_are_asked_for(policy):
+def test_missing_facts_are_asked_for(policy: divert.Policy) -> None:
     encounter = copy.deepcopy(PETIT_LARCENY)
     del encounter["circumstances"]["ableToConsent"]
     decision = policy.evaluate(encounter)
@@ -248,7 +249,7 @@ def test_missing_facts_are_asked_for(policy):
     assert list(fact.rule_ids) == ["exclusion.unable_to_consent"]
 
 
-def test_version_override(policy):
+def test_version_override(policy: divert.Policy) -> None:
     by_date = policy.evaluate(DRUGS_1_5_GRAMS)
     assert (by_date.policy_version, outcome(by_date)) == ("2017-1", "EXCLUDED")
     assert decisive(by_date) == {"exclusion.drug_quantity"}
@@ -259,7 +260,7 @@ def test_version_override(policy):
         policy.evaluate(DRUGS_1_5_GRAMS, version="1999-9")
 
 
-def test_encounters_that_cannot_be_decided(policy):
+def test_encounters_that_cannot_be_decided(policy: divert.Policy) -> None:
     with pytest.raises(divert.DecisionError) as caught:
         policy.evaluate({"pathway": "ARREST_DIVERSION"})
     assert caught.value.code == "INVALID_ARGUMENT"
@@ -284,13 +285,13 @@ def test_encounters_that_cannot_be_decided(policy):
         policy.evaluate("{}")  # type: ignore[arg-type]
 
 
-def test_decision_errors_pickle():
+def test_decision_errors_pickle() -> None:
     error = divert.DecisionError("no version in force", code="NOT_FOUND")
     again = pickle.loads(pickle.dumps(error))
     assert (again.code, str(again)) == ("NOT_FOUND", "no version in force")
 
 
-def test_evaluate_many(policy):
+def test_evaluate_many(policy: divert.Policy) -> None:
     decisions = policy.evaluate_many([PETIT_LARCENY, ASSAULT, DRUGS_1_5_GRAMS])
     assert [outcome(d) for d in decisions] == ["ELIGIBLE", "EXCLUDED", "EXCLUDED"]
     assert decisions[0] == policy.evaluate(PETIT_LARCENY)
@@ -304,7 +305,7 @@ def test_evaluate_many(policy):
         policy.evaluate_many([{"person": {"age": "x"}}])
 
 
-def test_many_threads_share_one_policy(policy):
+def test_many_threads_share_one_policy(policy: divert.Policy) -> None:
     encounters = [PETIT_LARCENY, ASSAULT, DRUGS_1_5_GRAMS] * 60
     expected = [policy.evaluate(e) for e in encounters]
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
@@ -318,7 +319,7 @@ def test_many_threads_share_one_policy(policy):
 # --- fidelity, rendering ------------------------------------------------------------
 
 
-def test_check_returns_a_fidelity_report(policy):
+def test_check_returns_a_fidelity_report(policy: divert.Policy) -> None:
     report = policy.check()
     assert isinstance(report, decision_pb2.FidelityReport)
     assert report.site_id == "nyc-example1"
@@ -326,7 +327,7 @@ def test_check_returns_a_fidelity_report(policy):
     assert {f.policy_version for f in report.findings} == {"2017-1", "2018-1"}
 
 
-def test_check_finds_violations():
+def test_check_finds_violations() -> None:
     bare = divert.Policy.from_text(SMALL_POLICY % "")
     report = bare.check()
     codes = {f.code: f for f in report.findings}
@@ -335,7 +336,7 @@ def test_check_finds_violations():
     assert "no_review_for_supervision" in codes
 
 
-def test_to_markdown_and_to_html(policy):
+def test_to_markdown_and_to_html(policy: divert.Policy) -> None:
     markdown = policy.to_markdown()
     assert "2018-1" in markdown and "max_drug_quantity_grams" in markdown
     assert "PL 155.25" in markdown
@@ -353,7 +354,7 @@ def test_to_markdown_and_to_html(policy):
 # --- display ------------------------------------------------------------------------
 
 
-def test_explain_a_decision(policy):
+def test_explain_a_decision(policy: divert.Policy) -> None:
     text = divert.explain(policy.evaluate(ASSAULT))
     lines = text.splitlines()
     assert lines[0] == "T-1: EXCLUDED (arrest diversion)"
@@ -365,7 +366,7 @@ def test_explain_a_decision(policy):
     assert "Review by: the supervising agency" in review
 
 
-def test_explain_a_fidelity_report(policy):
+def test_explain_a_fidelity_report(policy: divert.Policy) -> None:
     text = divert.explain(policy.check())
     assert text.startswith("Fidelity check of nyc-example1: 2 findings (0 violations, 0 warnings, 2 notes)")
     assert "\nNOTE:\n" in text
@@ -377,7 +378,7 @@ def test_explain_a_fidelity_report(policy):
         divert.explain("a decision")  # type: ignore[arg-type]
 
 
-def test_html_is_escaped(policy):
+def test_html_is_escaped(policy: divert.Policy) -> None:
     decision = policy.evaluate(ASSAULT)
     card = divert.decision_html(decision)
     assert card.startswith('<div class="divert-decision"')
@@ -409,7 +410,7 @@ class FakeShell:
         self.display_formatter.formatters = {"text/html": self.html, "text/plain": FakeFormatter()}
 
 
-def test_ipython_formatters_are_registered_with_a_shell():
+def test_ipython_formatters_are_registered_with_a_shell() -> None:
     shell = FakeShell()
     assert divert.register_ipython_formatters(shell) is True
     assert shell.html.registered == {
@@ -419,7 +420,7 @@ def test_ipython_formatters_are_registered_with_a_shell():
     assert divert.register_ipython_formatters(object()) is False
 
 
-def test_ipython_formatters_without_ipython(monkeypatch):
+def test_ipython_formatters_without_ipython(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
     monkeypatch.delitem(sys.modules, "IPython", raising=False)
@@ -437,7 +438,7 @@ def test_ipython_formatters_without_ipython(monkeypatch):
     assert decision_pb2.Decision in shell.html.registered
 
 
-def test_a_real_ipython_html_formatter_shows_decisions(policy):
+def test_a_real_ipython_html_formatter_shows_decisions(policy: divert.Policy) -> None:
     formatters = pytest.importorskip("IPython.core.formatters")
     formatter = formatters.HTMLFormatter()
     shell = FakeShell()
@@ -450,7 +451,7 @@ def test_a_real_ipython_html_formatter_shows_decisions(policy):
     assert formatter(policy) == policy.to_html()
 
 
-def test_public_names():
+def test_public_names() -> None:
     for name in ("Policy", "PolicyError", "PolicyIssue", "DecisionError", "explain", "decision_html"):
         assert name in divert.__all__
         assert getattr(divert, name).__doc__

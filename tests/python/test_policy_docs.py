@@ -3,6 +3,7 @@ divert.cli run as written, from the root of the repository (they read the
 example policies in examples/policies/)."""
 
 import doctest
+from types import ModuleType
 from pathlib import Path
 
 import pytest
@@ -18,14 +19,14 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(
     "module", [divert.policy, divert.display, divert.cli], ids=lambda m: m.__name__
 )
-def test_docstring_examples(module, monkeypatch):
+def test_docstring_examples(module: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO_ROOT)
     result = doctest.testmod(module, extraglobs={"divert": divert}, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
 
 
-def test_every_public_name_has_an_example():
+def test_every_public_name_has_an_example() -> None:
     names = [divert.Policy, divert.explain, divert.decision_html, divert.fidelity_html,
              divert.register_ipython_formatters, divert.PolicyError, divert.PolicyIssue,
              divert.DecisionError]

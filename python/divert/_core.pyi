@@ -1,0 +1,61 @@
+"""Types of divert._core, the compiled extension module (bindings/python/).
+
+Internal: the public API is divert.Policy and divert.cel, which wrap these.
+Each binding file (bindings/python/*_bindings.cc) has its section here; a
+binding without one yet is typed as Any through __getattr__ below, so add
+its stubs with it.
+"""
+
+from typing import Any, Callable, Mapping
+
+__version__: str
+
+# --- cel_bindings.cc --------------------------------------------------------
+
+class CelProgram:
+    """A compiled CEL expression (internal: use divert.cel.compile)."""
+
+    @property
+    def result_type(self) -> str: ...
+    def evaluate(
+        self,
+        bindings: Mapping[str, Any] | None,
+        unknown: list[str],
+        unset_fields_are_unknown: bool,
+        message_factory: Callable[[str, bytes], Any],
+    ) -> tuple[int, Any]:
+        """(0, value), (1, [unknown attribute, ...]) or (2, error message)."""
+
+def cel_compile(
+    expr: str,
+    declarations: Mapping[str, str] | None,
+    container: str,
+    checked: bool,
+) -> tuple[CelProgram | None, str, list[tuple[str, int, int, str]]]:
+    """(program, "", []) or (None, message, [(kind, line, column, message), ...])."""
+
+# --- policy_bindings.cc -----------------------------------------------------
+
+class CompiledPolicy:
+    """A compiled site policy (internal: use divert.Policy)."""
+
+    @property
+    def site_id(self) -> str: ...
+    @property
+    def versions(self) -> list[str]: ...
+    def site_policy(self) -> bytes: ...
+    def evaluate(self, encounter: bytes, version: str) -> tuple[str, bytes | str]:
+        """("", serialized Decision) or (status code name, message)."""
+    def evaluate_many(self, encounters: list[bytes], version: str) -> list[tuple[str, bytes | str]]: ...
+    def check_fidelity(self) -> bytes: ...
+    def render(self, version: str, format: str) -> tuple[str, str]:
+        """("", document) or (status code name, message)."""
+
+def policy_compile(
+    data: bytes, format: str
+) -> tuple[CompiledPolicy | None, str, list[tuple[str, str, int, int, str]]]:
+    """(policy, "", []) or (None, message, [(version, rule_id, line, column, message), ...])."""
+
+# --- bindings without stubs yet ----------------------------------------------
+
+def __getattr__(name: str) -> Any: ...
