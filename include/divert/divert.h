@@ -75,6 +75,7 @@
 #include <stddef.h>
 
 #include "divert/export.h"
+#include "divert/screening/arrow_c.h"
 #include "divert/version.h"
 
 #ifdef __cplusplus
@@ -506,6 +507,105 @@ DIVERT_EXPORT int divert_policy_render(const divert_policy* policy,
 DIVERT_EXPORT int divert_policy_site_policy(const divert_policy* policy,
                                             int out_format, char** site_policy,
                                             size_t* site_policy_len);
+
+/* ========================================================================
+** SCREENING
+**
+** Screening decides every arrest of a table under a policy, column by
+** column, for planning ("how many arrests could have been diverted, for
+** whom, where?"). A column mapping (divert.v1.ColumnMapping,
+** proto/divert/v1/screening.proto; examples/mappings/ has one for NYPD's
+** published arrests) says which column feeds which encounter field and
+** how the publisher's values translate. Tables cross as streams of record
+** batches through the Arrow C Data Interface: struct ArrowSchema,
+** ArrowArray and ArrowArrayStream as the Arrow specification defines them
+** (divert/screening/arrow_c.h, included above, under the specification's
+** own include guards, so Arrow's headers or nanoarrow can be included
+** too). No Arrow library is needed on either side.
+**
+** The result stream has the input's columns followed by dictionary-encoded
+** result columns: outcome, policy_version, decisive_rules, missing_facts,
+** not_decided, one "rule:<id>" column per rule (HOLDS, DOES_NOT_HOLD,
+** UNKNOWN, ERROR, NOT_APPLICABLE), and charge_index for tables with one
+** row per charge. Each arrest gets exactly the decision
+** divert_policy_evaluate() gives the encounter its row stands for.
+**
+**   divert_screener* screener = NULL;
+**   if (divert_screener_create(policy, mapping, DIVERT_NUL_TERMINATED,
+**                              DIVERT_FORMAT_TEXT, &screener) != DIVERT_OK) ...
+**   struct ArrowArrayStream results;
+**   if (divert_screener_screen(screener, &arrests, &results) != DIVERT_OK) ...
+**   ... read results with results.get_next(), then results.release() ...
+**   divert_screener_summary(screener, DIVERT_FORMAT_JSON, &summary, NULL);
+**   divert_screener_destroy(screener);
+*/
+/* A policy joined with a column mapping. Not thread-safe: one thread at a
+** time, one stream at a time. */
+typedef struct divert_screener divert_screener;
+
+/*
+** Joins `policy` with the column mapping in `mapping` (`mapping_len`
+** bytes; DIVERT_NUL_TERMINATED for text and JSON) in `format`
+** (DIVERT_FORMAT_TEXT, _JSON or _BINARY) into a screener in *out, which the
+** caller releases with divert_screener_destroy(). The screener keeps its
+** own reference to the policy: the policy may be destroyed first.
+**
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers, a mapping that
+** does not parse (the last error names line:column), a field path that
+** divert.v1.Encounter does not have, a field that cannot be fed, a
+** translation that is not a value of its field, a missing shape or arrest
+** key column. *out is NULL on failure.
+*/
+DIVERT_EXPORT int divert_screener_create(const divert_policy* policy,
+                                         const char* mapping,
+                                         size_t mapping_len, int format,
+                                         divert_screener** out);
+
+/*
+** Screens the record batches of `input` into `output`. Takes `input`:
+** its release callback is called by the library (input->release is NULL
+** on return, whatever the result). `output` is filled with a stream the
+** caller owns and releases with output->release(output); batches are read
+** from the input and screened as the caller asks for them with
+** output->get_next(), so any number of rows is screened in bounded
+** memory. The output stream may outlive the screener.
+**
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers, an input
+** without a mapped column, with a column of a type divert cannot read, or
+** already having a result column; a stream is still being read. Errors
+** found while reading come from output->get_next() (a non-zero errno
+** code) and output->get_last_error().
+*/
+DIVERT_EXPORT int divert_screener_screen(divert_screener* screener,
+                                         struct ArrowArrayStream* input,
+                                         struct ArrowArrayStream* output);
+
+/*
+** What every stream screened so far held, a divert.v1.ScreeningSummary
+** (rows, arrests, arrests by outcome, values the mapping could not use by
+** column), in `out_format` in *summary (a buffer for divert_buffer_free())
+** and its length in *summary_len (required for binary output).
+**
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers or an unknown
+** format.
+*/
+DIVERT_EXPORT int divert_screener_summary(const divert_screener* screener,
+                                          int out_format, char** summary,
+                                          size_t* summary_len);
+
+/* Releases a screener. NULL is a no-op. Result streams it made stay
+** valid. */
+DIVERT_EXPORT void divert_screener_destroy(divert_screener* screener);
+
+/*
+** divert_screener_create() and divert_screener_screen() in one call, for
+** when the summary is not needed. Errors: those of both.
+*/
+DIVERT_EXPORT int divert_policy_screen(const divert_policy* policy,
+                                       const char* mapping, size_t mapping_len,
+                                       int format,
+                                       struct ArrowArrayStream* input,
+                                       struct ArrowArrayStream* output);
 
 #ifdef __cplusplus
 } /* extern "C" */

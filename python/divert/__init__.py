@@ -38,6 +38,7 @@ from divert.errors import (
     PolicyIssue,
 )
 from divert.policy import Policy
+from divert.screen import Mapping, Screener, ScreeningSummary
 from divert import v1  # noqa: F401  (divert.v1.decision_pb2 and the other messages)
 
 __all__ = [
@@ -58,6 +59,9 @@ __all__ = [
     "PolicyError",
     "PolicyIssue",
     "DecisionError",
+    "Mapping",
+    "Screener",
+    "ScreeningSummary",
 ]
 
 # In IPython or Jupyter, show decisions and fidelity reports as HTML.

@@ -347,6 +347,18 @@ class Policy:
             for index, (status, payload) in enumerate(results)
         ]
 
+    # --- screening tables --------------------------------------------------------------
+
+    def screen(self, data: Any, mapping: Any) -> Any:
+        """Screens a table of arrests under this policy: `data` is a pyarrow
+        Table or RecordBatchReader, a pandas or polars DataFrame (anything
+        with ``__arrow_c_stream__``), `mapping` a :class:`divert.Mapping`,
+        its text or its file. Returns the same kind of table with result
+        columns added; see :mod:`divert.screen`."""
+        from divert.screen import screen
+
+        return screen(self, data, mapping)
+
     # --- checking and reading ----------------------------------------------------------
 
     def check(self) -> decision_pb2.FidelityReport:

@@ -1,0 +1,209 @@
+"""Screening arrest records against a site policy, column by column.
+
+Before a LEAD site launches, the toolkit (VII.B) asks it to pull its arrest
+data and count the arrests that could have been diverted. :func:`screen`
+decides every arrest of a table under a :class:`divert.Policy`, given a
+:class:`Mapping` that says which column feeds which fact of an encounter
+and how the publisher's values translate::
+
+    >>> import pyarrow.csv
+    >>> policy = divert.Policy.from_file("examples/policies/example1_new_york.textproto")
+    >>> mapping = divert.Mapping.from_file("examples/mappings/nypd_arrests.textproto")
+    >>> arrests = pyarrow.csv.read_csv("examples/data/nypd_arrests_2017-12.csv")
+    >>> screened = policy.screen(arrests, mapping)
+    >>> screened.column("outcome").value_counts()  # doctest: +SKIP
+
+The result is the input with result columns added (``outcome``,
+``policy_version``, ``decisive_rules``, ``missing_facts``, ``not_decided``
+and ``rule:<id>`` for each rule; ``charge_index`` for one row per charge),
+of the same kind as the input: a pyarrow Table or RecordBatchReader, a
+pandas DataFrame or a polars DataFrame. Every arrest gets exactly the
+decision :meth:`divert.Policy.evaluate` gives the encounter its row stands
+for. Data crosses into the C++ core through the Arrow PyCapsule interface
+(``__arrow_c_stream__``) without being copied.
+
+A :class:`Screener` keeps the :class:`ScreeningSummary` of what it saw:
+rows, arrests, outcomes, and the values the mapping could not use, by
+column.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Union
+
+from divert import _core
+from divert.v1 import screening_pb2
+
+if TYPE_CHECKING:  # pragma: no cover
+    from divert.policy import Policy
+
+__all__ = ["Mapping", "Screener", "screen", "ScreeningSummary", "MappingLike"]
+
+#: What a screening run saw (``divert.v1.ScreeningSummary``).
+ScreeningSummary = screening_pb2.ScreeningSummary
+
+
+class Mapping:
+    """A column mapping (``divert.v1.ColumnMapping``): which column feeds
+    which encounter field, and how values translate.
+
+        >>> mapping = divert.Mapping.from_text('''
+        ...     name: "example" shape: ARREST_PER_ROW
+        ...     defaults { pathway: ARREST_DIVERSION }
+        ...     columns { column: "LAW_CODE" field: "charges.statute_code" }
+        ... ''')
+        >>> mapping.name
+        'example'
+    """
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: screening_pb2.ColumnMapping) -> None:
+        self.message = message
+
+    @classmethod
+    def from_text(cls, text: str) -> Mapping:
+        """Parses a mapping in text format (or proto3 JSON); raises
+        ValueError naming the line and column of a mistake."""
+        message = screening_pb2.ColumnMapping()
+        message.ParseFromString(_core.parse_mapping(text))
+        return cls(message)
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Mapping:
+        """Reads a mapping file (text format, or JSON)."""
+        text = Path(path).read_text(encoding="utf-8")
+        try:
+            return cls.from_text(text)
+        except ValueError as error:
+            raise ValueError(f"{path}: {error}") from None
+
+    @property
+    def name(self) -> str:
+        return str(self.message.name)
+
+    @property
+    def source(self) -> str:
+        return str(self.message.source)
+
+    def __repr__(self) -> str:
+        return f"<divert.Mapping {self.name or '(unnamed)'}, {len(self.message.columns)} columns>"
+
+
+#: A mapping, its text, or the path of its file.
+MappingLike = Union[Mapping, screening_pb2.ColumnMapping, str, "os.PathLike[str]"]
+
+
+def _as_mapping(mapping: MappingLike) -> Mapping:
+    if isinstance(mapping, Mapping):
+        return mapping
+    if isinstance(mapping, screening_pb2.ColumnMapping):
+        return Mapping(mapping)
+    if isinstance(mapping, os.PathLike):
+        return Mapping.from_file(mapping)
+    if isinstance(mapping, str):
+        if "\n" not in mapping and Path(mapping).is_file():
+            return Mapping.from_file(mapping)
+        return Mapping.from_text(mapping)
+    raise TypeError(f"a mapping is a divert.Mapping, its text or its file, not {type(mapping).__name__}")
+
+
+class _Capsule:
+    """Hands a stream PyCapsule to a consumer of the PyCapsule interface."""
+
+    __slots__ = ("_capsule",)
+
+    def __init__(self, capsule: Any) -> None:
+        self._capsule = capsule
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        return self._capsule
+
+
+def _module_of(data: Any) -> str:
+    return type(data).__module__.split(".")[0]
+
+
+def _pyarrow() -> Any:
+    """pyarrow (untyped for mypy), imported when a table is screened:
+    ``import divert`` does not need it."""
+    return importlib.import_module("pyarrow")
+
+
+class Screener:
+    """A policy joined with a mapping; screens any number of tables and
+    counts what it saw in :attr:`summary`.
+
+    Not thread-safe: use one Screener per thread (they are cheap).
+    """
+
+    __slots__ = ("_core", "policy", "mapping")
+
+    def __init__(self, policy: Policy, mapping: MappingLike) -> None:
+        self.policy = policy
+        self.mapping = _as_mapping(mapping)
+        site_policy = policy.site_policy.SerializeToString()
+        self._core = _core.Screener(site_policy, self.mapping.message.SerializeToString())
+
+    @property
+    def result_columns(self) -> list[str]:
+        """The names of the columns screening adds, in order."""
+        return list(self._core.result_columns())
+
+    @property
+    def fields_read(self) -> list[str]:
+        """The encounter fields the policy's conditions read
+        (``divert.v1.Charge.level``, ...): only columns feeding them, the
+        date and the charge codes can change a decision."""
+        return list(self._core.fields_read())
+
+    @property
+    def summary(self) -> ScreeningSummary:
+        """What every table screened so far held."""
+        summary = screening_pb2.ScreeningSummary()
+        summary.ParseFromString(self._core.summary())
+        return summary
+
+    def screen_stream(self, data: Any) -> Any:
+        """Screens anything with ``__arrow_c_stream__`` into a lazy
+        pyarrow RecordBatchReader: batches are screened as they are read."""
+        pyarrow = _pyarrow()
+
+        if not hasattr(data, "__arrow_c_stream__"):
+            raise TypeError(
+                f"cannot screen a {type(data).__name__}: it does not export an Arrow stream "
+                "(__arrow_c_stream__); pass a pyarrow Table or RecordBatchReader, a pandas "
+                "DataFrame or a polars DataFrame"
+            )
+        capsule = self._core.screen(data.__arrow_c_stream__())
+        return pyarrow.RecordBatchReader.from_stream(_Capsule(capsule))
+
+    def screen(self, data: Any) -> Any:
+        """Screens `data` and returns the same kind of table with the
+        result columns added (see the module's documentation)."""
+        pyarrow = _pyarrow()
+
+        if isinstance(data, pyarrow.RecordBatchReader):
+            return self.screen_stream(data)
+        if isinstance(data, (pyarrow.Table, pyarrow.RecordBatch)):
+            table = data if isinstance(data, pyarrow.Table) else pyarrow.Table.from_batches([data])
+            return self.screen_stream(table).read_all()
+        module = _module_of(data)
+        if module == "pandas":
+            table = pyarrow.Table.from_pandas(data, preserve_index=False)
+            return self.screen_stream(table).read_all().to_pandas()
+        if module == "polars":
+            polars = importlib.import_module("polars")
+            return polars.from_arrow(self.screen_stream(data).read_all())
+        return self.screen_stream(data)
+
+
+def screen(policy: Policy, data: Any, mapping: MappingLike) -> Any:
+    """Screens `data` (a pyarrow Table or RecordBatchReader, a pandas or
+    polars DataFrame, or anything with ``__arrow_c_stream__``) under
+    `policy` with `mapping`; returns the same kind with result columns."""
+    return Screener(policy, mapping).screen(data)
+
