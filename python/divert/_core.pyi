@@ -56,6 +56,21 @@ def policy_compile(
 ) -> tuple[CompiledPolicy | None, str, list[tuple[str, str, int, int, str]]]:
     """(policy, "", []) or (None, message, [(version, rule_id, line, column, message), ...])."""
 
+# --- screen_bindings.cc -----------------------------------------------------
+
+class Screener:
+    """A policy joined with a column mapping (internal: use divert.Screener)."""
+
+    def __init__(self, site_policy: bytes, mapping: bytes) -> None: ...
+    def screen(self, stream: Any) -> Any:
+        """Screens an "arrow_array_stream" PyCapsule; returns one of the results."""
+    def summary(self) -> bytes: ...
+    def result_columns(self) -> list[str]: ...
+    def fields_read(self) -> list[str]: ...
+
+def parse_mapping(text: str) -> bytes:
+    """A serialized ColumnMapping; ValueError naming line:column."""
+
 # --- bindings without stubs yet ----------------------------------------------
 
 def __getattr__(name: str) -> Any: ...

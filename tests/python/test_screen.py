@@ -44,9 +44,10 @@ def screened(policy: divert.Policy, arrests: pyarrow.Table) -> pyarrow.Table:
 
 
 def _row(table: pyarrow.Table, arrest_key: int) -> dict[str, Any]:
-    rows = table.filter(pyarrow.compute.equal(table.column("ARREST_KEY"), arrest_key)).to_pylist()
-    assert len(rows) == 1
-    return rows[0]
+    keys = table.column("ARREST_KEY").to_pylist()
+    assert keys.count(arrest_key) == 1
+    row: dict[str, Any] = table.slice(keys.index(arrest_key), 1).to_pylist()[0]
+    return row
 
 
 # Checked by hand against the policy and the catalog (December 2017: version

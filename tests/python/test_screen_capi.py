@@ -49,6 +49,11 @@ def _library() -> ctypes.CDLL:
     return lib
 
 
+def _export(table: Any) -> Any:
+    """`table`'s Arrow stream as a PyCapsule (the PyCapsule interface)."""
+    return getattr(table, "__arrow_c_stream__")()
+
+
 def _stream_pointer(capsule: Any) -> int:
     get = ctypes.pythonapi.PyCapsule_GetPointer
     get.restype = ctypes.c_void_p
@@ -75,7 +80,7 @@ def check_screener_screens_the_nypd_month() -> None:
     lib.divert_policy_destroy(policy)  # the screener keeps its own reference
 
     arrests = pyarrow.csv.read_csv(NYPD_DATA)
-    capsule = arrests.__arrow_c_stream__()
+    capsule = _export(arrests)
     output = (ctypes.c_byte * 64)()  # an ArrowArrayStream (5 pointers)
     code = lib.divert_screener_screen(screener, _stream_pointer(capsule), ctypes.addressof(output))
     assert code == DIVERT_OK, lib.divert_last_error()
@@ -107,7 +112,7 @@ def check_one_call_screen_and_errors() -> None:
                b'columns { column: "LAW_CODE" field: "charges.statute_code" } '
                b'columns { column: "ARREST_DATE" field: "occurred_at" time_format: "%m/%d/%Y" }')
     output = (ctypes.c_byte * 64)()
-    capsule = table.__arrow_c_stream__()
+    capsule = _export(table)
     assert lib.divert_policy_screen(policy, mapping, NUL_TERMINATED, DIVERT_FORMAT_TEXT,
                                     _stream_pointer(capsule), ctypes.addressof(output)) == DIVERT_OK
     results = pyarrow.RecordBatchReader._import_from_c(ctypes.addressof(output)).read_all()
@@ -117,7 +122,7 @@ def check_one_call_screen_and_errors() -> None:
     # A mapping naming a column the table lacks: an error, and the input
     # stream is released all the same.
     bad = b'shape: ARREST_PER_ROW columns { column: "LAW" field: "charges.statute_code" }'
-    capsule = table.__arrow_c_stream__()
+    capsule = _export(table)
     code = lib.divert_policy_screen(policy, bad, NUL_TERMINATED, DIVERT_FORMAT_TEXT,
                                     _stream_pointer(capsule), ctypes.addressof(output))
     assert code == DIVERT_ERROR_INVALID_ARGUMENT
