@@ -218,6 +218,13 @@ Value AttributeNode::ReadPlannedField(const AttributeStep& step,
                                       const Message& message, Frame& frame,
                                       const Descriptor** type) const {
   *type = step.field_message_type;
+  if (const GeneratedAccessor* accessor = step.accessor) {
+    if (frame.unset_fields_are_unknown && step.explicit_presence &&
+        !accessor->has(message)) {
+      return UnsetFieldUnknown(step, message, step.field, frame);
+    }
+    return accessor->read(message);
+  }
   if (frame.unset_fields_are_unknown && step.explicit_presence &&
       !step.reflection->HasField(message, step.field)) {
     return UnsetFieldUnknown(step, message, step.field, frame);

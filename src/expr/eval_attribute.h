@@ -14,6 +14,7 @@
 #include "expr/eval_frame.h"
 #include "expr/eval_node.h"
 #include "expr/functions.h"
+#include "expr/generated_accessors.h"
 #include "expr/proto_values.h"
 
 namespace google::protobuf {
@@ -70,6 +71,9 @@ struct AttributeStep {
   // when unset fields are unknown). Decided when planning.
   FieldRead read = FieldRead::kGeneral;
   bool explicit_presence = false;
+  // For messages of `message_class`, when `field` belongs to the contract:
+  // its generated accessor, used instead of `reflection`.
+  const GeneratedAccessor* accessor = nullptr;
   Value key;                     // kIndex
   FunctionImpl index = nullptr;  // kIndex: the `_[_]` implementation
   // The chain's text after its root, up to and including this step:

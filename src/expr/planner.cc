@@ -387,6 +387,7 @@ absl::StatusOr<const Node*> Planner::PlanAttribute(const v1::Expr& expr,
           step.reflection = prototype->GetReflection();
           step.read = ClassifyField(step.field);
           step.explicit_presence = HasExplicitPresence(step.field);
+          step.accessor = FindGeneratedAccessor(step.field);
         }
       }
       absl::StrAppend(&suffix, ".", select.field());
