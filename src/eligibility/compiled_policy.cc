@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "eligibility/dates.h"
+#include "eligibility/decision_writer.h"
 #include "eligibility/evaluation_scratch.h"
 #include "eligibility/evaluator.h"
 #include "eligibility/fidelity.h"
@@ -33,20 +34,6 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicyImpl::Create
   }
   return std::shared_ptr<const CompiledPolicy>(std::move(compiled));
 }
-
-namespace {
-
-// Replaces `*bytes` with the serialization of `decision`. Sizing the string
-// to fit (rather than clearing it and letting protobuf grow it) spares
-// zero-filling a caller's reused buffer on every decision.
-void SerializeInto(const v1::Decision& decision, std::string* bytes) {
-  const size_t size = decision.ByteSizeLong();
-  bytes->resize(size);
-  decision.SerializeWithCachedSizesToArray(
-      reinterpret_cast<uint8_t*>(bytes->data()));
-}
-
-}  // namespace
 
 absl::StatusOr<const CompiledVersion*> CompiledPolicyImpl::VersionFor(
     const v1::Encounter& encounter) const {
@@ -114,7 +101,7 @@ absl::Status CompiledPolicyImpl::EvaluateSerialized(
   if (!version.ok()) return version.status();
   // The parsed encounter is ours: enrich it in place rather than copy it.
   DecideInPlace(policy(), **version, &scratch.parsed, &scratch.decision);
-  SerializeInto(scratch.decision, decision_bytes);
+  WriteDecision(**version, scratch.decision, decision_bytes);
   return absl::OkStatus();
 }
 

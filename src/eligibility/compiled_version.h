@@ -35,6 +35,9 @@ struct CompiledRule {
   // The rule's condition, or its alternatives in order (any_of).
   std::vector<CompiledCondition> conditions;
   bool any_of = false;
+  // The rule's text as a RuleOutcome's encoded `text` field, for
+  // WriteDecision.
+  std::string text_field;
 
   bool AppliesTo(v1::Pathway pathway) const {
     return pathway > 0 && pathway < 3 && applies_to[pathway];

@@ -3,6 +3,7 @@
 #include "eligibility/charge_enricher.h"
 #include "eligibility/decision_builder.h"
 #include "eligibility/decision_id.h"
+#include "eligibility/decision_writer.h"
 #include "eligibility/evaluation_scratch.h"
 #include "eligibility/rule_evaluator.h"
 #include "eligibility/summary.h"
@@ -28,6 +29,7 @@ void Decide(const v1::SitePolicy& policy, const CompiledVersion& version,
   v1::Encounter& copy = EvaluationScratch::ForThisThread().enriched;
   copy = encounter;
   DecideInPlace(policy, version, &copy, decision);
+  AddRuleTexts(version, decision);
 }
 
 void DecideInPlace(const v1::SitePolicy& policy,

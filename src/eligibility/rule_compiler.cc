@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "eligibility/catalog_literals.h"
+#include "eligibility/decision_writer.h"
 #include "expr/source_position.h"
 
 namespace divert::eligibility {
@@ -22,6 +23,7 @@ class RuleCompiler {
   void Compile(CompiledRule* out) {
     out->rule = &rule_;
     out->each_charge = rule_.scope() == v1::EACH_CHARGE;
+    out->text_field = EncodeRuleTextField(rule_);
     CheckKind();
     SetPathways(out);
     const bool has_condition = !rule_.condition().empty();

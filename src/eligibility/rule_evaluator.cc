@@ -102,7 +102,6 @@ bool BeginRule(const CompiledRule& rule, const v1::Encounter& encounter,
                cel::Activation* activation, v1::RuleOutcome* out) {
   out->set_rule_id(rule.rule->id());
   out->set_kind(rule.rule->kind());
-  out->set_text(rule.rule->text());
   if (!rule.AppliesTo(encounter.pathway())) {
     out->set_result(v1::RULE_NOT_APPLICABLE);
     return false;

@@ -70,9 +70,9 @@ void AppendChargeDescription(const CompiledVersion& version,
 }
 
 // The rule's text without its final period, or "rule <id>".
-void AppendRuleText(const v1::RuleOutcome& rule, std::string* out) {
+void AppendRuleText(const v1::Rule& rule, std::string* out) {
   if (rule.text().empty()) {
-    absl::StrAppend(out, "rule ", rule.rule_id());
+    absl::StrAppend(out, "rule ", rule.id());
   } else {
     absl::StrAppend(out, WithoutFinalPeriod(rule.text()));
   }
@@ -100,10 +100,11 @@ void AppendDecisiveRules(const CompiledVersion& version,
                          const v1::Decision& decision, v1::RuleResult result,
                          std::string* out) {
   bool first = true;
-  for (const v1::RuleOutcome& rule : decision.rules()) {
+  for (int i = 0; i < decision.rules_size(); ++i) {
+    const v1::RuleOutcome& rule = decision.rules(i);
     if (!rule.decisive()) continue;
     if (!first) absl::StrAppend(out, "; ");
-    AppendRuleText(rule, out);
+    AppendRuleText(*version.rules[i].rule, out);
     AppendCharges(version, encounter, rule, result, out);
     first = false;
   }

@@ -249,6 +249,10 @@ TEST_P(Scenario, Decides) {
     ADD_FAILURE() << "scenario " << s.name << " (" << s.policy << "): "
                   << absl::StrJoin(diffs, "; ") << "\n    summary: " << decision->summary();
   }
+  // The serialized door decides the same, byte for byte.
+  std::string bytes;
+  ASSERT_TRUE(policy->EvaluateSerialized(encounter.SerializeAsString(), &bytes).ok());
+  EXPECT_EQ(bytes, decision->SerializeAsString()) << "scenario " << s.name;
 }
 
 std::string ScenarioName(const ::testing::TestParamInfo<ScenarioCase>& info) {

@@ -1,0 +1,280 @@
+#include "eligibility/decision_writer.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "absl/container/inlined_vector.h"
+#include "google/protobuf/repeated_field.h"
+#include "google/protobuf/repeated_ptr_field.h"
+
+namespace divert::eligibility {
+namespace {
+
+// Wire types (protobuf encoding specification).
+constexpr uint32_t kVarint = 0;
+constexpr uint32_t kLengthDelimited = 2;
+
+size_t VarintSize(uint64_t value) {
+  size_t n = 1;
+  while (value >= 0x80) {
+    value >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+// int32 and enum values are written as 64-bit varints (negative values
+// take ten bytes), as protobuf does.
+uint64_t Int32Bits(int32_t value) {
+  return static_cast<uint64_t>(static_cast<int64_t>(value));
+}
+
+size_t TagSize(int field) { return VarintSize(static_cast<uint32_t>(field) << 3); }
+
+// Sizes of fields as proto3 writes them: nothing for a default value.
+size_t Int32FieldSize(int field, int32_t value) {
+  return value == 0 ? 0 : TagSize(field) + VarintSize(Int32Bits(value));
+}
+size_t BoolFieldSize(int field, bool value) {
+  return value ? TagSize(field) + 1 : 0;
+}
+size_t LengthDelimitedSize(int field, size_t length) {
+  return TagSize(field) + VarintSize(length) + length;
+}
+size_t StringFieldSize(int field, const std::string& value) {
+  return value.empty() ? 0 : LengthDelimitedSize(field, value.size());
+}
+size_t RepeatedStringsSize(
+    int field, const google::protobuf::RepeatedPtrField<std::string>& values) {
+  size_t n = 0;
+  for (const std::string& value : values) {
+    n += LengthDelimitedSize(field, value.size());
+  }
+  return n;
+}
+
+// Appends to a buffer sized beforehand.
+class Writer {
+ public:
+  explicit Writer(char* out) : out_(out) {}
+
+  char* position() const { return out_; }
+
+  void Varint(uint64_t value) {
+    while (value >= 0x80) {
+      *out_++ = static_cast<char>(value | 0x80);
+      value >>= 7;
+    }
+    *out_++ = static_cast<char>(value);
+  }
+  void Tag(int field, uint32_t wire_type) {
+    Varint((static_cast<uint32_t>(field) << 3) | wire_type);
+  }
+  void Int32Field(int field, int32_t value) {
+    if (value == 0) return;
+    Tag(field, kVarint);
+    Varint(Int32Bits(value));
+  }
+  void BoolField(int field, bool value) {
+    if (!value) return;
+    Tag(field, kVarint);
+    *out_++ = 1;
+  }
+  void StringField(int field, const std::string& value) {
+    if (value.empty()) return;
+    Header(field, value.size());
+    Raw(value);
+  }
+  void RepeatedStrings(
+      int field, const google::protobuf::RepeatedPtrField<std::string>& values) {
+    for (const std::string& value : values) {
+      Header(field, value.size());
+      Raw(value);
+    }
+  }
+  // The tag and length of a length-delimited field.
+  void Header(int field, size_t length) {
+    Tag(field, kLengthDelimited);
+    Varint(length);
+  }
+  void Raw(const std::string& bytes) {
+    std::memcpy(out_, bytes.data(), bytes.size());
+    out_ += bytes.size();
+  }
+
+ private:
+  char* out_;
+};
+
+size_t DateSize(const v1::Date& date) {
+  return Int32FieldSize(v1::Date::kYearFieldNumber, date.year()) +
+         Int32FieldSize(v1::Date::kMonthFieldNumber, date.month()) +
+         Int32FieldSize(v1::Date::kDayFieldNumber, date.day());
+}
+
+void WriteDate(const v1::Date& date, Writer* w) {
+  w->Int32Field(v1::Date::kYearFieldNumber, date.year());
+  w->Int32Field(v1::Date::kMonthFieldNumber, date.month());
+  w->Int32Field(v1::Date::kDayFieldNumber, date.day());
+}
+
+size_t ChargeResultSize(const v1::ChargeResult& c) {
+  using C = v1::ChargeResult;
+  return Int32FieldSize(C::kChargeIndexFieldNumber, c.charge_index()) +
+         StringFieldSize(C::kStatuteCodeFieldNumber, c.statute_code()) +
+         Int32FieldSize(C::kResultFieldNumber, c.result()) +
+         StringFieldSize(C::kAlternativeIdFieldNumber, c.alternative_id()) +
+         RepeatedStringsSize(C::kMissingFactsFieldNumber, c.missing_facts());
+}
+
+void WriteChargeResult(const v1::ChargeResult& c, Writer* w) {
+  using C = v1::ChargeResult;
+  w->Int32Field(C::kChargeIndexFieldNumber, c.charge_index());
+  w->StringField(C::kStatuteCodeFieldNumber, c.statute_code());
+  w->Int32Field(C::kResultFieldNumber, c.result());
+  w->StringField(C::kAlternativeIdFieldNumber, c.alternative_id());
+  w->RepeatedStrings(C::kMissingFactsFieldNumber, c.missing_facts());
+}
+
+// `text_field` is the encoded text field of the rule, written in its place
+// between the result and the alternative, as protobuf orders fields.
+size_t RuleOutcomeSize(const v1::RuleOutcome& r, const std::string& text_field) {
+  using R = v1::RuleOutcome;
+  size_t n = StringFieldSize(R::kRuleIdFieldNumber, r.rule_id()) +
+             Int32FieldSize(R::kKindFieldNumber, r.kind()) +
+             Int32FieldSize(R::kResultFieldNumber, r.result()) +
+             text_field.size() +
+             StringFieldSize(R::kAlternativeIdFieldNumber, r.alternative_id()) +
+             RepeatedStringsSize(R::kMissingFactsFieldNumber, r.missing_facts()) +
+             StringFieldSize(R::kErrorFieldNumber, r.error()) +
+             BoolFieldSize(R::kDecisiveFieldNumber, r.decisive());
+  for (const v1::ChargeResult& charge : r.charges()) {
+    n += LengthDelimitedSize(R::kChargesFieldNumber, ChargeResultSize(charge));
+  }
+  return n;
+}
+
+void WriteRuleOutcome(const v1::RuleOutcome& r, const std::string& text_field,
+                      Writer* w) {
+  using R = v1::RuleOutcome;
+  w->StringField(R::kRuleIdFieldNumber, r.rule_id());
+  w->Int32Field(R::kKindFieldNumber, r.kind());
+  w->Int32Field(R::kResultFieldNumber, r.result());
+  w->Raw(text_field);
+  w->StringField(R::kAlternativeIdFieldNumber, r.alternative_id());
+  w->RepeatedStrings(R::kMissingFactsFieldNumber, r.missing_facts());
+  w->StringField(R::kErrorFieldNumber, r.error());
+  for (const v1::ChargeResult& charge : r.charges()) {
+    w->Header(R::kChargesFieldNumber, ChargeResultSize(charge));
+    WriteChargeResult(charge, w);
+  }
+  w->BoolField(R::kDecisiveFieldNumber, r.decisive());
+}
+
+size_t MissingFactSize(const v1::MissingFact& f) {
+  using F = v1::MissingFact;
+  return StringFieldSize(F::kFieldPathFieldNumber, f.field_path()) +
+         StringFieldSize(F::kQuestionFieldNumber, f.question()) +
+         RepeatedStringsSize(F::kRuleIdsFieldNumber, f.rule_ids());
+}
+
+void WriteMissingFact(const v1::MissingFact& f, Writer* w) {
+  using F = v1::MissingFact;
+  w->StringField(F::kFieldPathFieldNumber, f.field_path());
+  w->StringField(F::kQuestionFieldNumber, f.question());
+  w->RepeatedStrings(F::kRuleIdsFieldNumber, f.rule_ids());
+}
+
+// The packed review_by field's payload size.
+size_t ReviewBodiesSize(const google::protobuf::RepeatedField<int>& bodies) {
+  size_t n = 0;
+  for (int body : bodies) n += VarintSize(Int32Bits(body));
+  return n;
+}
+
+const std::string& TextField(const CompiledVersion& version, int rule) {
+  static const std::string* const kNone = new std::string;
+  return rule < static_cast<int>(version.rules.size())
+             ? version.rules[rule].text_field
+             : *kNone;
+}
+
+}  // namespace
+
+std::string EncodeRuleTextField(const v1::Rule& rule) {
+  v1::RuleOutcome text_only;
+  text_only.set_text(rule.text());
+  return text_only.SerializeAsString();
+}
+
+void WriteDecision(const CompiledVersion& version, const v1::Decision& d,
+                   std::string* bytes) {
+  using D = v1::Decision;
+  // Measure, then write into a buffer of exactly that size.
+  const int rules = d.rules_size();
+  size_t size = StringFieldSize(D::kDecisionIdFieldNumber, d.decision_id()) +
+                StringFieldSize(D::kSiteIdFieldNumber, d.site_id()) +
+                StringFieldSize(D::kPolicyVersionFieldNumber, d.policy_version()) +
+                StringFieldSize(D::kEncounterIdFieldNumber, d.encounter_id()) +
+                Int32FieldSize(D::kPathwayFieldNumber, d.pathway()) +
+                Int32FieldSize(D::kOutcomeFieldNumber, d.outcome()) +
+                StringFieldSize(D::kSummaryFieldNumber, d.summary()) +
+                RepeatedStringsSize(D::kNotesFieldNumber, d.notes());
+  const size_t date_size = DateSize(d.policy_approved_on());
+  if (d.has_policy_approved_on()) {
+    size += LengthDelimitedSize(D::kPolicyApprovedOnFieldNumber, date_size);
+  }
+  const size_t review_size = ReviewBodiesSize(d.review_by());
+  if (review_size > 0) {
+    size += LengthDelimitedSize(D::kReviewByFieldNumber, review_size);
+  }
+  // The rules' sizes are needed twice: in the total and before each rule.
+  absl::InlinedVector<size_t, 32> rule_sizes(rules);
+  for (int i = 0; i < rules; ++i) {
+    rule_sizes[i] = RuleOutcomeSize(d.rules(i), TextField(version, i));
+    size += LengthDelimitedSize(D::kRulesFieldNumber, rule_sizes[i]);
+  }
+  for (const v1::MissingFact& fact : d.missing_facts()) {
+    size += LengthDelimitedSize(D::kMissingFactsFieldNumber,
+                                MissingFactSize(fact));
+  }
+
+  bytes->resize(size);
+  Writer w(bytes->data());
+  w.StringField(D::kDecisionIdFieldNumber, d.decision_id());
+  w.StringField(D::kSiteIdFieldNumber, d.site_id());
+  w.StringField(D::kPolicyVersionFieldNumber, d.policy_version());
+  if (d.has_policy_approved_on()) {
+    w.Header(D::kPolicyApprovedOnFieldNumber, date_size);
+    WriteDate(d.policy_approved_on(), &w);
+  }
+  w.StringField(D::kEncounterIdFieldNumber, d.encounter_id());
+  w.Int32Field(D::kPathwayFieldNumber, d.pathway());
+  w.Int32Field(D::kOutcomeFieldNumber, d.outcome());
+  if (review_size > 0) {
+    w.Header(D::kReviewByFieldNumber, review_size);
+    for (int body : d.review_by()) w.Varint(Int32Bits(body));
+  }
+  for (int i = 0; i < rules; ++i) {
+    w.Header(D::kRulesFieldNumber, rule_sizes[i]);
+    WriteRuleOutcome(d.rules(i), TextField(version, i), &w);
+  }
+  for (const v1::MissingFact& fact : d.missing_facts()) {
+    w.Header(D::kMissingFactsFieldNumber, MissingFactSize(fact));
+    WriteMissingFact(fact, &w);
+  }
+  w.StringField(D::kSummaryFieldNumber, d.summary());
+  w.RepeatedStrings(D::kNotesFieldNumber, d.notes());
+}
+
+void AddRuleTexts(const CompiledVersion& version, v1::Decision* decision) {
+  const int n = std::min<int>(decision->rules_size(),
+                              static_cast<int>(version.rules.size()));
+  for (int i = 0; i < n; ++i) {
+    decision->mutable_rules(i)->set_text(version.rules[i].rule->text());
+  }
+}
+
+}  // namespace divert::eligibility
