@@ -88,19 +88,18 @@ absl::StatusOr<v1::Decision> CompiledPolicyImpl::EvaluateWithVersion(
 absl::Status CompiledPolicyImpl::EvaluateSerialized(
     absl::string_view encounter_bytes, std::string* decision_bytes) const {
   EvaluationScratch& scratch = EvaluationScratch::ForThisThread();
-  if (!scratch.parsed.ParseFromArray(encounter_bytes.data(),
-                                     static_cast<int>(encounter_bytes.size()))) {
+  v1::Encounter* encounter = scratch.ParseEncounter(encounter_bytes);
+  if (encounter == nullptr) {
     return absl::InvalidArgumentError(
         "the bytes are not a serialized divert.v1.Encounter");
   }
-  scratch.decision.Clear();
-  if (absl::Status status = CheckEncounter(scratch.parsed); !status.ok()) {
+  if (absl::Status status = CheckEncounter(*encounter); !status.ok()) {
     return status;
   }
-  absl::StatusOr<const CompiledVersion*> version = VersionFor(scratch.parsed);
+  absl::StatusOr<const CompiledVersion*> version = VersionFor(*encounter);
   if (!version.ok()) return version.status();
   // The parsed encounter is ours: enrich it in place rather than copy it.
-  DecideInPlace(policy(), **version, &scratch.parsed, &scratch.decision);
+  DecideInPlace(policy(), **version, encounter, &scratch.decision);
   WriteDecision(**version, scratch.decision, decision_bytes);
   return absl::OkStatus();
 }

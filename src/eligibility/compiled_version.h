@@ -35,8 +35,9 @@ struct CompiledRule {
   // The rule's condition, or its alternatives in order (any_of).
   std::vector<CompiledCondition> conditions;
   bool any_of = false;
-  // The rule's text as a RuleOutcome's encoded `text` field, for
-  // WriteDecision.
+  // A RuleOutcome's fields that are the same in every decision, encoded
+  // for WriteDecision: the rule's id and kind, and its text.
+  std::string id_and_kind_fields;
   std::string text_field;
 
   bool AppliesTo(v1::Pathway pathway) const {

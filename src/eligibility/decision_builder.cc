@@ -9,18 +9,22 @@
 namespace divert::eligibility {
 namespace {
 
-bool Is(const v1::RuleOutcome& rule, v1::RuleKind kind,
-        v1::RuleResult result) {
-  return rule.kind() == kind && rule.result() == result;
+// The rules' ids and kinds come from `version`: the decision's rules may
+// not carry them (see DecideInPlace).
+bool Is(const CompiledRule& rule, const v1::RuleOutcome& outcome,
+        v1::RuleKind kind, v1::RuleResult result) {
+  return rule.rule->kind() == kind && outcome.result() == result;
 }
 
 // Marks every rule `pick` chooses as decisive; returns how many.
 template <typename Pick>
-int MarkDecisive(v1::Decision* decision, Pick pick) {
+int MarkDecisive(const CompiledVersion& version, v1::Decision* decision,
+                 Pick pick) {
   int n = 0;
-  for (v1::RuleOutcome& rule : *decision->mutable_rules()) {
-    if (pick(rule)) {
-      rule.set_decisive(true);
+  for (int i = 0; i < decision->rules_size(); ++i) {
+    v1::RuleOutcome* outcome = decision->mutable_rules(i);
+    if (pick(version.rules[i], *outcome)) {
+      outcome->set_decisive(true);
       ++n;
     }
   }
@@ -34,8 +38,10 @@ void AddReviewer(v1::ReviewBody body, v1::Decision* decision) {
   }
 }
 
-void AddMissingFacts(const v1::Encounter& encounter, v1::Decision* decision) {
-  for (const v1::RuleOutcome& rule : decision->rules()) {
+void AddMissingFacts(const CompiledVersion& version,
+                     const v1::Encounter& encounter, v1::Decision* decision) {
+  for (int i = 0; i < decision->rules_size(); ++i) {
+    const v1::RuleOutcome& rule = decision->rules(i);
     if (rule.result() != v1::RULE_UNKNOWN) continue;
     for (const std::string& path : rule.missing_facts()) {
       v1::MissingFact* fact = nullptr;
@@ -50,7 +56,7 @@ void AddMissingFacts(const v1::Encounter& encounter, v1::Decision* decision) {
         fact->set_field_path(path);
         fact->set_question(QuestionFor(path, encounter));
       }
-      fact->add_rule_ids(rule.rule_id());
+      fact->add_rule_ids(version.rules[i].rule->id());
     }
   }
 }
@@ -59,20 +65,23 @@ void AddMissingFacts(const v1::Encounter& encounter, v1::Decision* decision) {
 
 void DecideOutcome(const CompiledVersion& version,
                    const v1::Encounter& encounter, v1::Decision* decision) {
-  if (MarkDecisive(decision, [](const v1::RuleOutcome& r) {
-        return Is(r, v1::EXCLUSION, v1::RULE_HOLDS);
+  if (MarkDecisive(version, decision, [](const CompiledRule& rule,
+                                         const v1::RuleOutcome& r) {
+        return Is(rule, r, v1::EXCLUSION, v1::RULE_HOLDS);
       }) > 0) {
     decision->set_outcome(v1::EXCLUDED);
     return;
   }
-  if (MarkDecisive(decision, [](const v1::RuleOutcome& r) {
-        return Is(r, v1::CRITERION, v1::RULE_DOES_NOT_HOLD);
+  if (MarkDecisive(version, decision, [](const CompiledRule& rule,
+                                         const v1::RuleOutcome& r) {
+        return Is(rule, r, v1::CRITERION, v1::RULE_DOES_NOT_HOLD);
       }) > 0) {
     decision->set_outcome(v1::NOT_ELIGIBLE);
     return;
   }
-  if (MarkDecisive(decision, [](const v1::RuleOutcome& r) {
-        return Is(r, v1::REVIEW_TRIGGER, v1::RULE_HOLDS);
+  if (MarkDecisive(version, decision, [](const CompiledRule& rule,
+                                         const v1::RuleOutcome& r) {
+        return Is(rule, r, v1::REVIEW_TRIGGER, v1::RULE_HOLDS);
       }) > 0) {
     decision->set_outcome(v1::NEEDS_REVIEW);
     for (int i = 0; i < decision->rules_size(); ++i) {
@@ -82,32 +91,36 @@ void DecideOutcome(const CompiledVersion& version,
                                                       : body,
                   decision);
     }
-    AddMissingFacts(encounter, decision);
+    AddMissingFacts(version, encounter, decision);
     return;
   }
-  if (MarkDecisive(decision, [](const v1::RuleOutcome& r) {
-        return r.result() == v1::RULE_UNKNOWN;
-      }) > 0) {
+  if (MarkDecisive(version, decision,
+                   [](const CompiledRule&, const v1::RuleOutcome& r) {
+                     return r.result() == v1::RULE_UNKNOWN;
+                   }) > 0) {
     decision->set_outcome(v1::NEEDS_INFORMATION);
-    AddMissingFacts(encounter, decision);
+    AddMissingFacts(version, encounter, decision);
     return;
   }
-  if (MarkDecisive(decision, [](const v1::RuleOutcome& r) {
-        return r.result() == v1::RULE_ERROR;
-      }) > 0) {
+  if (MarkDecisive(version, decision,
+                   [](const CompiledRule&, const v1::RuleOutcome& r) {
+                     return r.result() == v1::RULE_ERROR;
+                   }) > 0) {
     decision->set_outcome(v1::NEEDS_REVIEW);
     AddReviewer(v1::DIVERSION_PANEL, decision);
-    for (const v1::RuleOutcome& rule : decision->rules()) {
+    for (int i = 0; i < decision->rules_size(); ++i) {
+      const v1::RuleOutcome& rule = decision->rules(i);
       if (rule.result() != v1::RULE_ERROR) continue;
-      decision->add_notes(absl::StrCat("rule ", rule.rule_id(),
+      decision->add_notes(absl::StrCat("rule ", version.rules[i].rule->id(),
                                        " could not be evaluated: ",
                                        rule.error()));
     }
     return;
   }
-  MarkDecisive(decision, [](const v1::RuleOutcome& r) {
-    return r.result() != v1::RULE_NOT_APPLICABLE;
-  });
+  MarkDecisive(version, decision,
+               [](const CompiledRule&, const v1::RuleOutcome& r) {
+                 return r.result() != v1::RULE_NOT_APPLICABLE;
+               });
   decision->set_outcome(v1::ELIGIBLE);
 }
 

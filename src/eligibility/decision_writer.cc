@@ -138,14 +138,13 @@ void WriteChargeResult(const v1::ChargeResult& c, Writer* w) {
   w->RepeatedStrings(C::kMissingFactsFieldNumber, c.missing_facts());
 }
 
-// `text_field` is the encoded text field of the rule, written in its place
-// between the result and the alternative, as protobuf orders fields.
-size_t RuleOutcomeSize(const v1::RuleOutcome& r, const std::string& text_field) {
+// The rule's encoded id, kind and text come from `rule`, each written in
+// its place among the outcome's fields, as protobuf orders fields.
+size_t RuleOutcomeSize(const v1::RuleOutcome& r, const CompiledRule& rule) {
   using R = v1::RuleOutcome;
-  size_t n = StringFieldSize(R::kRuleIdFieldNumber, r.rule_id()) +
-             Int32FieldSize(R::kKindFieldNumber, r.kind()) +
+  size_t n = rule.id_and_kind_fields.size() +
              Int32FieldSize(R::kResultFieldNumber, r.result()) +
-             text_field.size() +
+             rule.text_field.size() +
              StringFieldSize(R::kAlternativeIdFieldNumber, r.alternative_id()) +
              RepeatedStringsSize(R::kMissingFactsFieldNumber, r.missing_facts()) +
              StringFieldSize(R::kErrorFieldNumber, r.error()) +
@@ -156,13 +155,12 @@ size_t RuleOutcomeSize(const v1::RuleOutcome& r, const std::string& text_field) 
   return n;
 }
 
-void WriteRuleOutcome(const v1::RuleOutcome& r, const std::string& text_field,
+void WriteRuleOutcome(const v1::RuleOutcome& r, const CompiledRule& rule,
                       Writer* w) {
   using R = v1::RuleOutcome;
-  w->StringField(R::kRuleIdFieldNumber, r.rule_id());
-  w->Int32Field(R::kKindFieldNumber, r.kind());
+  w->Raw(rule.id_and_kind_fields);
   w->Int32Field(R::kResultFieldNumber, r.result());
-  w->Raw(text_field);
+  w->Raw(rule.text_field);
   w->StringField(R::kAlternativeIdFieldNumber, r.alternative_id());
   w->RepeatedStrings(R::kMissingFactsFieldNumber, r.missing_facts());
   w->StringField(R::kErrorFieldNumber, r.error());
@@ -194,14 +192,22 @@ size_t ReviewBodiesSize(const google::protobuf::RepeatedField<int>& bodies) {
   return n;
 }
 
-const std::string& TextField(const CompiledVersion& version, int rule) {
-  static const std::string* const kNone = new std::string;
-  return rule < static_cast<int>(version.rules.size())
-             ? version.rules[rule].text_field
-             : *kNone;
+// The constant fields of rule `i`, or none for a rule the version does not
+// have.
+const CompiledRule& RuleAt(const CompiledVersion& version, int i) {
+  static const CompiledRule* const kNone = new CompiledRule;
+  return i < static_cast<int>(version.rules.size()) ? version.rules[i]
+                                                    : *kNone;
 }
 
 }  // namespace
+
+std::string EncodeRuleIdAndKindFields(const v1::Rule& rule) {
+  v1::RuleOutcome id_and_kind;
+  id_and_kind.set_rule_id(rule.id());
+  id_and_kind.set_kind(rule.kind());
+  return id_and_kind.SerializeAsString();
+}
 
 std::string EncodeRuleTextField(const v1::Rule& rule) {
   v1::RuleOutcome text_only;
@@ -233,7 +239,7 @@ void WriteDecision(const CompiledVersion& version, const v1::Decision& d,
   // The rules' sizes are needed twice: in the total and before each rule.
   absl::InlinedVector<size_t, 32> rule_sizes(rules);
   for (int i = 0; i < rules; ++i) {
-    rule_sizes[i] = RuleOutcomeSize(d.rules(i), TextField(version, i));
+    rule_sizes[i] = RuleOutcomeSize(d.rules(i), RuleAt(version, i));
     size += LengthDelimitedSize(D::kRulesFieldNumber, rule_sizes[i]);
   }
   for (const v1::MissingFact& fact : d.missing_facts()) {
@@ -259,7 +265,7 @@ void WriteDecision(const CompiledVersion& version, const v1::Decision& d,
   }
   for (int i = 0; i < rules; ++i) {
     w.Header(D::kRulesFieldNumber, rule_sizes[i]);
-    WriteRuleOutcome(d.rules(i), TextField(version, i), &w);
+    WriteRuleOutcome(d.rules(i), RuleAt(version, i), &w);
   }
   for (const v1::MissingFact& fact : d.missing_facts()) {
     w.Header(D::kMissingFactsFieldNumber, MissingFactSize(fact));
@@ -269,11 +275,15 @@ void WriteDecision(const CompiledVersion& version, const v1::Decision& d,
   w.RepeatedStrings(D::kNotesFieldNumber, d.notes());
 }
 
-void AddRuleTexts(const CompiledVersion& version, v1::Decision* decision) {
+void AddRuleNames(const CompiledVersion& version, v1::Decision* decision) {
   const int n = std::min<int>(decision->rules_size(),
                               static_cast<int>(version.rules.size()));
   for (int i = 0; i < n; ++i) {
-    decision->mutable_rules(i)->set_text(version.rules[i].rule->text());
+    const v1::Rule& rule = *version.rules[i].rule;
+    v1::RuleOutcome* out = decision->mutable_rules(i);
+    out->set_rule_id(rule.id());
+    out->set_kind(rule.kind());
+    out->set_text(rule.text());
   }
 }
 

@@ -15,19 +15,21 @@
 
 namespace divert::eligibility {
 
-// The wire encoding of a RuleOutcome's `text` field holding `rule`'s text:
-// what CompiledRule::text_field holds.
+// The wire encodings of a RuleOutcome's `rule_id` and `kind` fields, and of
+// its `text` field, for `rule`: what CompiledRule's id_and_kind_fields and
+// text_field hold.
+std::string EncodeRuleIdAndKindFields(const v1::Rule& rule);
 std::string EncodeRuleTextField(const v1::Rule& rule);
 
-// Writes `decision`, decided under `version` and whose rules' texts are
-// empty, to `*bytes` as the serialization of the same decision with each
-// rule's text filled in from `version`.
+// Writes `decision`, decided under `version` and whose rules have no id,
+// kind or text, to `*bytes` as the serialization of the same decision with
+// each rule's id, kind and text filled in from `version`.
 void WriteDecision(const CompiledVersion& version,
                    const v1::Decision& decision, std::string* bytes);
 
-// Fills in each rule's text from `version`: the decision as the message
-// API returns it.
-void AddRuleTexts(const CompiledVersion& version, v1::Decision* decision);
+// Fills in each rule's id, kind and text from `version`: the decision as
+// the message API returns it.
+void AddRuleNames(const CompiledVersion& version, v1::Decision* decision);
 
 }  // namespace divert::eligibility
 

@@ -9,25 +9,29 @@
 namespace divert::eligibility {
 namespace {
 
-// A version with two rules whose texts the writer takes from the policy.
+// A version with two rules whose ids, kinds and texts the writer takes from
+// the policy.
 class DecisionWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     rules_[0].set_id("criterion.offense");
+    rules_[0].set_kind(v1::CRITERION);
     rules_[0].set_text("Each offense is a non-violent misdemeanor.");
     rules_[1].set_id("exclusion.violent");
+    rules_[1].set_kind(v1::EXCLUSION);
     rules_[1].set_text(std::string(300, 'x'));  // a two-byte length
     for (const v1::Rule& rule : rules_) {
       CompiledRule compiled;
       compiled.rule = &rule;
+      compiled.id_and_kind_fields = EncodeRuleIdAndKindFields(rule);
       compiled.text_field = EncodeRuleTextField(rule);
       version_.rules.push_back(std::move(compiled));
     }
   }
 
-  // What protobuf writes for `decision` with the rules' texts filled in.
+  // What protobuf writes for `decision` with the rules' names filled in.
   std::string Expected(v1::Decision decision) const {
-    AddRuleTexts(version_, &decision);
+    AddRuleNames(version_, &decision);
     return decision.SerializeAsString();
   }
 
@@ -49,8 +53,6 @@ TEST_F(DecisionWriterTest, WritesWhatProtobufWrites) {
   d.add_review_by(v1::OPERATIONS_WORK_GROUP);
   d.add_review_by(v1::DIVERSION_PANEL);
   v1::RuleOutcome* offense = d.add_rules();
-  offense->set_rule_id("criterion.offense");
-  offense->set_kind(v1::CRITERION);
   offense->set_result(v1::RULE_HOLDS);
   offense->set_alternative_id("pl_misdemeanor");
   offense->set_decisive(true);
@@ -64,8 +66,6 @@ TEST_F(DecisionWriterTest, WritesWhatProtobufWrites) {
   charge->set_result(v1::RULE_UNKNOWN);
   charge->add_missing_facts("encounter.charges[1].violent");
   v1::RuleOutcome* violent = d.add_rules();
-  violent->set_rule_id("exclusion.violent");
-  violent->set_kind(v1::EXCLUSION);
   violent->set_result(v1::RULE_ERROR);
   violent->set_error("no such field 'violent'");
   violent->add_missing_facts("encounter.circumstances.able_to_consent");
@@ -97,12 +97,15 @@ TEST_F(DecisionWriterTest, WritesNegativeNumbersAsProtobufDoes) {
   EXPECT_EQ(written, Expected(d));
 }
 
-TEST_F(DecisionWriterTest, AddsTheTextsOfTheVersionsRules) {
+TEST_F(DecisionWriterTest, AddsTheNamesOfTheVersionsRules) {
   v1::Decision d;
-  d.add_rules()->set_rule_id("criterion.offense");
-  d.add_rules()->set_rule_id("exclusion.violent");
-  AddRuleTexts(version_, &d);
+  d.add_rules()->set_result(v1::RULE_HOLDS);
+  d.add_rules()->set_result(v1::RULE_DOES_NOT_HOLD);
+  AddRuleNames(version_, &d);
+  EXPECT_EQ(d.rules(0).rule_id(), "criterion.offense");
+  EXPECT_EQ(d.rules(0).kind(), v1::CRITERION);
   EXPECT_EQ(d.rules(0).text(), "Each offense is a non-violent misdemeanor.");
+  EXPECT_EQ(d.rules(1).rule_id(), "exclusion.violent");
   EXPECT_EQ(d.rules(1).text(), std::string(300, 'x'));
 }
 

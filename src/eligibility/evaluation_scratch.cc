@@ -2,6 +2,32 @@
 
 namespace divert::eligibility {
 
+namespace {
+
+google::protobuf::ArenaOptions FirstBlock(char* block, size_t size) {
+  google::protobuf::ArenaOptions options;
+  options.initial_block = block;
+  options.initial_block_size = size;
+  return options;
+}
+
+}  // namespace
+
+EvaluationScratch::EvaluationScratch()
+    : encounter_block_(new char[kEncounterBlockSize]),
+      encounter_arena_(
+          FirstBlock(encounter_block_.get(), kEncounterBlockSize)) {}
+
+v1::Encounter* EvaluationScratch::ParseEncounter(absl::string_view bytes) {
+  encounter_arena_.Reset();
+  auto* encounter =
+      google::protobuf::Arena::CreateMessage<v1::Encounter>(&encounter_arena_);
+  if (!encounter->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return nullptr;
+  }
+  return encounter;
+}
+
 EvaluationScratch& EvaluationScratch::ForThisThread() {
   thread_local EvaluationScratch scratch;
   return scratch;

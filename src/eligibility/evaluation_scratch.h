@@ -9,10 +9,12 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "divert/cel/cel.h"
 #include "divert/v1/decision.pb.h"
 #include "divert/v1/encounter.pb.h"
 #include "eligibility/compiled_version.h"
+#include "google/protobuf/arena.h"
 
 namespace divert::eligibility {
 
@@ -26,10 +28,19 @@ class EvaluationScratch {
   // next call on this thread with other versions.
   cel::Activation* ActivationFor(const CompiledVersion& version);
 
+  EvaluationScratch();
+  EvaluationScratch(const EvaluationScratch&) = delete;
+  EvaluationScratch& operator=(const EvaluationScratch&) = delete;
+
+  // Parses a serialized encounter into memory reused from one decision to
+  // the next (a reused heap message would free and allocate its
+  // submessages on every parse); null when the bytes are not an
+  // Encounter. Valid until the next call on this thread.
+  v1::Encounter* ParseEncounter(absl::string_view bytes);
+
   // The encounter being decided, enriched from the catalog.
   v1::Encounter enriched;
-  // EvaluateSerialized's parsed input and its decision.
-  v1::Encounter parsed;
+  // EvaluateSerialized's decision.
   v1::Decision decision;
   // The deterministic serialization hashed into the decision id.
   std::string encounter_bytes;
@@ -43,6 +54,11 @@ class EvaluationScratch {
   // versions, several sites); the oldest slot is reused.
   std::array<Slot, 4> slots_;
   size_t next_slot_ = 0;
+  // ParseEncounter's memory: an arena whose first block (enough for any
+  // ordinary encounter) is reused on every reset.
+  static constexpr size_t kEncounterBlockSize = 16 << 10;
+  std::unique_ptr<char[]> encounter_block_;
+  google::protobuf::Arena encounter_arena_;
 };
 
 }  // namespace divert::eligibility

@@ -29,7 +29,7 @@ void Decide(const v1::SitePolicy& policy, const CompiledVersion& version,
   v1::Encounter& copy = EvaluationScratch::ForThisThread().enriched;
   copy = encounter;
   DecideInPlace(policy, version, &copy, decision);
-  AddRuleTexts(version, decision);
+  AddRuleNames(version, decision);
 }
 
 void DecideInPlace(const v1::SitePolicy& policy,

@@ -21,8 +21,8 @@ void Decide(const v1::SitePolicy& policy, const CompiledVersion& version,
             const v1::Encounter& encounter, v1::Decision* decision);
 
 // As Decide, but enriches `encounter` in place instead of copying it, and
-// leaves the rules' texts out of `decision` (WriteDecision serializes the
-// decision with them): for callers that own an encounter they no longer
+// leaves the rules' ids, kinds and texts out of `decision` (WriteDecision
+// serializes the decision with them): for callers that own an encounter they no longer
 // need as given and want the decision serialized.
 void DecideInPlace(const v1::SitePolicy& policy,
                    const CompiledVersion& version, v1::Encounter* encounter,

@@ -23,6 +23,7 @@ class RuleCompiler {
   void Compile(CompiledRule* out) {
     out->rule = &rule_;
     out->each_charge = rule_.scope() == v1::EACH_CHARGE;
+    out->id_and_kind_fields = EncodeRuleIdAndKindFields(rule_);
     out->text_field = EncodeRuleTextField(rule_);
     CheckKind();
     SetPathways(out);

@@ -100,8 +100,6 @@ Verdict EvaluateConditions(const CompiledRule& rule, int charge_index,
 
 bool BeginRule(const CompiledRule& rule, const v1::Encounter& encounter,
                cel::Activation* activation, v1::RuleOutcome* out) {
-  out->set_rule_id(rule.rule->id());
-  out->set_kind(rule.rule->kind());
   if (!rule.AppliesTo(encounter.pathway())) {
     out->set_result(v1::RULE_NOT_APPLICABLE);
     return false;

@@ -27,17 +27,15 @@ void AppendChargeName(const CompiledVersion& version, const v1::Charge& charge,
 absl::string_view HoldingAlternativeText(const CompiledVersion& version,
                                          const v1::Decision& decision,
                                          int index) {
-  for (const v1::RuleOutcome& outcome : decision.rules()) {
-    for (const v1::ChargeResult& charge : outcome.charges()) {
+  for (int i = 0; i < decision.rules_size(); ++i) {
+    for (const v1::ChargeResult& charge : decision.rules(i).charges()) {
       if (charge.charge_index() != index || charge.alternative_id().empty()) {
         continue;
       }
-      for (const CompiledRule& rule : version.rules) {
-        if (rule.rule->id() != outcome.rule_id()) continue;
-        for (const v1::Alternative& alternative : rule.rule->any_of()) {
-          if (alternative.id() == charge.alternative_id()) {
-            return alternative.text();
-          }
+      for (const v1::Alternative& alternative :
+           version.rules[i].rule->any_of()) {
+        if (alternative.id() == charge.alternative_id()) {
+          return alternative.text();
         }
       }
     }
@@ -196,9 +194,9 @@ void WriteSummary(const CompiledVersion& version,
       if (errors) {
         absl::StrAppend(out, CountDecisive(decision) == 1 ? "rule " : "rules ");
         bool first = true;
-        for (const v1::RuleOutcome& rule : decision.rules()) {
-          if (!rule.decisive()) continue;
-          absl::StrAppend(out, first ? "" : ", ", rule.rule_id());
+        for (int i = 0; i < decision.rules_size(); ++i) {
+          if (!decision.rules(i).decisive()) continue;
+          absl::StrAppend(out, first ? "" : ", ", version.rules[i].rule->id());
           first = false;
         }
         absl::StrAppend(out, " could not be evaluated.");
