@@ -106,6 +106,21 @@ extern "C" {
 DIVERT_EXPORT int divert_version_number(void);
 DIVERT_EXPORT const char* divert_version_string(void);
 
+/*
+** Whether this library can serve a program compiled against the divert.h
+** of version `header_version`; pass DIVERT_VERSION_NUMBER. A library serves
+** headers of its own major version up to its own minor version (functions
+** are only ever added within a major version). Returns DIVERT_OK, or
+** DIVERT_ERROR_INVALID_ARGUMENT with both versions in the last error:
+**
+**   if (divert_version_check(DIVERT_VERSION_NUMBER) != DIVERT_OK) {
+**     fprintf(stderr, "%s\n", divert_last_error());
+**     // "divert.h 0.2.0 needs libdivert 0.2 or a later 0.x; this is 0.1.0"
+**     return 1;
+**   }
+*/
+DIVERT_EXPORT int divert_version_check(int header_version);
+
 /* ========================================================================
 ** STATUS CODES
 **

@@ -39,9 +39,8 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: decide_c <policy.textproto> <encounter JSON>\n");
     return 2;
   }
-  if (divert_version_number() / 10000 != DIVERT_VERSION_MAJOR) {
-    fprintf(stderr, "libdivert %s is not compatible with divert.h %s\n",
-            divert_version_string(), DIVERT_VERSION_STRING);
+  if (divert_version_check(DIVERT_VERSION_NUMBER) != DIVERT_OK) {
+    fprintf(stderr, "%s\n", divert_last_error());
     return 1;
   }
   text = read_file(argv[1], &text_len);
