@@ -24,6 +24,8 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   # the library's dependencies
   libabsl-dev libprotobuf-dev protobuf-compiler libre2-dev
+  # the embedded event store (src/store/)
+  libsqlite3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (libFuzzer, sanitizers) and ABI checks
