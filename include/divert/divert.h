@@ -622,6 +622,294 @@ DIVERT_EXPORT int divert_policy_screen(const divert_policy* policy,
                                        struct ArrowArrayStream* input,
                                        struct ArrowArrayStream* output);
 
+/* ========================================================================
+** REFERRAL LIFE CYCLE
+**
+** After the eligibility decision, LEAD is a process: an offer, a warm
+** hand-off or OWG vetting, an intake with consent and a release of
+** information, a deadline, participation, and three possible exits. divert
+** records it as an append-only log of events (divert.v1.ReferralEvent,
+** proto/divert/v1/referral.proto) and derives every referral's state
+** (divert.v1.ReferralState) and what is due from that log.
+**
+** A divert_referrals holds a site's log and the state of every referral,
+** judged by the site's program settings (divert.v1.ProgramSettings from
+** policy.proto: intake deadline, who may refer, case managers, capacity,
+** extensions). Appending an event checks it first: an event that breaks a
+** rule is refused with DIVERT_ERROR_REJECTED, the last error starts with
+** "rule <id>: " naming the rule (e.g. "rule
+** enrolment.requires_consent_and_roi: referral r-7 cannot enrol without
+** written consent"; docs/dev/lifecycle-brief.md lists the rules), and
+** neither the log nor any state changes.
+**
+** Messages cross in DIVERT_FORMAT_JSON or DIVERT_FORMAT_BINARY (and
+** DIVERT_FORMAT_TEXT for the program settings), as for policies. Dates
+** are "YYYY-MM-DD" local days in the time zone given at creation.
+**
+** A divert_referrals is not thread-safe: use one from one thread at a
+** time, or guard it.
+**
+** EXAMPLE
+**
+**   divert_referrals* referrals = NULL;
+**   divert_referrals_create(settings, DIVERT_NUL_TERMINATED,
+**                           DIVERT_FORMAT_TEXT, "America/New_York",
+**                           &referrals);
+**   if (divert_referrals_append(referrals, event_json, DIVERT_NUL_TERMINATED,
+**                               DIVERT_FORMAT_JSON) == DIVERT_ERROR_REJECTED)
+**     fprintf(stderr, "%s\n", divert_last_error());  // rule <id>: ...
+**   divert_referrals_state(referrals, "r-7", DIVERT_FORMAT_JSON, &state,
+**                          &state_len);
+**   divert_buffer_free(state);
+**   divert_referrals_destroy(referrals);
+*/
+
+/* An event breaks a rule of the referral life cycle (a status code, like
+** those above). The last error names the rule: "rule <id>: ...". */
+#define DIVERT_ERROR_REJECTED 8
+/* The event store could not be read or written (an I/O error, a file that
+** is not a divert event store, a stored event that does not parse). */
+#define DIVERT_ERROR_STORE 9
+
+/* A site's referral log and every referral's state. Not thread-safe. */
+typedef struct divert_referrals divert_referrals;
+
+/*
+** Creates an empty log judged by `settings`, a divert.v1.ProgramSettings in
+** `format` (`len` bytes; DIVERT_NUL_TERMINATED for text and JSON), with
+** dates in `time_zone` (an IANA name, NUL-terminated; NULL or "" for UTC).
+** The caller releases *out with divert_referrals_destroy().
+**
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL `settings` or `out`, an
+** unknown format, settings that do not parse, an unknown time zone. On
+** error *out is set to NULL.
+*/
+DIVERT_EXPORT int divert_referrals_create(const char* settings, size_t len,
+                                          int format, const char* time_zone,
+                                          divert_referrals** out);
+
+/* Releases a log. NULL is a no-op. Does not change the last error. */
+DIVERT_EXPORT void divert_referrals_destroy(divert_referrals* referrals);
+
+/*
+** Checks one divert.v1.ReferralEvent, in `format` (DIVERT_FORMAT_JSON or
+** DIVERT_FORMAT_BINARY) from `event` (`len` bytes), against its referral's
+** state and, when it passes, appends it to the log and folds it in.
+**
+** Errors: DIVERT_ERROR_REJECTED when the event breaks a life-cycle rule;
+** DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers, a format that is not
+** allowed, input that is not a ReferralEvent, or a malformed event (no
+** referral id, no dates, no kind: the last error names the rule too). On
+** error nothing changes.
+*/
+DIVERT_EXPORT int divert_referrals_append(divert_referrals* referrals,
+                                          const char* event, size_t len,
+                                          int format);
+
+/*
+** All or nothing: appends every event of `log`, a divert.v1.ReferralLog in
+** `format`, in order, or none of them. The last error of a rejected batch
+** starts with the index of the first rejected event: "event 3: rule ...".
+** Errors: those of divert_referrals_append().
+*/
+DIVERT_EXPORT int divert_referrals_append_log(divert_referrals* referrals,
+                                              const char* log, size_t len,
+                                              int format);
+
+/* How many events the log holds. 0 for NULL. */
+DIVERT_EXPORT size_t divert_referrals_event_count(
+    const divert_referrals* referrals);
+
+/*
+** The divert.v1.ReferralState of the referral `referral_id` (NUL-terminated)
+** in `out_format` (DIVERT_FORMAT_JSON or DIVERT_FORMAT_BINARY) in *state (a
+** buffer for divert_buffer_free()) and its length in *state_len (required
+** for binary output).
+**
+** Errors: DIVERT_ERROR_NOT_FOUND when the log has no such referral;
+** DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers or a format that is not
+** allowed.
+*/
+DIVERT_EXPORT int divert_referrals_state(const divert_referrals* referrals,
+                                         const char* referral_id,
+                                         int out_format, char** state,
+                                         size_t* state_len);
+
+/*
+** Every referral's state as a divert.v1.ReferralStates, in the order first
+** recorded: as they are now when `as_of` is NULL or "", or as they stood at
+** the end of the local day `as_of` ("2024-03-31"). Output as for
+** divert_referrals_state().
+**
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers, a format that is
+** not allowed, or an `as_of` that is not a date.
+*/
+DIVERT_EXPORT int divert_referrals_states(const divert_referrals* referrals,
+                                          const char* as_of, int out_format,
+                                          char** states, size_t* states_len);
+
+/*
+** What is due or overdue as of the local day `as_of` ("2024-03-31"), with
+** the referrals as they stood then: a divert.v1.DueReport listing intakes
+** (INTAKE, or EXTENSION_ENDING once extended) and OWG reviews (OWG_REVIEW)
+** due within `within_days` days after `as_of` or overdue, by due date.
+** Output as for divert_referrals_state().
+**
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers, a negative
+** `within_days`, a format that is not allowed, or an `as_of` that is not a
+** date.
+*/
+DIVERT_EXPORT int divert_referrals_due(const divert_referrals* referrals,
+                                       const char* as_of, int within_days,
+                                       int out_format, char** report,
+                                       size_t* report_len);
+
+/*
+** The whole log as a divert.v1.ReferralLog. Output as for
+** divert_referrals_state(). Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL
+** pointers or a format that is not allowed.
+*/
+DIVERT_EXPORT int divert_referrals_log(const divert_referrals* referrals,
+                                       int out_format, char** log,
+                                       size_t* log_len);
+
+/* ========================================================================
+** CONSENT, DISCLOSURE AND REPORTS
+**
+** A participant's releases of information (divert.v1.ReleaseOfInformation,
+** recorded by roi_signed events, with the elements 42 CFR 2.31 requires)
+** decide what of their records may go to whom, for what purpose. The
+** functions below share only what a release in force on the date permits:
+** everything else is removed, and when nothing may be shared the result is
+** a denial with a reason. Purposes are the numbers of
+** divert.v1.DisclosurePurpose:
+*/
+#define DIVERT_PURPOSE_CARE_COORDINATION 1
+#define DIVERT_PURPOSE_OPERATIONS_REVIEW 2
+#define DIVERT_PURPOSE_PROSECUTORIAL_DECISION 3
+#define DIVERT_PURPOSE_EVALUATION 4
+
+/*
+** What of referral `referral_id`'s state, as it stood on local day `as_of`
+** ("2024-05-20"), may go to `agency` (and, when not NULL or "", only the
+** `role` within it) for `purpose`: a divert.v1.Disclosure in `out_format`
+** (DIVERT_FORMAT_JSON or DIVERT_FORMAT_BINARY) in *disclosure (a buffer for
+** divert_buffer_free()) and its length in *disclosure_len (required for
+** binary output). A denial is a result, not an error: "permitted" is false
+** and "denialReason" says why.
+**
+** Errors: DIVERT_ERROR_NOT_FOUND when the log has no such referral on that
+** day; DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers, an empty agency, an
+** unknown purpose, a bad date or format.
+*/
+DIVERT_EXPORT int divert_referrals_disclose(const divert_referrals* referrals,
+                                            const char* referral_id,
+                                            const char* agency,
+                                            const char* role, int purpose,
+                                            const char* as_of, int out_format,
+                                            char** disclosure,
+                                            size_t* disclosure_len);
+
+/*
+** The Operations Work Group's agenda for the meeting on `meeting`, covering
+** what happened since `previous_meeting` and what is due before
+** `next_meeting` (all "YYYY-MM-DD"; previous < meeting <= next): referrals
+** pending vetting (with the reason), approved (approving sergeant) and
+** denied (reason); new referrals; intakes, extensions and reviews due;
+** arrests after enrolment and legacy cases awaiting the prosecutor. In
+** `out_format` DIVERT_FORMAT_JSON or DIVERT_FORMAT_BINARY it is a
+** divert.v1.OwgAgenda; with `markdown` non-zero it is a Markdown document
+** instead (and `out_format` is ignored). Result in *agenda (a buffer for
+** divert_buffer_free()), its length in *agenda_len (required for binary).
+** Referrals are named by id: the log holds no names.
+**
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers, dates that are
+** not dates or not in order, or a format that is not allowed.
+*/
+DIVERT_EXPORT int divert_referrals_agenda(const divert_referrals* referrals,
+                                          const char* previous_meeting,
+                                          const char* meeting,
+                                          const char* next_meeting,
+                                          int markdown, int out_format,
+                                          char** agenda, size_t* agenda_len);
+
+/*
+** The participant roster (toolkit V.B) on `as_of` for `agency` (and `role`,
+** as for divert_referrals_disclose()) and `purpose`: each participant
+** limited to what their consent allows, those about whom nothing may be
+** shared counted but not listed. As a divert.v1.Roster in `out_format`, or
+** with `csv` non-zero as CSV text (RFC 4180, one header line). Output and
+** errors as for divert_referrals_agenda().
+*/
+DIVERT_EXPORT int divert_referrals_roster(const divert_referrals* referrals,
+                                          const char* agency, const char* role,
+                                          int purpose, const char* as_of,
+                                          int csv, int out_format,
+                                          char** roster, size_t* roster_len);
+
+/* ========================================================================
+** EVENT STORE
+**
+** For embedders with no store of their own: an append-only SQLite file
+** holding a referral log, one transaction per appended batch, with
+** write-ahead logging. A batch is wholly in the file or not at all, even
+** when the writing process is killed mid-batch.
+**
+**   divert_event_store* store = NULL;
+**   divert_event_store_open("referrals.db", &store);
+**   divert_referrals_load(referrals, store);        // replay what is there
+**   divert_referrals_commit(referrals, store, batch, batch_len,
+**                           DIVERT_FORMAT_BINARY);  // check, store, apply
+**   divert_event_store_close(store);
+*/
+
+/* An open event store. Safe to use from several threads at once. */
+typedef struct divert_event_store divert_event_store;
+
+/*
+** Opens the store at `path` (NUL-terminated), creating it when missing, and
+** returns it in *out; release it with divert_event_store_close().
+** Errors: DIVERT_ERROR_STORE when the file cannot be opened or is not a
+** divert event store; DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers.
+*/
+DIVERT_EXPORT int divert_event_store_open(const char* path,
+                                          divert_event_store** out);
+
+/* Closes a store. NULL is a no-op. Does not change the last error. */
+DIVERT_EXPORT void divert_event_store_close(divert_event_store* store);
+
+/*
+** Every stored event, in the order appended, as a divert.v1.ReferralLog in
+** `out_format` (DIVERT_FORMAT_JSON or DIVERT_FORMAT_BINARY) in *log (a
+** buffer for divert_buffer_free()) and its length in *log_len (required
+** for binary output). Errors: DIVERT_ERROR_STORE, DIVERT_ERROR_INVALID_ARGUMENT.
+*/
+DIVERT_EXPORT int divert_event_store_read(const divert_event_store* store,
+                                          int out_format, char** log,
+                                          size_t* log_len);
+
+/*
+** Appends the stored events to an empty `referrals`, checking each as
+** divert_referrals_append() does. Errors: DIVERT_ERROR_STORE;
+** DIVERT_ERROR_REJECTED when a stored event breaks a rule of these
+** settings; DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers or a
+** `referrals` that already holds events. On error `referrals` stays empty.
+*/
+DIVERT_EXPORT int divert_referrals_load(divert_referrals* referrals,
+                                        const divert_event_store* store);
+
+/*
+** Checks the events of `log` (a divert.v1.ReferralLog in `format`) against
+** `referrals`, then stores them in one transaction, then applies them: all
+** three or nothing. Errors: those of divert_referrals_append_log(), and
+** DIVERT_ERROR_STORE when the store cannot write them (then `referrals` is
+** unchanged too).
+*/
+DIVERT_EXPORT int divert_referrals_commit(divert_referrals* referrals,
+                                          divert_event_store* store,
+                                          const char* log, size_t len,
+                                          int format);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

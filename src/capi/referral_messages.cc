@@ -1,0 +1,135 @@
+#include "capi/referral_messages.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "capi/buffers.h"
+#include "capi/errors.h"
+#include "divert/divert.h"
+#include "divert/referral/lifecycle.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace divert::capi {
+namespace {
+
+const char* FormatName(int format) {
+  switch (format) {
+    case DIVERT_FORMAT_TEXT:
+      return "text";
+    case DIVERT_FORMAT_JSON:
+      return "JSON";
+    case DIVERT_FORMAT_BINARY:
+      return "binary";
+  }
+  return "unknown";
+}
+
+bool Allowed(int format, std::initializer_list<int> allowed,
+             absl::string_view what) {
+  std::string names;
+  for (int ok : allowed) {
+    if (format == ok) return true;
+    absl::StrAppend(&names, names.empty() ? "" : ", ", ok, " (",
+                    FormatName(ok), ")");
+  }
+  Fail(DIVERT_ERROR_INVALID_ARGUMENT,
+       absl::StrCat(what, ": format ", format, " is not one of ", names));
+  return false;
+}
+
+}  // namespace
+
+bool ReadMessage(const char* data, size_t len, int format,
+                 std::initializer_list<int> allowed, absl::string_view what,
+                 google::protobuf::Message* message) {
+  if (!Allowed(format, allowed, what)) return false;
+  if (data == nullptr) {
+    Fail(DIVERT_ERROR_INVALID_ARGUMENT, absl::StrCat(what, " is NULL"));
+    return false;
+  }
+  if (format == DIVERT_FORMAT_BINARY && len == DIVERT_NUL_TERMINATED) {
+    Fail(DIVERT_ERROR_INVALID_ARGUMENT,
+         absl::StrCat(what, ": binary input needs its length in bytes, not "
+                            "DIVERT_NUL_TERMINATED"));
+    return false;
+  }
+  absl::string_view bytes;
+  if (!ReadText(data, len, what, &bytes)) return false;
+  const std::string& type = message->GetDescriptor()->full_name();
+  if (format == DIVERT_FORMAT_BINARY) {
+    if (!message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      Fail(DIVERT_ERROR_INVALID_ARGUMENT,
+           absl::StrCat(what, ": the bytes are not a serialized ", type));
+      return false;
+    }
+  } else if (format == DIVERT_FORMAT_JSON) {
+    google::protobuf::util::JsonParseOptions options;
+    auto status = google::protobuf::util::JsonStringToMessage(
+        google::protobuf::StringPiece(bytes.data(), bytes.size()), message,
+        options);
+    if (!status.ok()) {
+      // The parser's message names the field; it may quote the value, so
+      // keep only what comes before the first colon after the field.
+      std::string reason(status.message());
+      const size_t colon = reason.find(": ");
+      if (colon != std::string::npos) reason.resize(colon);
+      Fail(DIVERT_ERROR_INVALID_ARGUMENT,
+           absl::StrCat(what, ": not a ", type, " in proto3 JSON (", reason,
+                        ")"));
+      return false;
+    }
+  } else if (!google::protobuf::TextFormat::ParseFromString(
+                 std::string(bytes), message)) {
+    Fail(DIVERT_ERROR_INVALID_ARGUMENT,
+         absl::StrCat(what, ": not a ", type, " in text format"));
+    return false;
+  }
+  return true;
+}
+
+int ReturnMessageAs(const google::protobuf::Message& message, int format,
+                    char** out, size_t* len, absl::string_view what) {
+  if (out == nullptr) {
+    return Fail(DIVERT_ERROR_INVALID_ARGUMENT, absl::StrCat(what, " is NULL"));
+  }
+  ClearBuffer(out, len);
+  if (!Allowed(format, {DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY}, what)) {
+    return DIVERT_ERROR_INVALID_ARGUMENT;
+  }
+  std::string bytes;
+  if (format == DIVERT_FORMAT_BINARY) {
+    if (len == nullptr) {
+      return Fail(DIVERT_ERROR_INVALID_ARGUMENT,
+                  absl::StrCat(what, "_len is NULL: binary output needs its "
+                                     "length"));
+    }
+    if (!message.SerializeToString(&bytes)) {
+      return Fail(DIVERT_ERROR_INTERNAL, "could not serialize the result");
+    }
+  } else {
+    auto status = google::protobuf::util::MessageToJsonString(message, &bytes);
+    if (!status.ok()) {
+      return Fail(DIVERT_ERROR_INTERNAL, "could not write the result as JSON");
+    }
+  }
+  return ReturnBuffer(bytes, out, len);
+}
+
+std::vector<v1::ReferralEvent> TakeEvents(v1::ReferralLog* log) {
+  std::vector<v1::ReferralEvent> events(static_cast<size_t>(log->events_size()));
+  for (int i = 0; i < log->events_size(); ++i) {
+    events[static_cast<size_t>(i)].Swap(log->mutable_events(i));
+  }
+  return events;
+}
+
+int FailLifecycle(const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kFailedPrecondition &&
+      !BrokenRule(status).empty()) {
+    return Fail(DIVERT_ERROR_REJECTED, status.message());
+  }
+  return Fail(status);
+}
+
+}  // namespace divert::capi
