@@ -5,6 +5,7 @@
 
 #include "cel_bindings.h"
 #include "policy_bindings.h"
+#include "referral_bindings.h"
 #include "screen_bindings.h"
 #include "divert/version.h"
 
@@ -15,5 +16,6 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = DIVERT_VERSION_STRING;
   divert::python::RegisterCel(m);
   divert::python::RegisterPolicy(m);
+  divert::python::RegisterReferral(m);
   divert::python::RegisterScreen(m);
 }

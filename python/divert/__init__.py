@@ -38,6 +38,8 @@ from divert.errors import (
     PolicyIssue,
 )
 from divert.policy import Policy
+from divert.store import EventStore, EventStoreError
+from divert.referral import Referral, ReferralError, Referrals
 from divert.screen import Mapping, Screener, ScreeningSummary
 from divert import v1  # noqa: F401  (divert.v1.decision_pb2 and the other messages)
 
@@ -59,6 +61,11 @@ __all__ = [
     "PolicyError",
     "PolicyIssue",
     "DecisionError",
+    "Referrals",
+    "Referral",
+    "ReferralError",
+    "EventStore",
+    "EventStoreError",
     "Mapping",
     "Screener",
     "ScreeningSummary",

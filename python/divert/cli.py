@@ -33,6 +33,7 @@ from google.protobuf import json_format
 from divert.display import explain
 from divert.errors import DecisionError, Error, PolicyError
 from divert.policy import Policy
+from divert.referral_cli import add_commands as _add_referral_commands
 from divert.v1 import decision_pb2
 
 EXIT_OK = 0
@@ -206,6 +207,7 @@ def _parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="explain every rule of each decision"
     )
     evaluate.set_defaults(run=_evaluate)
+    _add_referral_commands(commands)
     return parser
 
 
