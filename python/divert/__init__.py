@@ -41,6 +41,7 @@ from divert.policy import Policy
 from divert.store import EventStore, EventStoreError
 from divert.referral import Referral, ReferralError, Referrals
 from divert.screen import Mapping, Screener, ScreeningSummary
+from divert.report import PlanningReport, planning_report
 from divert import v1  # noqa: F401  (divert.v1.decision_pb2 and the other messages)
 
 __all__ = [
@@ -69,6 +70,8 @@ __all__ = [
     "Mapping",
     "Screener",
     "ScreeningSummary",
+    "PlanningReport",
+    "planning_report",
 ]
 
 # In IPython or Jupyter, show decisions and fidelity reports as HTML.

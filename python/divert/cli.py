@@ -13,6 +13,10 @@ Commands:
       Decides each encounter (a JSON file holding one encounter, or a list
       of them; "-" reads standard input) and prints its id, outcome and
       summary, or with --json each Decision as proto3 JSON, one per line.
+  divert screen --policy POLICY --data FILE [--mapping M] [--report OUT]
+      Screens every arrest of a CSV or Parquet file (in batches, in bounded
+      memory) and prints the planning summary; --report writes the planning
+      report (.md, .html or .json). See divert.screen_cli.
 
 POLICY is a text format (.textproto, .txtpb, .pbtxt), JSON (.json) or binary
 (.binpb, .pb) divert.v1.SitePolicy. Exit status: 0 success, 1 a policy that
@@ -33,6 +37,7 @@ from google.protobuf import json_format
 from divert.display import explain
 from divert.errors import DecisionError, Error, PolicyError
 from divert.policy import Policy
+from divert.screen_cli import add_screen_command
 from divert.referral_cli import add_commands as _add_referral_commands
 from divert.v1 import decision_pb2
 
@@ -207,6 +212,7 @@ def _parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="explain every rule of each decision"
     )
     evaluate.set_defaults(run=_evaluate)
+    add_screen_command(commands, _load_policy)
     _add_referral_commands(commands)
     return parser
 

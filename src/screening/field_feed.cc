@@ -130,6 +130,11 @@ absl::StatusOr<FieldFeed> FieldFeed::Compile(const v1::ColumnFeed& feed,
   return out;
 }
 
+bool FieldFeed::can_fail() const {
+  return !translations_.empty() ||
+         path_.back()->cpp_type() != FieldDescriptor::CPPTYPE_STRING;
+}
+
 bool FieldFeed::is_statute_code() const {
   return path_.back()->full_name() == "divert.v1.Charge.statute_code";
 }

@@ -56,6 +56,9 @@ class FieldFeed {
   bool is_statute_code() const;
   // True when the field identifies a person: its values are never shown.
   bool identifying() const { return identifying_; }
+  // True when some value could be unusable: the feed translates values, or
+  // reads them as something other than text.
+  bool can_fail() const;
 
   // The value `cell` sets on the field.
   FieldValue Translate(const Cell& cell) const;

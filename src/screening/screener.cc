@@ -78,6 +78,10 @@ struct FeedState {
   FieldFeed feed;
   // Part of the decision key.
   bool key = false;
+  // Neither part of the key, nor able to hold a value the mapping cannot
+  // use (text fed into a text field), nor a charge field (whose presence
+  // makes a charge): not read at all.
+  bool skipped = false;
   // By code; code 0 is null.
   std::vector<FieldValue> values{FieldValue()};
   std::vector<int32_t> key_ids{0};
@@ -127,6 +131,9 @@ struct Screener::State {
   std::vector<Result> results;
   absl::flat_hash_map<std::string, int32_t> result_by_key;
   v1::ScreeningSummary summary;
+  // Arrests by outcome (index into OutcomeNames()); into the summary when
+  // it is asked for.
+  int64_t arrests_by_outcome[5] = {0, 0, 0, 0, 0};
 
   // The stream being screened.
   bool streaming = false;
@@ -305,7 +312,7 @@ void Screener::State::Close(
   const Result& result = results[index];
   summary.set_arrests(summary.arrests() + 1);
   if (result.outcome >= 0) {
-    (*summary.mutable_arrests_by_outcome())[OutcomeNames()[result.outcome]]++;
+    ++arrests_by_outcome[result.outcome];
   } else {
     summary.set_arrests_not_decided(summary.arrests_not_decided() + 1);
     if (summary.first_not_decided_reason().empty()) {
@@ -337,6 +344,11 @@ absl::Status Screener::State::ScreenBatch(BatchOut* out) {
   std::vector<bool> is_list(feeds.size(), false);
   for (size_t i = 0; i < feeds.size(); ++i) {
     FeedState& f = feeds[i];
+    if (f.skipped) {
+      // Code 0 (unset) everywhere: the field cannot change a decision.
+      codes[i].assign(rows, 0);
+      continue;
+    }
     absl::StatusOr<std::unique_ptr<ColumnReader>> reader = ColumnReader::Create(
         *input_schema.children[f.column], *batch.children[f.column]);
     if (!reader.ok()) return reader.status();
@@ -638,6 +650,7 @@ absl::StatusOr<std::unique_ptr<Screener>> Screener::Create(
     const std::string& top = f.feed.path().front()->name();
     f.key = state->inputs.Matters(f.feed.path()) || f.feed.is_occurred_at() ||
             f.feed.is_statute_code() || top == "pathway";
+    f.skipped = !f.key && !f.feed.can_fail() && !f.feed.is_charge_field();
     if (f.feed.is_charge_field()) state->has_charge_feeds = true;
     state->feeds.push_back(std::move(f));
   }
@@ -668,6 +681,12 @@ std::vector<std::string> Screener::fields_read() const {
 v1::ScreeningSummary Screener::summary() const {
   v1::ScreeningSummary summary = state_->summary;
   summary.set_distinct_inputs(static_cast<int64_t>(state_->results.size()));
+  for (int i = 0; i < 5; ++i) {
+    if (state_->arrests_by_outcome[i] > 0) {
+      (*summary.mutable_arrests_by_outcome())[OutcomeNames()[i]] =
+          state_->arrests_by_outcome[i];
+    }
+  }
   for (const FeedState& f : state_->feeds) {
     for (size_t code = 1; code < f.values.size(); ++code) {
       if (f.issues[code] == v1::ColumnIssue::KIND_UNSPECIFIED || f.rows[code] == 0) {

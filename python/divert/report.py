@@ -1,0 +1,478 @@
+"""The planning report: what a screened table of arrests means for a LEAD site.
+
+Before launch, the toolkit (VII.B) asks a site to find the high-prevalence
+low-level conduct in its arrest data, count the arrests that could have been
+diverted, and find the "familiar faces". :class:`ReportBuilder` reads screened
+record batches one at a time (so a table larger than memory is reported on in
+bounded memory) and :meth:`ReportBuilder.finish` gives a :class:`PlanningReport`:
+
+- arrests by outcome, and the *potentially divertible* ones (ELIGIBLE,
+  NEEDS_INFORMATION or NEEDS_REVIEW: the charges fit the policy and nothing
+  known excludes; what records cannot say, such as the person's needs or
+  consent, the officer would ask) with their share of all arrests;
+- the same by month and by each breakdown column of the mapping (offense,
+  level, precinct, race and ethnicity, sex, age group, ...);
+- exclusions and unmet criteria by rule;
+- the familiar faces: people with at least N potentially divertible arrests in
+  the 12 months before the data's last date, when the data has a person key
+  (counted, never named);
+- projected referrals per week at an assumed diversion rate, case managers
+  needed at 15:1 and 25:1, and a first-year budget from the toolkit's salary
+  ranges (XII.B) and its $500 per client per year in flexible funds.
+
+A report renders as Markdown, as a standalone HTML page with bar charts, and
+as JSON (:meth:`PlanningReport.to_dict`).
+
+    >>> import pyarrow.csv
+    >>> policy = divert.Policy.from_file("examples/policies/example1_new_york.textproto")
+    >>> screener = divert.Screener(policy, "examples/mappings/nypd_arrests.textproto")
+    >>> screened = screener.screen(pyarrow.csv.read_csv("examples/data/nypd_arrests_2017-12.csv"))
+    >>> report = divert.planning_report(screened, screener)
+    >>> report.arrests, report.divertible
+    (19452, ...)
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import importlib
+import json
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from divert.screen import Screener
+
+__all__ = ["PlanningReport", "ReportBuilder", "Assumptions", "planning_report", "DIVERTIBLE_OUTCOMES"]
+
+#: Outcomes that leave an arrest potentially divertible.
+DIVERTIBLE_OUTCOMES = ("ELIGIBLE", "NEEDS_INFORMATION", "NEEDS_REVIEW")
+
+# The toolkit's illustrative budget (XII.B), per FTE per year, without benefits.
+_SALARIES = {
+    "Project manager": (75_000, 95_000),
+    "Case manager": (40_000, 60_000),
+    "Outreach and intake coordinator": (40_000, 60_000),
+    "Community engagement coordinator": (65_000, 85_000),
+}
+_CLT_STIPENDS = 2_500
+_TRAVEL_PER_FTE = 2_000
+_FLEXIBLE_FUNDS_PER_CLIENT = 500
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """What the projections assume; every one is printed with the report."""
+
+    #: The share of potentially divertible arrests that become referrals.
+    diversion_rate: float = 0.10
+    #: A familiar face has at least this many potentially divertible arrests
+    #: in the 12 months before the data's last date.
+    familiar_faces_min_arrests: int = 4
+
+
+@dataclass
+class Breakdown:
+    """Arrests and potentially divertible arrests by the values of one column."""
+
+    label: str
+    column: str
+    #: (value, arrests, divertible), most divertible first.
+    rows: list[tuple[str, int, int]]
+
+
+@dataclass
+class PlanningReport:
+    """A planning report (see the module's documentation)."""
+
+    site_id: str
+    policy_versions: list[str]
+    source: str
+    rows: int
+    arrests: int
+    not_decided: int
+    by_outcome: dict[str, int]
+    divertible: int
+    first_day: datetime.date | None
+    last_day: datetime.date | None
+    by_month: list[tuple[str, int, int]]
+    breakdowns: list[Breakdown]
+    exclusions: list[tuple[str, str, int]]
+    unmet_criteria: list[tuple[str, str, int]]
+    familiar_faces: int | None
+    data_issues: list[tuple[str, str, str, int]]
+    assumptions: Assumptions = field(default_factory=Assumptions)
+
+    # --- projections ----------------------------------------------------------------
+
+    @property
+    def divertible_share(self) -> float:
+        return self.divertible / self.arrests if self.arrests else 0.0
+
+    @property
+    def weeks(self) -> float:
+        """The weeks the data covers (its first to its last day)."""
+        if self.first_day is None or self.last_day is None:
+            return 0.0
+        return ((self.last_day - self.first_day).days + 1) / 7
+
+    @property
+    def referrals_per_week(self) -> float:
+        if not self.weeks:
+            return 0.0
+        return self.divertible / self.weeks * self.assumptions.diversion_rate
+
+    @property
+    def clients_first_year(self) -> int:
+        """Referrals in a year, each assumed to become a participant (LEAD
+        has no time limit, so a first year's clients accumulate)."""
+        return round(self.referrals_per_week * 52)
+
+    def case_managers(self, caseload: int) -> int:
+        return math.ceil(self.clients_first_year / caseload) if self.clients_first_year else 0
+
+    def budget(self, caseload: int = 15) -> list[tuple[str, float, int, int]]:
+        """First-year budget lines: (line, FTEs or count, low, high), in US dollars
+        without benefits, for `caseload` clients per case manager."""
+        managers = self.case_managers(caseload)
+        lines: list[tuple[str, float, int, int]] = []
+        ftes = 0.0
+        for role, (low, high) in _SALARIES.items():
+            count = float(managers if role == "Case manager" else 1)
+            ftes += count
+            lines.append((role, count, int(low * count), int(high * count)))
+        lines.append(("Community leadership team stipends", 1.0, _CLT_STIPENDS, _CLT_STIPENDS))
+        lines.append(("Travel ($2,000 per staff FTE)", ftes, int(_TRAVEL_PER_FTE * ftes), int(_TRAVEL_PER_FTE * ftes)))
+        clients = self.clients_first_year
+        lines.append(("Flexible client funds ($500 per client)", float(clients),
+                      _FLEXIBLE_FUNDS_PER_CLIENT * clients, _FLEXIBLE_FUNDS_PER_CLIENT * clients))
+        return lines
+
+    def budget_total(self, caseload: int = 15) -> tuple[int, int]:
+        lines = self.budget(caseload)
+        return sum(line[2] for line in lines), sum(line[3] for line in lines)
+
+    # --- output -----------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data (for JSON)."""
+        return {
+            "siteId": self.site_id,
+            "policyVersions": self.policy_versions,
+            "source": self.source,
+            "rows": self.rows,
+            "arrests": self.arrests,
+            "notDecided": self.not_decided,
+            "byOutcome": self.by_outcome,
+            "divertible": self.divertible,
+            "divertibleShare": round(self.divertible_share, 4),
+            "firstDay": self.first_day.isoformat() if self.first_day else None,
+            "lastDay": self.last_day.isoformat() if self.last_day else None,
+            "byMonth": [{"month": m, "arrests": a, "divertible": d} for m, a, d in self.by_month],
+            "breakdowns": [
+                {"label": b.label, "column": b.column,
+                 "rows": [{"value": v, "arrests": a, "divertible": d} for v, a, d in b.rows]}
+                for b in self.breakdowns
+            ],
+            "exclusions": [{"ruleId": r, "text": t, "arrests": n} for r, t, n in self.exclusions],
+            "unmetCriteria": [{"ruleId": r, "text": t, "arrests": n} for r, t, n in self.unmet_criteria],
+            "familiarFaces": self.familiar_faces,
+            "dataIssues": [{"column": c, "kind": k, "value": v, "rows": n} for c, k, v, n in self.data_issues],
+            "assumptions": {
+                "diversionRate": self.assumptions.diversion_rate,
+                "familiarFacesMinArrests": self.assumptions.familiar_faces_min_arrests,
+            },
+            "projection": {
+                "weeks": round(self.weeks, 2),
+                "referralsPerWeek": round(self.referrals_per_week, 2),
+                "clientsFirstYear": self.clients_first_year,
+                "caseManagers15": self.case_managers(15),
+                "caseManagers25": self.case_managers(25),
+                "budget15": {"low": self.budget_total(15)[0], "high": self.budget_total(15)[1]},
+                "budget25": {"low": self.budget_total(25)[0], "high": self.budget_total(25)[1]},
+            },
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def summary(self) -> str:
+        """A few lines for a terminal."""
+        low, high = self.budget_total(15)
+        lines = [
+            f"{self.arrests:,} arrests screened under policy {', '.join(self.policy_versions)} "
+            f"of {self.site_id}" + (f" ({self._period()})" if self.first_day else ""),
+            f"  potentially divertible: {self.divertible:,} ({self.divertible_share:.1%})",
+        ]
+        for outcome, count in sorted(self.by_outcome.items(), key=lambda item: -item[1]):
+            lines.append(f"    {outcome}: {count:,}")
+        if self.not_decided:
+            lines.append(f"    not decided: {self.not_decided:,}")
+        lines.append(
+            f"  at a {self.assumptions.diversion_rate:.0%} diversion rate: {self.referrals_per_week:.1f} "
+            f"referrals a week, {self.clients_first_year:,} clients in the first year"
+        )
+        lines.append(
+            f"  case managers: {self.case_managers(15)} at 15:1, {self.case_managers(25)} at 25:1; "
+            f"first-year budget at 15:1 ${low:,} to ${high:,} (without benefits)"
+        )
+        if self.familiar_faces is not None:
+            lines.append(
+                f"  familiar faces (at least {self.assumptions.familiar_faces_min_arrests} potentially "
+                f"divertible arrests in 12 months): {self.familiar_faces:,} people"
+            )
+        if self.source:
+            lines.append(f"  data: {self.source}")
+        return "\n".join(lines)
+
+    def _period(self) -> str:
+        assert self.first_day is not None and self.last_day is not None
+        return f"{self.first_day.isoformat()} to {self.last_day.isoformat()}"
+
+    def _sections(self) -> list[tuple[str, list[str], list[list[str]], int | None]]:
+        """(title, header, rows, index of the column to chart) for each table."""
+        sections: list[tuple[str, list[str], list[list[str]], int | None]] = []
+        sections.append(("Arrests by outcome", ["outcome", "arrests"],
+                         [[o, f"{n:,}"] for o, n in sorted(self.by_outcome.items(), key=lambda i: -i[1])], 1))
+        if self.by_month:
+            sections.append(("By month", ["month", "arrests", "potentially divertible", "share"],
+                             [[m, f"{a:,}", f"{d:,}", share(a, d)] for m, a, d in self.by_month], 2))
+        for b in self.breakdowns:
+            rows = [[v, f"{a:,}", f"{d:,}", share(a, d)] for v, a, d in b.rows[:20]]
+            title = f"By {b.label} ({b.column})" + (f", the 20 of {len(b.rows)} with most" if len(b.rows) > 20 else "")
+            sections.append((title, [b.label, "arrests", "potentially divertible", "share"], rows, 2))
+        sections.append(("Exclusions (the rule that excluded)", ["rule", "text", "arrests"],
+                         [[r, t, f"{n:,}"] for r, t, n in self.exclusions], 2))
+        sections.append(("Criteria not met", ["rule", "text", "arrests"],
+                         [[r, t, f"{n:,}"] for r, t, n in self.unmet_criteria], 2))
+        for caseload in (15, 25):
+            low, high = self.budget_total(caseload)
+            rows = [[line, f"{count:g}", f"${lo:,}", f"${hi:,}"] for line, count, lo, hi in self.budget(caseload)]
+            rows.append(["Total", "", f"${low:,}", f"${high:,}"])
+            sections.append((f"First-year budget at {caseload}:1 (salaries without benefits)",
+                             ["line", "FTEs or count", "low", "high"], rows, None))
+        if self.data_issues:
+            sections.append(("Values the mapping could not use", ["column", "kind", "value", "rows"],
+                             [[c, k, v, f"{n:,}"] for c, k, v, n in self.data_issues], None))
+        return sections
+
+    def _headline(self) -> list[str]:
+        faces = (
+            "The data has no person key: familiar faces cannot be counted."
+            if self.familiar_faces is None
+            else f"Familiar faces (at least {self.assumptions.familiar_faces_min_arrests} potentially divertible "
+            f"arrests in the 12 months before the data's last day): {self.familiar_faces:,} people."
+        )
+        return [
+            f"{self.arrests:,} arrests" + (f" from {self._period()}" if self.first_day else "")
+            + f", screened against policy {', '.join(self.policy_versions)} of {self.site_id}.",
+            f"Potentially divertible (ELIGIBLE, NEEDS_INFORMATION or NEEDS_REVIEW): {self.divertible:,} "
+            f"({self.divertible_share:.1%} of all arrests).",
+            f"At an assumed diversion rate of {self.assumptions.diversion_rate:.0%}: "
+            f"{self.referrals_per_week:.1f} referrals a week, {self.clients_first_year:,} clients in the first "
+            f"year, {self.case_managers(15)} case managers at 15:1 or {self.case_managers(25)} at 25:1.",
+            faces,
+        ]
+
+    def to_markdown(self) -> str:
+        out = [f"# Planning report: {self.site_id}", ""]
+        out += [f"- {line}" for line in self._headline()]
+        if self.source:
+            out += [f"- Data: {self.source}."]
+        out.append("")
+        for title, header, rows, _ in self._sections():
+            out += [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+            out += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+            out.append("")
+        return "\n".join(out)
+
+    def to_html(self) -> str:
+        e = html.escape
+        parts = [
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+            f"<title>Planning report: {e(self.site_id)}</title><style>",
+            "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}",
+            "table{border-collapse:collapse;margin:0 0 2rem}td,th{border-bottom:1px solid #ddd;padding:.25rem .6rem;"
+            "text-align:left}td.bar{width:14rem}.bar span{display:inline-block;height:.8rem;background:#4a7ab7}",
+            "</style></head><body>",
+            f"<h1>Planning report: {e(self.site_id)}</h1><ul>",
+        ]
+        parts += [f"<li>{e(line)}</li>" for line in self._headline()]
+        if self.source:
+            parts.append(f"<li>Data: {e(self.source)}.</li>")
+        parts.append("</ul>")
+        for title, header, rows, chart in self._sections():
+            parts.append(f"<h2>{e(title)}</h2><table><tr>")
+            parts += [f"<th>{e(h)}</th>" for h in header]
+            if chart is not None:
+                parts.append("<th></th>")
+            parts.append("</tr>")
+            top = max((_number(row[chart]) for row in rows), default=0) if chart is not None else 0
+            for row in rows:
+                parts.append("<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row))
+                if chart is not None:
+                    width = 100 * _number(row[chart]) / top if top else 0
+                    parts.append(f"<td class=\"bar\"><span style=\"width:{width:.1f}%\"></span></td>")
+                parts.append("</tr>")
+            parts.append("</table>")
+        parts.append("</body></html>")
+        return "\n".join(parts)
+
+
+def share(arrests: int, divertible: int) -> str:
+    """The divertible share as a percentage, "-" without arrests."""
+    return f"{divertible / arrests:.1%}" if arrests else "-"
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.replace(",", "").replace("$", ""))
+    except ValueError:
+        return 0.0
+
+
+class ReportBuilder:
+    """Accumulates screened record batches into a :class:`PlanningReport`."""
+
+    def __init__(self, screener: Screener, assumptions: Assumptions | None = None) -> None:
+        self._screener = screener
+        self.assumptions = assumptions or Assumptions()
+        mapping = screener.mapping.message
+        self._breakdowns = [(b.label, b.column) for b in mapping.breakdowns]
+        self._person_column = mapping.person_key_column
+        self._date_column = ""
+        self._date_format = ""
+        for feed in mapping.columns:
+            if feed.field == "occurred_at":
+                self._date_column, self._date_format = feed.column, feed.time_format
+        self._arrests = 0
+        self._versions: set[str] = set()
+        self._outcomes: Counter[str] = Counter()
+        self._decisive: Counter[tuple[str, str]] = Counter()
+        self._by_value: dict[str, Counter[tuple[str, bool]]] = defaultdict(Counter)
+        self._by_month: Counter[tuple[str, bool]] = Counter()
+        self._first: datetime.date | None = None
+        self._last: datetime.date | None = None
+        # Person key -> days of potentially divertible arrests (keys stay here).
+        self._person_days: dict[Any, list[datetime.date]] = defaultdict(list)
+
+    def add(self, batch: Any) -> None:
+        """Adds one screened pyarrow RecordBatch (or Table)."""
+        pc = importlib.import_module("pyarrow.compute")
+        if "charge_index" in batch.column_names:
+            first = pc.fill_null(pc.less_equal(batch.column("charge_index"), 0), True)
+            batch = batch.filter(first)
+        outcomes = [o if o is None else str(o) for o in batch.column("outcome").to_pylist()]
+        decisive = batch.column("decisive_rules").to_pylist()
+        divertible = [o in DIVERTIBLE_OUTCOMES for o in outcomes]
+        self._arrests += len(outcomes)
+        self._versions.update(str(v) for v in batch.column("policy_version").to_pylist() if v is not None)
+        for outcome, rules in zip(outcomes, decisive):
+            if outcome is None:
+                continue
+            self._outcomes[outcome] += 1
+            if outcome in ("EXCLUDED", "NOT_ELIGIBLE") and rules:
+                for rule in str(rules).split(", "):
+                    self._decisive[(outcome, rule)] += 1
+        for label, column in self._breakdowns:
+            values = batch.column(column).to_pylist()
+            counter = self._by_value[label]
+            for value, d in zip(values, divertible):
+                counter[("" if value is None else str(value), d)] += 1
+        if self._date_column:
+            days = self._days(batch.column(self._date_column))
+            for day, d in zip(days, divertible):
+                if day is None:
+                    continue
+                self._by_month[(f"{day.year:04d}-{day.month:02d}", d)] += 1
+                self._first = day if self._first is None or day < self._first else self._first
+                self._last = day if self._last is None or day > self._last else self._last
+            if self._person_column:
+                for person, day, d in zip(batch.column(self._person_column).to_pylist(), days, divertible):
+                    if d and person is not None and day is not None:
+                        self._person_days[person].append(day)
+
+    def _days(self, column: Any) -> list[datetime.date | None]:
+        pc = importlib.import_module("pyarrow.compute")
+        pa = importlib.import_module("pyarrow")
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            if self._date_format:
+                column = pc.strptime(column, format=self._date_format, unit="s", error_is_null=True)
+            else:
+                column = pc.cast(column, pa.timestamp("s", tz="UTC"))
+        days: list[datetime.date | None] = []
+        for value in column.to_pylist():
+            if isinstance(value, datetime.datetime):
+                days.append(value.date())
+            elif isinstance(value, datetime.date):
+                days.append(value)
+            else:
+                days.append(None)
+        return days
+
+    def finish(self) -> PlanningReport:
+        """The report of everything added (and the screener's summary)."""
+        policy = self._screener.policy
+        summary = self._screener.summary
+        texts: dict[str, str] = {}
+        for version in policy.site_policy.versions:
+            for rule in version.rules:
+                texts.setdefault(rule.id, rule.text)
+
+        def counted(outcome: str) -> list[tuple[str, str, int]]:
+            rows = [(rule, texts.get(rule, ""), n) for (o, rule), n in self._decisive.items() if o == outcome]
+            return sorted(rows, key=lambda r: -r[2])
+
+        breakdowns = []
+        for label, column in self._breakdowns:
+            counter = self._by_value[label]
+            values = {v for v, _ in counter}
+            rows = [(v, counter[(v, True)] + counter[(v, False)], counter[(v, True)]) for v in values]
+            breakdowns.append(Breakdown(label, column, sorted(rows, key=lambda r: (-r[2], -r[1], r[0]))))
+        months = sorted({m for m, _ in self._by_month})
+        by_month = [(m, self._by_month[(m, True)] + self._by_month[(m, False)], self._by_month[(m, True)])
+                    for m in months]
+        faces: int | None = None
+        if self._person_column and self._last is not None:
+            start = self._last - datetime.timedelta(days=365)
+            minimum = self.assumptions.familiar_faces_min_arrests
+            faces = sum(1 for days in self._person_days.values() if sum(1 for d in days if d > start) >= minimum)
+        kind = importlib.import_module("divert.v1.screening_pb2").ColumnIssue.Kind
+        issues = [(i.column, kind.Name(i.kind), i.value, i.rows) for i in summary.issues]
+        return PlanningReport(
+            site_id=policy.site_id,
+            policy_versions=sorted(self._versions) or list(policy.versions),
+            source=self._screener.mapping.source,
+            rows=summary.rows,
+            arrests=self._arrests,
+            not_decided=self._arrests - sum(self._outcomes.values()),
+            by_outcome=dict(self._outcomes),
+            divertible=sum(n for o, n in self._outcomes.items() if o in DIVERTIBLE_OUTCOMES),
+            first_day=self._first,
+            last_day=self._last,
+            by_month=by_month,
+            breakdowns=breakdowns,
+            exclusions=counted("EXCLUDED"),
+            unmet_criteria=counted("NOT_ELIGIBLE"),
+            familiar_faces=faces,
+            data_issues=issues,
+            assumptions=self.assumptions,
+        )
+
+
+def planning_report(screened: Any, screener: Screener, assumptions: Assumptions | None = None) -> PlanningReport:
+    """The planning report of `screened` (a pyarrow Table or RecordBatchReader,
+    or a pandas or polars DataFrame, screened by `screener`)."""
+    builder = ReportBuilder(screener, assumptions)
+    pa = importlib.import_module("pyarrow")
+    if isinstance(screened, pa.RecordBatchReader):
+        for batch in screened:
+            builder.add(batch)
+    elif isinstance(screened, pa.Table):
+        builder.add(screened)
+    else:
+        builder.add(pa.table(screened))
+    return builder.finish()
