@@ -4,9 +4,9 @@ JSON library.
 
     python3 make_cases.py <repository root> <cases.tsv>
 
-Each line has six tab-separated fields:
+Each line has seven tab-separated fields:
 
-    name  policy  status  outcome  version  encounter
+    name  policy  status  outcome  version  decisive  encounter
 
 - policy: the policy file, relative to the repository root;
 - status: the DIVERT_* status code divert_policy_evaluate() must return
@@ -15,6 +15,8 @@ Each line has six tab-separated fields:
   status is not 0);
 - version: the policy version that must decide ("-" when the scenario does
   not say);
+- decisive: the ids of the rules the decision must mark decisive, sorted
+  and joined with commas ("-" when the status is not 0);
 - encounter: the divert.v1.Encounter as proto3 JSON on one line (JSON
   escapes tabs and newlines inside strings, so none appears raw).
 """
@@ -33,12 +35,14 @@ def case_line(scenario: dict[str, object]) -> str:
     expect = scenario["expect"]
     assert isinstance(expect, dict)
     if "error" in expect:
-        status, outcome = STATUS_CODES[str(expect["error"])], "-"
+        status, outcome, decisive = STATUS_CODES[str(expect["error"])], "-", "-"
     else:
         status, outcome = 0, str(expect["outcome"])
+        decisive = ",".join(sorted(str(rule) for rule in expect["decisive"]))
     version = str(expect.get("policy_version", "-"))
     encounter = json.dumps(scenario["encounter"], separators=(",", ":"), ensure_ascii=True)
-    return "\t".join([str(scenario["name"]), str(scenario["policy"]), str(status), outcome, version, encounter])
+    fields = [str(scenario["name"]), str(scenario["policy"]), str(status), outcome, version, decisive, encounter]
+    return "\t".join(fields)
 
 
 def main() -> int:

@@ -5,14 +5,16 @@
 ** cases.tsv comes from tests/consumers/make_cases.py: one scenario of
 ** tests/eligibility/scenarios.json a line. Each policy is compiled once;
 ** each encounter is decided and its status, outcome and deciding version
-** compared with what the C++ tests expect. Exits 1 on any difference. */
+** compared with what the C++ tests expect, and so are the rules it marks
+** decisive. Exits 1 on any difference. */
 #include <divert/divert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_POLICIES 16
-#define MAX_FIELDS 6
+#define MAX_FIELDS 7
+#define MAX_RULES 64
 
 struct compiled {
   char path[512];
@@ -86,6 +88,38 @@ static void json_string(const char* json, const char* key, char* out,
   out[len] = '\0';
 }
 
+static int compare_strings(const void* a, const void* b) {
+  return strcmp(*(const char* const*)a, *(const char* const*)b);
+}
+
+/* The ids of the rules `decision` (compact proto3 JSON) marks decisive,
+** sorted and joined with commas into `out`. Each rule's object runs from its
+** "ruleId" to the next one. Modifies `decision`. */
+static void decisive_rules(char* decision, char* out, size_t out_size) {
+  static const char marker[] = "{\"ruleId\":\"";
+  char* ids[MAX_RULES];
+  size_t count = 0;
+  size_t i;
+  char* at = strstr(decision, marker);
+  while (at != NULL && count < MAX_RULES) {
+    char* id = at + strlen(marker);
+    char* next = strstr(id, marker);
+    char* end = strchr(id, '"');
+    char* decisive = strstr(id, "\"decisive\":true");
+    if (end != NULL && decisive != NULL && (next == NULL || decisive < next)) {
+      *end = '\0';
+      ids[count++] = id;
+    }
+    at = next;
+  }
+  qsort(ids, count, sizeof ids[0], compare_strings);
+  out[0] = '\0';
+  for (i = 0; i < count; ++i) {
+    if (i > 0) strncat(out, ",", out_size - strlen(out) - 1);
+    strncat(out, ids[i], out_size - strlen(out) - 1);
+  }
+}
+
 int main(int argc, char** argv) {
   struct compiled policies[MAX_POLICIES];
   int policy_count = 0;
@@ -111,6 +145,7 @@ int main(int argc, char** argv) {
     char* decision = NULL;
     char outcome[64];
     char version[64];
+    char decisive[2048];
     divert_policy* policy;
     int expected_status;
     int status;
@@ -134,7 +169,7 @@ int main(int argc, char** argv) {
       continue;
     }
     expected_status = atoi(fields[2]);
-    status = divert_policy_evaluate(policy, fields[5], strlen(fields[5]),
+    status = divert_policy_evaluate(policy, fields[6], strlen(fields[6]),
                                     DIVERT_FORMAT_JSON, DIVERT_FORMAT_JSON,
                                     &decision, NULL);
     ++checked;
@@ -150,6 +185,13 @@ int main(int argc, char** argv) {
         fprintf(stderr, "FAIL %s: decided %s under %s, expected %s under %s\n",
                 fields[0], outcome, version, fields[3], fields[4]);
         ++failures;
+      } else {
+        decisive_rules(decision, decisive, sizeof decisive);
+        if (strcmp(decisive, fields[5]) != 0) {
+          fprintf(stderr, "FAIL %s: decisive rules %s, expected %s\n",
+                  fields[0], decisive, fields[5]);
+          ++failures;
+        }
       }
     }
     divert_buffer_free(decision);

@@ -6,7 +6,8 @@
 //
 // cases.tsv comes from tests/consumers/make_cases.py. Each policy is compiled
 // once; each encounter is decided and its status, outcome and deciding
-// version compared with what the C++ tests expect. Exits 1 on any difference.
+// version compared with what the C++ tests expect, and so are the rules it
+// marks decisive. Exits 1 on any difference.
 package main
 
 /*
@@ -21,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -76,8 +78,8 @@ func main() {
 	policies := map[string]*Policy{}
 	checked, failures := 0, 0
 	for _, line := range strings.Split(strings.TrimRight(string(cases), "\n"), "\n") {
-		f := strings.SplitN(line, "\t", 6)
-		name, policyPath, outcome, version, encounter := f[0], f[1], f[3], f[4], f[5]
+		f := strings.SplitN(line, "\t", 7)
+		name, policyPath, outcome, version, decisive, encounter := f[0], f[1], f[3], f[4], f[5], f[6]
 		expectedStatus, _ := strconv.Atoi(f[2])
 		policy, ok := policies[policyPath]
 		if !ok {
@@ -105,11 +107,27 @@ func main() {
 		var decision struct {
 			Outcome       string `json:"outcome"`
 			PolicyVersion string `json:"policyVersion"`
+			Rules         []struct {
+				RuleID   string `json:"ruleId"`
+				Decisive bool   `json:"decisive"`
+			} `json:"rules"`
 		}
 		if err := json.Unmarshal(decisionJSON, &decision); err != nil ||
 			decision.Outcome != outcome || (version != "-" && decision.PolicyVersion != version) {
 			fmt.Fprintf(os.Stderr, "FAIL %s: decided %s under %s, expected %s under %s\n", name,
 				decision.Outcome, decision.PolicyVersion, outcome, version)
+			failures++
+			continue
+		}
+		var decisiveRules []string
+		for _, rule := range decision.Rules {
+			if rule.Decisive {
+				decisiveRules = append(decisiveRules, rule.RuleID)
+			}
+		}
+		sort.Strings(decisiveRules)
+		if got := strings.Join(decisiveRules, ","); got != decisive {
+			fmt.Fprintf(os.Stderr, "FAIL %s: decisive rules %s, expected %s\n", name, got, decisive)
 			failures++
 		}
 	}

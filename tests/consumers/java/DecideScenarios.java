@@ -7,7 +7,8 @@
 //
 // cases.tsv comes from tests/consumers/make_cases.py. Each policy is compiled
 // once; each encounter is decided and its status, outcome and deciding
-// version compared with what the C++ tests expect. Exits 1 on any difference.
+// version compared with what the C++ tests expect, and so are the rules it
+// marks decisive. Exits 1 on any difference.
 
 import com.sun.jna.IntegerType;
 import com.sun.jna.Library;
@@ -17,6 +18,8 @@ import com.sun.jna.ptr.PointerByReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +58,26 @@ public final class DecideScenarios {
     return m.find() ? m.group(1) : "";
   }
 
+  /**
+   * The ids of the rules a decision (compact proto3 JSON) marks decisive,
+   * sorted and joined with commas: each rule's object runs from its "ruleId"
+   * to the next one.
+   */
+  private static String decisiveRules(String json) {
+    String marker = "{\"ruleId\":\"";
+    List<String> ids = new ArrayList<>();
+    int at = json.indexOf(marker);
+    while (at >= 0) {
+      int idStart = at + marker.length();
+      int next = json.indexOf(marker, idStart);
+      String rule = json.substring(idStart, next < 0 ? json.length() : next);
+      if (rule.contains("\"decisive\":true")) ids.add(rule.substring(0, rule.indexOf('"')));
+      at = next;
+    }
+    Collections.sort(ids);
+    return String.join(",", ids);
+  }
+
   public static void main(String[] args) throws Exception {
     if (args.length != 3) {
       System.err.println("usage: DecideScenarios <libdivert.so> <repository root> <cases.tsv>");
@@ -67,7 +90,7 @@ public final class DecideScenarios {
     int checked = 0;
     int failures = 0;
     for (String line : lines) {
-      String[] f = line.split("\t", 6);
+      String[] f = line.split("\t", 7);
       String name = f[0];
       Pointer policy = policies.get(f[1]);
       if (policy == null) {
@@ -80,7 +103,7 @@ public final class DecideScenarios {
         policy = out.getValue();
         policies.put(f[1], policy);
       }
-      byte[] encounter = f[5].getBytes(StandardCharsets.UTF_8);
+      byte[] encounter = f[6].getBytes(StandardCharsets.UTF_8);
       PointerByReference buffer = new PointerByReference();
       int status = divert.divert_policy_evaluate(policy, encounter, new SizeT(encounter.length),
           DIVERT_FORMAT_JSON, DIVERT_FORMAT_JSON, buffer, null);
@@ -95,9 +118,13 @@ public final class DecideScenarios {
         divert.divert_buffer_free(buffer.getValue());
         String outcome = find(OUTCOME, decision);
         String version = find(VERSION, decision);
+        String decisive = decisiveRules(decision);
         if (!outcome.equals(f[3]) || (!f[4].equals("-") && !version.equals(f[4]))) {
           System.err.printf("FAIL %s: decided %s under %s, expected %s under %s%n", name,
               outcome, version, f[3], f[4]);
+          failures++;
+        } else if (!decisive.equals(f[5])) {
+          System.err.printf("FAIL %s: decisive rules %s, expected %s%n", name, decisive, f[5]);
           failures++;
         }
       }

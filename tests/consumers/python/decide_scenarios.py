@@ -5,7 +5,8 @@ compiler, no extension module, only libdivert.so and divert.h's contract.
 
 cases.tsv comes from tests/consumers/make_cases.py. Each policy is compiled
 once; each encounter is decided and its status, outcome and deciding version
-compared with what the C++ tests expect. Exits 1 on any difference.
+compared with what the C++ tests expect, and so are the rules it marks
+decisive. Exits 1 on any difference.
 """
 
 from __future__ import annotations
@@ -67,13 +68,20 @@ class Divert:
             self.lib.divert_buffer_free(buffer)
 
 
+def decisive_rules(decision: dict[str, object]) -> str:
+    """The ids of the rules the decision marks decisive, sorted, joined with commas."""
+    rules = decision.get("rules", [])
+    assert isinstance(rules, list)
+    return ",".join(sorted(rule["ruleId"] for rule in rules if rule.get("decisive")))
+
+
 def main() -> int:
     divert = Divert(sys.argv[1])
     root, cases = Path(sys.argv[2]), Path(sys.argv[3])
     policies: dict[str, ctypes.c_void_p] = {}
     checked = failures = 0
     for line in cases.read_text(encoding="utf-8").splitlines():
-        name, policy_path, status_text, outcome, version, encounter = line.split("\t")
+        name, policy_path, status_text, outcome, version, decisive, encounter = line.split("\t")
         if policy_path not in policies:
             policies[policy_path] = divert.compile((root / policy_path).read_bytes())
         status, decision = divert.evaluate(policies[policy_path], encounter.encode("utf-8"))
@@ -88,6 +96,10 @@ def main() -> int:
         ):
             print(f"FAIL {name}: decided {decision.get('outcome')} under "
                   f"{decision.get('policyVersion')}, expected {outcome} under {version}",
+                  file=sys.stderr)
+            failures += 1
+        elif status == DIVERT_OK and decisive_rules(decision) != decisive:
+            print(f"FAIL {name}: decisive rules {decisive_rules(decision)}, expected {decisive}",
                   file=sys.stderr)
             failures += 1
     for policy in policies.values():
