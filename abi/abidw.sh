@@ -2,7 +2,8 @@
 # The C ABI of a libdivert.so as libabigail XML: the exported functions and
 # the types they reach as declared in include/divert/, without source
 # locations or build paths (so that the same ABI built anywhere gives the same
-# file).
+# file), with type ids that are hashes (so that adding a function adds lines
+# to the baseline instead of renumbering it).
 #
 #   abi/abidw.sh <libdivert.so> <out.abi>
 #
@@ -11,5 +12,5 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 abidw --no-corpus-path --no-comp-dir-path --no-show-locs --no-elf-needed \
-  --exported-interfaces-only --drop-private-types \
+  --exported-interfaces-only --drop-private-types --type-id-style hash \
   --headers-dir "$here/../include/divert" --out-file "$2" "$1"
