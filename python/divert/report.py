@@ -360,58 +360,64 @@ class ReportBuilder:
         self._person_days: dict[Any, list[datetime.date]] = defaultdict(list)
 
     def add(self, batch: Any) -> None:
-        """Adds one screened pyarrow RecordBatch (or Table)."""
+        """Adds one screened pyarrow RecordBatch (or Table). Counting is done
+        by pyarrow's compute functions, a column at a time."""
+        pa = importlib.import_module("pyarrow")
         pc = importlib.import_module("pyarrow.compute")
+        if isinstance(batch, pa.RecordBatch):
+            batch = pa.Table.from_batches([batch])
         if "charge_index" in batch.column_names:
-            first = pc.fill_null(pc.less_equal(batch.column("charge_index"), 0), True)
-            batch = batch.filter(first)
-        outcomes = [o if o is None else str(o) for o in batch.column("outcome").to_pylist()]
-        decisive = batch.column("decisive_rules").to_pylist()
-        divertible = [o in DIVERTIBLE_OUTCOMES for o in outcomes]
-        self._arrests += len(outcomes)
-        self._versions.update(str(v) for v in batch.column("policy_version").to_pylist() if v is not None)
-        for outcome, rules in zip(outcomes, decisive):
-            if outcome is None:
+            batch = batch.filter(pc.fill_null(pc.less_equal(batch.column("charge_index"), 0), True))
+        self._arrests += batch.num_rows
+        outcome = pc.cast(batch.column("outcome"), pa.string())
+        divertible = pc.fill_null(pc.is_in(outcome, value_set=pa.array(DIVERTIBLE_OUTCOMES)), False)
+        versions = pc.unique(pc.cast(batch.column("policy_version"), pa.string())).to_pylist()
+        self._versions.update(str(v) for v in versions if v is not None)
+        counts = pa.table({"outcome": outcome, "rules": pc.cast(batch.column("decisive_rules"), pa.string())})
+        for row in counts.group_by(["outcome", "rules"]).aggregate([([], "count_all")]).to_pylist():
+            if row["outcome"] is None:
                 continue
-            self._outcomes[outcome] += 1
-            if outcome in ("EXCLUDED", "NOT_ELIGIBLE") and rules:
-                for rule in str(rules).split(", "):
-                    self._decisive[(outcome, rule)] += 1
+            self._outcomes[row["outcome"]] += row["count_all"]
+            if row["outcome"] in ("EXCLUDED", "NOT_ELIGIBLE") and row["rules"]:
+                for rule in str(row["rules"]).split(", "):
+                    self._decisive[(row["outcome"], rule)] += row["count_all"]
         for label, column in self._breakdowns:
-            values = batch.column(column).to_pylist()
+            values = pc.cast(batch.column(column), pa.string())
+            grouped = pa.table({"v": values, "d": divertible}).group_by(["v", "d"]).aggregate([([], "count_all")])
             counter = self._by_value[label]
-            for value, d in zip(values, divertible):
-                counter[("" if value is None else str(value), d)] += 1
+            for row in grouped.to_pylist():
+                counter[("" if row["v"] is None else row["v"], bool(row["d"]))] += row["count_all"]
         if self._date_column:
-            days = self._days(batch.column(self._date_column))
-            for day, d in zip(days, divertible):
+            times = self._times(batch.column(self._date_column))
+            months = pc.strftime(times, format="%Y-%m")
+            grouped = pa.table({"m": months, "d": divertible}).group_by(["m", "d"]).aggregate([([], "count_all")])
+            for row in grouped.to_pylist():
+                if row["m"] is not None:
+                    self._by_month[(row["m"], bool(row["d"]))] += row["count_all"]
+            bounds = pc.min_max(times).as_py()
+            for day in (bounds["min"], bounds["max"]):
                 if day is None:
                     continue
-                self._by_month[(f"{day.year:04d}-{day.month:02d}", d)] += 1
+                day = day.date()
                 self._first = day if self._first is None or day < self._first else self._first
                 self._last = day if self._last is None or day > self._last else self._last
             if self._person_column:
-                for person, day, d in zip(batch.column(self._person_column).to_pylist(), days, divertible):
-                    if d and person is not None and day is not None:
-                        self._person_days[person].append(day)
+                pairs = pa.table({"p": batch.column(self._person_column), "t": times}).filter(divertible)
+                for person, time in zip(pairs.column("p").to_pylist(), pairs.column("t").to_pylist()):
+                    if person is not None and time is not None:
+                        self._person_days[person].append(time.date())
 
-    def _days(self, column: Any) -> list[datetime.date | None]:
+    def _times(self, column: Any) -> Any:
+        """The date column as timestamps (dates at midnight)."""
         pc = importlib.import_module("pyarrow.compute")
         pa = importlib.import_module("pyarrow")
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             if self._date_format:
-                column = pc.strptime(column, format=self._date_format, unit="s", error_is_null=True)
-            else:
-                column = pc.cast(column, pa.timestamp("s", tz="UTC"))
-        days: list[datetime.date | None] = []
-        for value in column.to_pylist():
-            if isinstance(value, datetime.datetime):
-                days.append(value.date())
-            elif isinstance(value, datetime.date):
-                days.append(value)
-            else:
-                days.append(None)
-        return days
+                return pc.strptime(column, format=self._date_format, unit="s", error_is_null=True)
+            return pc.cast(pc.cast(column, pa.timestamp("s", tz="UTC")), pa.timestamp("s"))
+        if pa.types.is_timestamp(column.type):
+            return column
+        return pc.cast(column, pa.timestamp("s"))
 
     def finish(self) -> PlanningReport:
         """The report of everything added (and the screener's summary)."""

@@ -26,7 +26,7 @@ __all__ = ["add_screen_command", "read_batches", "screen_file"]
 _FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
 
 
-def read_batches(path: str | Path, block_size: int = 8 << 20) -> Any:
+def read_batches(path: str | Path, block_size: int = 1 << 20) -> Any:
     """A pyarrow RecordBatchReader over a CSV or Parquet file, read a block
     at a time."""
     path = Path(path)
