@@ -218,3 +218,35 @@ def test_fields_read(policy: divert.Policy) -> None:
     fields = divert.Screener(policy, NYPD_MAPPING).fields_read
     assert "divert.v1.Charge.violent" in fields
     assert "divert.v1.Person.race_ethnicity" not in fields
+
+
+def test_dictionary_encoded_columns_give_the_same_answers(
+    policy: divert.Policy, arrests: pyarrow.Table, screened: pyarrow.Table
+) -> None:
+    index = arrests.schema.get_field_index("LAW_CODE")
+    encoded = arrests.set_column(index, "LAW_CODE", arrests.column("LAW_CODE").dictionary_encode())
+    result = policy.screen(encoded, NYPD_MAPPING)
+    assert result.column("outcome").to_pylist() == screened.column("outcome").to_pylist()
+    assert result.column("decisive_rules").to_pylist() == screened.column("decisive_rules").to_pylist()
+
+
+def test_unlisted_values_can_pass_through(policy: divert.Policy) -> None:
+    table = pyarrow.table({
+        "date": ["12/05/2017"] * 3,
+        "code": ["PL 1552500"] * 3,
+        "level": ["M", "FELONY", "Q"],
+    })
+    mapping = divert.Mapping.from_text("""
+        shape: ARREST_PER_ROW defaults { pathway: ARREST_DIVERSION }
+        columns { column: "date" field: "occurred_at" time_format: "%m/%d/%Y" }
+        columns { column: "code" field: "charges.statute_code" }
+        columns { column: "level" field: "charges.level" pass_through_unlisted: true
+                  values { from: "M" to: "MISDEMEANOR" } }
+    """)
+    screener = divert.Screener(policy, mapping)
+    result = screener.screen(table)
+    # "FELONY" passes through as the level (an explicit level overrides the
+    # catalog's); "Q" is neither listed nor a level: unknown, so the
+    # catalog's MISDEMEANOR stands, and it is counted.
+    assert result.column("rule:criterion.offense").to_pylist() == ["HOLDS", "DOES_NOT_HOLD", "HOLDS"]
+    assert [(i.column, i.value, i.rows) for i in screener.summary.issues] == [("level", "Q", 1)]
