@@ -38,15 +38,21 @@ for symbol in "${exported[@]}"; do
   fi
 done
 
+# Sets for lookups (a `printf | grep -q` pipeline would fail at random under
+# pipefail: grep exits at the first match and printf gets SIGPIPE).
+declare -A is_exported=() is_declared=()
+for symbol in "${exported[@]}"; do is_exported["$symbol"]=1; done
+for function in "${declared[@]}"; do is_declared["$function"]=1; done
+
 for function in "${declared[@]}"; do
-  if ! printf '%s\n' "${exported[@]}" | grep -qxF "$function"; then
+  if [[ -z "${is_exported[$function]:-}" ]]; then
     echo "FAIL: declared in divert.h but not exported: $function" >&2
     status=1
   fi
 done
 
 for symbol in "${exported[@]}"; do
-  if [[ "$symbol" =~ ^divert_ ]] && ! printf '%s\n' "${declared[@]}" | grep -qxF "$symbol"; then
+  if [[ "$symbol" =~ ^divert_ && -z "${is_declared[$symbol]:-}" ]]; then
     echo "FAIL: exported but not declared DIVERT_EXPORT in divert.h: $symbol" >&2
     status=1
   fi
