@@ -61,9 +61,10 @@ cc -std=c99 -Wall -Wextra -pedantic -o "$work/decide_pc" "$here/decide.c" \
 expect "pkg-config divert, C" "$work/decide_pc" "$policy" "$encounter"
 
 # Each program loaded the installed library, not the build tree's.
-if ! ldd "$work/decide_pc" | grep -q "$prefix"; then
+libraries="$(ldd "$work/decide_pc")"
+if ! grep -q "libdivert.so.* => $prefix" <<<"$libraries"; then
   echo "FAIL: decide_pc did not load libdivert.so from $prefix" >&2
-  ldd "$work/decide_pc" >&2
+  echo "$libraries" >&2
   status=1
 fi
 exit "$status"
