@@ -811,6 +811,26 @@ DIVERT_EXPORT int divert_referrals_disclose(const divert_referrals* referrals,
                                             size_t* disclosure_len);
 
 /*
+** The same for an eligibility decision about the person of referral
+** `referral_id`: the divert.v1.Decision in (`decision`, `decision_len`), in
+** `decision_format` (DIVERT_FORMAT_JSON, where DIVERT_NUL_TERMINATED may
+** stand for the length, or DIVERT_FORMAT_BINARY), goes to the recipient
+** whole when a release in force on `as_of` gives it eligibility
+** information for `purpose`, and otherwise not at all: the
+** divert.v1.Disclosure is then a denial with a reason. The caller keeps
+** ownership of `decision`; the result is a buffer for divert_buffer_free().
+**
+** Errors: those of divert_referrals_disclose(), and
+** DIVERT_ERROR_INVALID_ARGUMENT when `decision` is not a Decision in
+** `decision_format`.
+*/
+DIVERT_EXPORT int divert_referrals_disclose_decision(
+    const divert_referrals* referrals, const char* referral_id,
+    const char* decision, size_t decision_len, int decision_format,
+    const char* agency, const char* role, int purpose, const char* as_of,
+    int out_format, char** disclosure, size_t* disclosure_len);
+
+/*
 ** The Operations Work Group's agenda for the meeting on `meeting`, covering
 ** what happened since `previous_meeting` and what is due before
 ** `next_meeting` (all "YYYY-MM-DD"; previous < meeting <= next): referrals

@@ -88,6 +88,44 @@ int divert_referrals_disclose(const divert_referrals* referrals,
   });
 }
 
+int divert_referrals_disclose_decision(
+    const divert_referrals* referrals, const char* referral_id,
+    const char* decision, size_t decision_len, int decision_format,
+    const char* agency, const char* role, int purpose, const char* as_of,
+    int out_format, char** disclosure, size_t* disclosure_len) {
+  return Guard([&] {
+    ClearBuffer(disclosure, disclosure_len);
+    if (referrals == nullptr || referral_id == nullptr) {
+      return Fail(DIVERT_ERROR_INVALID_ARGUMENT,
+                  referrals == nullptr ? "referrals is NULL"
+                                       : "referral_id is NULL");
+    }
+    divert::v1::Decision about;
+    if (!divert::capi::ReadMessage(decision, decision_len, decision_format,
+                                   {DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY},
+                                   "decision", &about)) {
+      return DIVERT_ERROR_INVALID_ARGUMENT;
+    }
+    divert::v1::Recipient recipient;
+    divert::v1::DisclosurePurpose why;
+    absl::CivilDay day;
+    if (!ReadRecipient(agency, role, &recipient) || !ReadPurpose(purpose, &why) ||
+        !ReadDay(as_of, "as_of", &day)) {
+      return DIVERT_ERROR_INVALID_ARGUMENT;
+    }
+    for (const divert::v1::ReferralState& state :
+         referrals->referrals.StatesAsOf(day)) {
+      if (state.referral_id() != referral_id) continue;
+      auto result = divert::DiscloseDecision(state, about, recipient, why, day);
+      if (!result.ok()) return Fail(result.status());
+      return ReturnMessageAs(*result, out_format, disclosure, disclosure_len,
+                             "disclosure");
+    }
+    return Fail(DIVERT_ERROR_NOT_FOUND,
+                absl::StrCat("no referral '", referral_id, "' on ", as_of));
+  });
+}
+
 int divert_referrals_agenda(const divert_referrals* referrals,
                             const char* previous_meeting, const char* meeting,
                             const char* next_meeting, int markdown,

@@ -65,6 +65,14 @@ static const char kRoi[] =
     " \"rightToRevokeExplained\": true,"
     " \"signedOn\": {\"year\": 2024, \"month\": 3, \"day\": 2}}}";
 
+static const char kEligibilityRoi[] =
+    "\"roiSigned\": {\"roi\": {\"roiId\": \"roi-2\", \"disclosers\": [\"HRS\"],"
+    " \"recipients\": [{\"agency\": \"Public Defender\"}],"
+    " \"information\": [\"ELIGIBILITY\"], \"purposes\": [\"OPERATIONS_REVIEW\"],"
+    " \"expiresUponEvent\": \"end of participation\","
+    " \"rightToRevokeExplained\": true,"
+    " \"signedOn\": {\"year\": 2024, \"month\": 3, \"day\": 4}}}";
+
 static void test_life_cycle(void) {
   divert_referrals* referrals = NULL;
   char* out = NULL;
@@ -147,6 +155,41 @@ static void test_life_cycle(void) {
   CHECK(divert_referrals_disclose(referrals, "r-1", "Clinic", NULL, 42,
                                   "2024-03-05", DIVERT_FORMAT_JSON, &out,
                                   NULL) == DIVERT_ERROR_INVALID_ARGUMENT);
+
+  /* An eligibility decision goes whole to whom a release gives eligibility
+     information, and not at all to anyone else. */
+  CHECK(append(referrals, 4, "ROLE_CASE_MANAGER", kEligibilityRoi) == DIVERT_OK);
+  {
+    static const char decision[] =
+        "{\"decisionId\": \"dec-1\", \"outcome\": \"ELIGIBLE\","
+        " \"summary\": \"Eligible for arrest diversion\"}";
+    CHECK(divert_referrals_disclose_decision(
+              referrals, "r-1", decision, NT, DIVERT_FORMAT_JSON,
+              "Public Defender", NULL, DIVERT_PURPOSE_OPERATIONS_REVIEW,
+              "2024-03-05", DIVERT_FORMAT_JSON, &out, NULL) == DIVERT_OK);
+    CHECK(contains(out, "\"permitted\":true"));
+    CHECK(contains(out, "\"decisionId\":\"dec-1\""));
+    divert_buffer_free(out);
+    CHECK(divert_referrals_disclose_decision(
+              referrals, "r-1", decision, NT, DIVERT_FORMAT_JSON,
+              "District Attorney", NULL, DIVERT_PURPOSE_OPERATIONS_REVIEW,
+              "2024-03-05", DIVERT_FORMAT_JSON, &out, NULL) == DIVERT_OK);
+    CHECK(!contains(out, "permitted"));
+    CHECK(!contains(out, "dec-1"));
+    CHECK(contains(out, "\"denialReason\""));
+    divert_buffer_free(out);
+    CHECK(divert_referrals_disclose_decision(
+              referrals, "r-1", "{\"outcome\": 12.5}", NT, DIVERT_FORMAT_JSON,
+              "Public Defender", NULL, DIVERT_PURPOSE_OPERATIONS_REVIEW,
+              "2024-03-05", DIVERT_FORMAT_JSON, &out, NULL) ==
+          DIVERT_ERROR_INVALID_ARGUMENT);
+    CHECK(out == NULL);
+    CHECK(divert_referrals_disclose_decision(
+              referrals, "r-9", decision, NT, DIVERT_FORMAT_JSON,
+              "Public Defender", NULL, DIVERT_PURPOSE_OPERATIONS_REVIEW,
+              "2024-03-05", DIVERT_FORMAT_JSON, &out, NULL) ==
+          DIVERT_ERROR_NOT_FOUND);
+  }
 
   /* The OWG agenda and the roster. */
   CHECK(divert_referrals_agenda(referrals, "2024-02-27", "2024-03-12",
