@@ -23,6 +23,7 @@ from divert.display import (
     decision_html,
     explain,
     fidelity_html,
+    install_short_reprs,
     register_ipython_formatters,
 )
 from divert.errors import (
@@ -74,7 +75,8 @@ __all__ = [
     "planning_report",
 ]
 
-# In IPython or Jupyter, show decisions and fidelity reports as HTML.
+# Decisions and fidelity reports: one line as repr, HTML in IPython or Jupyter.
+install_short_reprs()
 try:
     register_ipython_formatters()
 except Exception:  # pragma: no cover - a display nicety must never break the import

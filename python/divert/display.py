@@ -99,6 +99,42 @@ _SEVERITY_COLOURS: dict[int, str] = {
 _SEVERITY_ORDER = (Severity.VIOLATION, Severity.WARNING, Severity.NOTE, Severity.SEVERITY_UNSPECIFIED)
 
 
+def decision_repr(decision: Decision) -> str:
+    """A decision in one line, as ``repr`` shows it (``str`` and ``print``
+    show every field). Importing divert makes it the Decision's ``repr``.
+
+        >>> decision_repr(divert.v1.decision_pb2.Decision(
+        ...     decision_id="dec-1", site_id="nyc", policy_version="2018-1", outcome=1))
+        '<Decision dec-1: ELIGIBLE under nyc 2018-1, 0 rules>'
+    """
+    return (
+        f"<Decision {decision.decision_id or '(no id)'}: {_outcome_name(decision.outcome)}"
+        f" under {decision.site_id or '?'} {decision.policy_version or '?'},"
+        f" {len(decision.rules)} rules>"
+    )
+
+
+def fidelity_report_repr(report: FidelityReport) -> str:
+    """A fidelity report in one line, as ``repr`` shows it.
+
+        >>> fidelity_report_repr(divert.v1.decision_pb2.FidelityReport(site_id="nyc"))
+        '<FidelityReport nyc: 0 findings (0 violations, 0 warnings, 0 notes)>'
+    """
+    return f"<FidelityReport {report.site_id or '?'}: {_count_line(report)}>"
+
+
+def install_short_reprs() -> None:
+    """Gives decisions and fidelity reports the one-line ``repr`` of
+    :func:`decision_repr` and :func:`fidelity_report_repr`, so that a list
+    of decisions in a notebook stays readable. Importing divert calls it.
+
+        >>> repr(divert.v1.decision_pb2.Decision(outcome=2)).startswith("<Decision")
+        True
+    """
+    setattr(Decision, "__repr__", decision_repr)
+    setattr(FidelityReport, "__repr__", fidelity_report_repr)
+
+
 def _outcome_name(outcome: int) -> str:
     try:
         return decision_pb2.Outcome.Name(outcome)

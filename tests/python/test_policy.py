@@ -457,3 +457,14 @@ def test_public_names() -> None:
         assert getattr(divert, name).__doc__
     assert issubclass(divert.PolicyError, divert.Error)
     assert divert.v1.person_pb2 is person_pb2
+
+
+def test_decisions_and_reports_repr_in_one_line(policy: divert.Policy) -> None:
+    decision = policy.evaluate(arrest("PL 155.25"))
+    assert repr(decision) == (
+        f"<Decision {decision.decision_id}: ELIGIBLE under nyc-example1 2017-1, "
+        f"{len(decision.rules)} rules>"
+    )
+    assert "rule_id" in str(decision), "str still shows every field"
+    assert repr(policy.check()).startswith("<FidelityReport nyc-example1: ")
+    assert "\n" not in repr(policy.check())
