@@ -63,6 +63,12 @@ def test_encounter_round_trips_through_the_wire_format() -> None:
 def test_identifying_fields_are_marked_in_the_descriptor() -> None:
     from divert.v1 import person_pb2, privacy_pb2
 
-    fields = person_pb2.Person.DESCRIPTOR.fields_by_name
-    assert fields["family_name"].GetOptions().Extensions[privacy_pb2.identifying]
-    assert not fields["age"].GetOptions().Extensions[privacy_pb2.identifying]
+    def identifying(name: str) -> bool:
+        options = person_pb2.Person.DESCRIPTOR.fields_by_name[name].GetOptions()
+        return any(
+            option.full_name == privacy_pb2.identifying.full_name and bool(value)
+            for option, value in options.ListFields()
+        )
+
+    assert identifying("family_name")
+    assert not identifying("age")

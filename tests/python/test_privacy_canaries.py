@@ -21,13 +21,21 @@ EXAMPLE1 = REPO_ROOT / "examples" / "policies" / "example1_new_york.textproto"
 BIRTH_YEAR = 1903
 
 
+def is_identifying(field: Any) -> bool:
+    """Whether `field` is marked ``[(divert.v1.identifying) = true]``."""
+    return any(
+        option.full_name == privacy_pb2.identifying.full_name and bool(value)
+        for option, value in field.GetOptions().ListFields()
+    )
+
+
 def fill_canaries(message: Message, canaries: list[str]) -> None:
     """Fills every identifying field of `message`, and of the divert.v1
     messages inside it, with a unique canary."""
     for field in message.DESCRIPTOR.fields:
         if field.is_repeated:
             continue
-        identifying = field.GetOptions().Extensions[privacy_pb2.identifying]
+        identifying = is_identifying(field)
         if field.type == FieldDescriptor.TYPE_STRING and identifying:
             canary = f"Canary{len(canaries)}Zq{field.name}"
             setattr(message, field.name, canary)
