@@ -52,6 +52,38 @@ bool ReadPurpose(int purpose, divert::v1::DisclosurePurpose* out) {
   return true;
 }
 
+// The disclosure functions' shared part: reads the request, finds referral
+// `referral_id` as it stood on `as_of`, and returns what `disclose` (given
+// the state, recipient, purpose and day) permits.
+template <typename DiscloseFn>
+int Disclose(const divert_referrals* referrals, const char* referral_id,
+             const char* agency, const char* role, int purpose,
+             const char* as_of, int out_format, char** disclosure,
+             size_t* disclosure_len, DiscloseFn disclose) {
+  if (referrals == nullptr || referral_id == nullptr) {
+    return Fail(DIVERT_ERROR_INVALID_ARGUMENT,
+                referrals == nullptr ? "referrals is NULL"
+                                     : "referral_id is NULL");
+  }
+  divert::v1::Recipient recipient;
+  divert::v1::DisclosurePurpose why;
+  absl::CivilDay day;
+  if (!ReadRecipient(agency, role, &recipient) || !ReadPurpose(purpose, &why) ||
+      !ReadDay(as_of, "as_of", &day)) {
+    return DIVERT_ERROR_INVALID_ARGUMENT;
+  }
+  for (const divert::v1::ReferralState& state :
+       referrals->referrals.StatesAsOf(day)) {
+    if (state.referral_id() != referral_id) continue;
+    auto result = disclose(state, recipient, why, day);
+    if (!result.ok()) return Fail(result.status());
+    return ReturnMessageAs(*result, out_format, disclosure, disclosure_len,
+                           "disclosure");
+  }
+  return Fail(DIVERT_ERROR_NOT_FOUND,
+              absl::StrCat("no referral '", referral_id, "' on ", as_of));
+}
+
 }  // namespace
 
 extern "C" {
@@ -63,28 +95,14 @@ int divert_referrals_disclose(const divert_referrals* referrals,
                               size_t* disclosure_len) {
   return Guard([&] {
     ClearBuffer(disclosure, disclosure_len);
-    if (referrals == nullptr || referral_id == nullptr) {
-      return Fail(DIVERT_ERROR_INVALID_ARGUMENT,
-                  referrals == nullptr ? "referrals is NULL"
-                                       : "referral_id is NULL");
-    }
-    divert::v1::Recipient recipient;
-    divert::v1::DisclosurePurpose why;
-    absl::CivilDay day;
-    if (!ReadRecipient(agency, role, &recipient) || !ReadPurpose(purpose, &why) ||
-        !ReadDay(as_of, "as_of", &day)) {
-      return DIVERT_ERROR_INVALID_ARGUMENT;
-    }
-    for (const divert::v1::ReferralState& state :
-         referrals->referrals.StatesAsOf(day)) {
-      if (state.referral_id() != referral_id) continue;
-      auto result = divert::DiscloseReferral(state, recipient, why, day);
-      if (!result.ok()) return Fail(result.status());
-      return ReturnMessageAs(*result, out_format, disclosure, disclosure_len,
-                             "disclosure");
-    }
-    return Fail(DIVERT_ERROR_NOT_FOUND,
-                absl::StrCat("no referral '", referral_id, "' on ", as_of));
+    return Disclose(
+        referrals, referral_id, agency, role, purpose, as_of, out_format,
+        disclosure, disclosure_len,
+        [](const divert::v1::ReferralState& state,
+           const divert::v1::Recipient& recipient,
+           divert::v1::DisclosurePurpose why, absl::CivilDay day) {
+          return divert::DiscloseReferral(state, recipient, why, day);
+        });
   });
 }
 
@@ -95,34 +113,20 @@ int divert_referrals_disclose_decision(
     int out_format, char** disclosure, size_t* disclosure_len) {
   return Guard([&] {
     ClearBuffer(disclosure, disclosure_len);
-    if (referrals == nullptr || referral_id == nullptr) {
-      return Fail(DIVERT_ERROR_INVALID_ARGUMENT,
-                  referrals == nullptr ? "referrals is NULL"
-                                       : "referral_id is NULL");
-    }
     divert::v1::Decision about;
     if (!divert::capi::ReadMessage(decision, decision_len, decision_format,
                                    {DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY},
                                    "decision", &about)) {
       return DIVERT_ERROR_INVALID_ARGUMENT;
     }
-    divert::v1::Recipient recipient;
-    divert::v1::DisclosurePurpose why;
-    absl::CivilDay day;
-    if (!ReadRecipient(agency, role, &recipient) || !ReadPurpose(purpose, &why) ||
-        !ReadDay(as_of, "as_of", &day)) {
-      return DIVERT_ERROR_INVALID_ARGUMENT;
-    }
-    for (const divert::v1::ReferralState& state :
-         referrals->referrals.StatesAsOf(day)) {
-      if (state.referral_id() != referral_id) continue;
-      auto result = divert::DiscloseDecision(state, about, recipient, why, day);
-      if (!result.ok()) return Fail(result.status());
-      return ReturnMessageAs(*result, out_format, disclosure, disclosure_len,
-                             "disclosure");
-    }
-    return Fail(DIVERT_ERROR_NOT_FOUND,
-                absl::StrCat("no referral '", referral_id, "' on ", as_of));
+    return Disclose(
+        referrals, referral_id, agency, role, purpose, as_of, out_format,
+        disclosure, disclosure_len,
+        [&about](const divert::v1::ReferralState& state,
+                 const divert::v1::Recipient& recipient,
+                 divert::v1::DisclosurePurpose why, absl::CivilDay day) {
+          return divert::DiscloseDecision(state, about, recipient, why, day);
+        });
   });
 }
 
