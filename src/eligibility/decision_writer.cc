@@ -192,14 +192,6 @@ size_t ReviewBodiesSize(const google::protobuf::RepeatedField<int>& bodies) {
   return n;
 }
 
-// The constant fields of rule `i`, or none for a rule the version does not
-// have.
-const CompiledRule& RuleAt(const CompiledVersion& version, int i) {
-  static const CompiledRule* const kNone = new CompiledRule;
-  return i < static_cast<int>(version.rules.size()) ? version.rules[i]
-                                                    : *kNone;
-}
-
 }  // namespace
 
 std::string EncodeRuleIdAndKindFields(const v1::Rule& rule) {
@@ -219,7 +211,10 @@ void WriteDecision(const CompiledVersion& version, const v1::Decision& d,
                    std::string* bytes) {
   using D = v1::Decision;
   // Measure, then write into a buffer of exactly that size.
-  const int rules = d.rules_size();
+  // A decision has one outcome per rule of its version, in order.
+  const int rules = std::min<int>(d.rules_size(),
+                                  static_cast<int>(version.rules.size()));
+  const CompiledRule* compiled = version.rules.data();
   size_t size = StringFieldSize(D::kDecisionIdFieldNumber, d.decision_id()) +
                 StringFieldSize(D::kSiteIdFieldNumber, d.site_id()) +
                 StringFieldSize(D::kPolicyVersionFieldNumber, d.policy_version()) +
@@ -239,7 +234,7 @@ void WriteDecision(const CompiledVersion& version, const v1::Decision& d,
   // The rules' sizes are needed twice: in the total and before each rule.
   absl::InlinedVector<size_t, 32> rule_sizes(rules);
   for (int i = 0; i < rules; ++i) {
-    rule_sizes[i] = RuleOutcomeSize(d.rules(i), RuleAt(version, i));
+    rule_sizes[i] = RuleOutcomeSize(d.rules(i), compiled[i]);
     size += LengthDelimitedSize(D::kRulesFieldNumber, rule_sizes[i]);
   }
   for (const v1::MissingFact& fact : d.missing_facts()) {
@@ -265,7 +260,7 @@ void WriteDecision(const CompiledVersion& version, const v1::Decision& d,
   }
   for (int i = 0; i < rules; ++i) {
     w.Header(D::kRulesFieldNumber, rule_sizes[i]);
-    WriteRuleOutcome(d.rules(i), RuleAt(version, i), &w);
+    WriteRuleOutcome(d.rules(i), compiled[i], &w);
   }
   for (const v1::MissingFact& fact : d.missing_facts()) {
     w.Header(D::kMissingFactsFieldNumber, MissingFactSize(fact));

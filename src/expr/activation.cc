@@ -52,8 +52,11 @@ bool Activation::Bind(absl::string_view name, const Value& value) {
 
 bool Activation::BindMessage(absl::string_view name,
                              const google::protobuf::Message& message) {
-  if (state_->variables->Find(name) < 0) return false;
-  return Bind(name, MessageToValue(message, &state_->arena));
+  const int slot = state_->variables->Find(name);
+  if (slot < 0) return false;
+  state_->slots[slot] = MessageToValue(message, &state_->arena);
+  state_->slot_flags[slot] |= kSlotBound;
+  return true;
 }
 
 absl::Status Activation::MarkUnknown(absl::string_view attribute) {
