@@ -237,6 +237,11 @@ Value AttributeNode::UnsetFieldUnknown(const AttributeStep& step,
                                        const Message& message,
                                        const FieldDescriptor* field,
                                        Frame& frame) const {
+  if (frame.unknown_placeholders) {
+    static const UnknownValue* const kPlaceholder =
+        new UnknownValue(std::vector<std::string>());
+    return Value::Unknown(kPlaceholder);
+  }
   // Only an unset field pays for its path's text.
   std::string path =
       root_ != nullptr ? absl::StrCat(message.GetDescriptor()->full_name(),

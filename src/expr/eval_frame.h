@@ -75,6 +75,9 @@ struct Frame {
   Value* locals = nullptr;
   const ElementPath** local_paths = nullptr;
   bool unset_fields_are_unknown = false;
+  // When set, an unset field reads as a placeholder unknown that names no
+  // attribute (see EvalProgram::Run).
+  bool unknown_placeholders = false;
 };
 
 // Finds the unknown patterns related to an access to the attribute `path`

@@ -20,12 +20,25 @@ Value EvalProgram::Run(ActivationState& state) const {
                      absl::FailedPreconditionError(
                          "the activation was made for another environment"));
   }
+  if (!state.unset_fields_are_unknown) return RunOnce(state, false);
+  // An unset field reads as an unknown naming its path, which costs text
+  // and memory, and most such unknowns are absorbed (`a || b` with b true).
+  // No result but an unknown depends on the names, so evaluate first with
+  // placeholders, and again with the names only when the result is unknown.
+  Value result = RunOnce(state, /*unknown_placeholders=*/true);
+  if (!result.IsUnknown()) return result;
+  return RunOnce(state, /*unknown_placeholders=*/false);
+}
+
+Value EvalProgram::RunOnce(ActivationState& state,
+                           bool unknown_placeholders) const {
   Frame frame;
   frame.slots = state.slots.data();
   frame.slot_flags = state.slot_flags.data();
   frame.activation = &state;
   frame.arena = &state.arena;
   frame.unset_fields_are_unknown = state.unset_fields_are_unknown;
+  frame.unknown_placeholders = unknown_placeholders;
   if (num_locals_ == 0) return root_->Eval(frame);
 
   constexpr int kInlineLocals = 16;

@@ -47,6 +47,10 @@ class EvalProgram final : public Program {
   }
 
  private:
+  // One evaluation; with `unknown_placeholders`, unset fields read as
+  // unknowns that name nothing.
+  Value RunOnce(ActivationState& state, bool unknown_placeholders) const;
+
   v1::CheckedExpr checked_;
   std::string result_type_;
   std::shared_ptr<const VariableTable> variables_;
