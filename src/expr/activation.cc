@@ -23,6 +23,11 @@ bool Related(absl::Span<const std::string> a,
   return std::equal(a.begin(), a.begin() + n, b.begin());
 }
 
+void BindSlot(ActivationState* state, int slot, const Value& value) {
+  state->slots[slot] = value;
+  state->slot_flags[slot] |= kSlotBound;
+}
+
 }  // namespace
 
 ActivationState::ActivationState(std::shared_ptr<const VariableTable> table)
@@ -45,8 +50,7 @@ Activation::~Activation() = default;
 bool Activation::Bind(absl::string_view name, const Value& value) {
   const int slot = state_->variables->Find(name);
   if (slot < 0) return false;
-  state_->slots[slot] = value;
-  state_->slot_flags[slot] |= kSlotBound;
+  BindSlot(state_.get(), slot, value);
   return true;
 }
 
@@ -54,8 +58,7 @@ bool Activation::BindMessage(absl::string_view name,
                              const google::protobuf::Message& message) {
   const int slot = state_->variables->Find(name);
   if (slot < 0) return false;
-  state_->slots[slot] = MessageToValue(message, &state_->arena);
-  state_->slot_flags[slot] |= kSlotBound;
+  BindSlot(state_.get(), slot, MessageToValue(message, &state_->arena));
   return true;
 }
 

@@ -218,17 +218,13 @@ Value AttributeNode::ReadPlannedField(const AttributeStep& step,
                                       const Message& message, Frame& frame,
                                       const Descriptor** type) const {
   *type = step.field_message_type;
-  if (const GeneratedAccessor* accessor = step.accessor) {
-    if (frame.unset_fields_are_unknown && step.explicit_presence &&
-        !accessor->has(message)) {
-      return UnsetFieldUnknown(step, message, step.field, frame);
-    }
-    return accessor->read(message);
-  }
+  const GeneratedAccessor* accessor = step.accessor;
   if (frame.unset_fields_are_unknown && step.explicit_presence &&
-      !step.reflection->HasField(message, step.field)) {
+      !(accessor != nullptr ? accessor->has(message)
+                            : step.reflection->HasField(message, step.field))) {
     return UnsetFieldUnknown(step, message, step.field, frame);
   }
+  if (accessor != nullptr) return accessor->read(message);
   return ReadField(message, step.reflection, step.field, step.read,
                    frame.arena);
 }
