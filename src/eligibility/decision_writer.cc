@@ -6,42 +6,28 @@
 #include <cstring>
 
 #include "absl/container/inlined_vector.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/repeated_field.h"
 #include "google/protobuf/repeated_ptr_field.h"
+#include "google/protobuf/wire_format_lite.h"
 
 namespace divert::eligibility {
 namespace {
 
-// Wire types (protobuf encoding specification).
-constexpr uint32_t kVarint = 0;
-constexpr uint32_t kLengthDelimited = 2;
-
-size_t VarintSize(uint64_t value) {
-  size_t n = 1;
-  while (value >= 0x80) {
-    value >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-// int32 and enum values are written as 64-bit varints (negative values
-// take ten bytes), as protobuf does.
-uint64_t Int32Bits(int32_t value) {
-  return static_cast<uint64_t>(static_cast<int64_t>(value));
-}
-
-size_t TagSize(int field) { return VarintSize(static_cast<uint32_t>(field) << 3); }
+using google::protobuf::internal::WireFormatLite;
 
 // Sizes of fields as proto3 writes them: nothing for a default value.
+size_t TagSize(int field) {
+  return WireFormatLite::TagSize(field, WireFormatLite::TYPE_INT32);
+}
 size_t Int32FieldSize(int field, int32_t value) {
-  return value == 0 ? 0 : TagSize(field) + VarintSize(Int32Bits(value));
+  return value == 0 ? 0 : TagSize(field) + WireFormatLite::Int32Size(value);
 }
 size_t BoolFieldSize(int field, bool value) {
   return value ? TagSize(field) + 1 : 0;
 }
 size_t LengthDelimitedSize(int field, size_t length) {
-  return TagSize(field) + VarintSize(length) + length;
+  return TagSize(field) + WireFormatLite::LengthDelimitedSize(length);
 }
 size_t StringFieldSize(int field, const std::string& value) {
   return value.empty() ? 0 : LengthDelimitedSize(field, value.size());
@@ -55,49 +41,38 @@ size_t RepeatedStringsSize(
   return n;
 }
 
-// Appends to a buffer sized beforehand.
+// Appends to a buffer sized beforehand, with protobuf's own encoders.
 class Writer {
  public:
-  explicit Writer(char* out) : out_(out) {}
+  explicit Writer(char* out) : out_(reinterpret_cast<uint8_t*>(out)) {}
 
-  char* position() const { return out_; }
-
-  void Varint(uint64_t value) {
-    while (value >= 0x80) {
-      *out_++ = static_cast<char>(value | 0x80);
-      value >>= 7;
-    }
-    *out_++ = static_cast<char>(value);
-  }
-  void Tag(int field, uint32_t wire_type) {
-    Varint((static_cast<uint32_t>(field) << 3) | wire_type);
-  }
   void Int32Field(int field, int32_t value) {
-    if (value == 0) return;
-    Tag(field, kVarint);
-    Varint(Int32Bits(value));
+    if (value != 0) out_ = WireFormatLite::WriteInt32ToArray(field, value, out_);
   }
   void BoolField(int field, bool value) {
-    if (!value) return;
-    Tag(field, kVarint);
-    *out_++ = 1;
+    if (value) out_ = WireFormatLite::WriteBoolToArray(field, value, out_);
   }
   void StringField(int field, const std::string& value) {
-    if (value.empty()) return;
-    Header(field, value.size());
-    Raw(value);
+    if (!value.empty()) {
+      out_ = WireFormatLite::WriteStringToArray(field, value, out_);
+    }
   }
   void RepeatedStrings(
       int field, const google::protobuf::RepeatedPtrField<std::string>& values) {
     for (const std::string& value : values) {
-      Header(field, value.size());
-      Raw(value);
+      out_ = WireFormatLite::WriteStringToArray(field, value, out_);
     }
+  }
+  // An int32 or enum value inside a packed field.
+  void PackedInt32(int32_t value) {
+    out_ = WireFormatLite::WriteInt32NoTagToArray(value, out_);
   }
   // The tag and length of a length-delimited field.
   void Header(int field, size_t length) {
-    Tag(field, kLengthDelimited);
-    Varint(length);
+    out_ = WireFormatLite::WriteTagToArray(
+        field, WireFormatLite::WIRETYPE_LENGTH_DELIMITED, out_);
+    out_ = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
+        static_cast<uint32_t>(length), out_);
   }
   void Raw(const std::string& bytes) {
     std::memcpy(out_, bytes.data(), bytes.size());
@@ -105,7 +80,7 @@ class Writer {
   }
 
  private:
-  char* out_;
+  uint8_t* out_;
 };
 
 size_t DateSize(const v1::Date& date) {
@@ -188,7 +163,7 @@ void WriteMissingFact(const v1::MissingFact& f, Writer* w) {
 // The packed review_by field's payload size.
 size_t ReviewBodiesSize(const google::protobuf::RepeatedField<int>& bodies) {
   size_t n = 0;
-  for (int body : bodies) n += VarintSize(Int32Bits(body));
+  for (int body : bodies) n += WireFormatLite::Int32Size(body);
   return n;
 }
 
@@ -210,8 +185,8 @@ std::string EncodeRuleTextField(const v1::Rule& rule) {
 void WriteDecision(const CompiledVersion& version, const v1::Decision& d,
                    std::string* bytes) {
   using D = v1::Decision;
-  // Measure, then write into a buffer of exactly that size.
-  // A decision has one outcome per rule of its version, in order.
+  // Measure, then write into a buffer of exactly that size. A decision has
+  // one outcome per rule of its version, in order.
   const int rules = std::min<int>(d.rules_size(),
                                   static_cast<int>(version.rules.size()));
   const CompiledRule* compiled = version.rules.data();
@@ -256,7 +231,7 @@ void WriteDecision(const CompiledVersion& version, const v1::Decision& d,
   w.Int32Field(D::kOutcomeFieldNumber, d.outcome());
   if (review_size > 0) {
     w.Header(D::kReviewByFieldNumber, review_size);
-    for (int body : d.review_by()) w.Varint(Int32Bits(body));
+    for (int body : d.review_by()) w.PackedInt32(body);
   }
   for (int i = 0; i < rules; ++i) {
     w.Header(D::kRulesFieldNumber, rule_sizes[i]);
