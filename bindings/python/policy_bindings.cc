@@ -27,11 +27,6 @@ namespace py = pybind11;
 namespace divert::python {
 namespace {
 
-// A compiled policy, immutable: safe to use from many threads at once.
-struct PyPolicy {
-  std::shared_ptr<const CompiledPolicy> policy;
-};
-
 // "" for OK, else the absl status code's name ("NOT_FOUND").
 std::string CodeName(const absl::Status& status) {
   return status.ok() ? "" : absl::StatusCodeToString(status.code());

@@ -7,7 +7,17 @@
 
 #include <pybind11/pybind11.h>
 
+#include <memory>
+
+#include "divert/eligibility/policy.h"
+
 namespace divert::python {
+
+// A compiled policy (_core.CompiledPolicy), immutable: safe to use from many
+// threads at once, and shared with the screeners made from it.
+struct PyPolicy {
+  std::shared_ptr<const CompiledPolicy> policy;
+};
 
 // Adds CompiledPolicy and policy_compile to the module.
 void RegisterPolicy(pybind11::module_& m);

@@ -22,6 +22,7 @@
 #include "divert/screening/arrow_c.h"
 #include "divert/screening/screener.h"
 #include "divert/v1/screening.pb.h"
+#include "policy_bindings.h"
 
 namespace py = pybind11;
 
@@ -43,8 +44,7 @@ void ReleaseStreamCapsule(PyObject* capsule) {
 
 class PyScreener {
  public:
-  PyScreener(const py::bytes& site_policy, const py::bytes& mapping) {
-    const std::string policy_bytes = site_policy;
+  PyScreener(const PyPolicy& policy, const py::bytes& mapping) {
     const std::string mapping_bytes = mapping;
     v1::ColumnMapping parsed;
     if (!parsed.ParseFromString(mapping_bytes)) {
@@ -53,13 +53,7 @@ class PyScreener {
     absl::StatusOr<std::unique_ptr<Screener>> screener;
     {
       py::gil_scoped_release release;
-      absl::StatusOr<std::shared_ptr<const CompiledPolicy>> policy =
-          CompiledPolicy::FromBinary(policy_bytes);
-      if (!policy.ok()) {
-        screener = policy.status();
-      } else {
-        screener = Screener::Create(*std::move(policy), parsed);
-      }
+      screener = Screener::Create(policy.policy, parsed);
     }
     if (!screener.ok()) throw py::value_error(std::string(screener.status().message()));
     screener_ = *std::move(screener);
@@ -125,7 +119,7 @@ void RegisterScreen(py::module_& m) {
   py::class_<PyScreener>(m, "Screener",
                          "A policy joined with a column mapping (internal: use "
                          "divert.Policy.screen).")
-      .def(py::init<const py::bytes&, const py::bytes&>(), py::arg("site_policy"),
+      .def(py::init<const PyPolicy&, const py::bytes&>(), py::arg("policy"),
            py::arg("mapping"))
       .def("screen", &PyScreener::Screen, py::arg("stream"),
            "Screens an 'arrow_array_stream' PyCapsule; returns one of the results.")

@@ -177,8 +177,8 @@ class Screener:
     def __init__(self, policy: Policy, mapping: MappingLike) -> None:
         self.policy = policy
         self.mapping = _as_mapping(mapping)
-        site_policy = policy.site_policy.SerializeToString()
-        self._core = _core.Screener(site_policy, self.mapping.message.SerializeToString())
+        # The policy compiled once is shared, not compiled again.
+        self._core = _core.Screener(policy._compiled, self.mapping.message.SerializeToString())
 
     @property
     def result_columns(self) -> list[str]:
