@@ -142,7 +142,13 @@ Value AttributeNode::Eval(Frame& frame) const {
   const Descriptor* type = nullptr;
   for (const AttributeStep& step : steps_) {
     if (value.IsErrorOrUnknown()) return value;
-    value = ApplyStep(step, value, frame, &type);
+    if (step.kind == AttributeStep::Kind::kField &&
+        step.reflection != nullptr && value.kind() == ValueKind::kMessage &&
+        typeid(value.message()) == *step.message_class) {
+      value = ReadPlannedField(step, value.message(), frame, &type);
+    } else {
+      value = ApplyStep(step, value, frame, &type);
+    }
   }
   return value;
 }
@@ -160,13 +166,9 @@ Value AttributeNode::ApplyStep(const AttributeStep& step,
     }
     case AttributeStep::Kind::kField:
       if (operand.kind() == ValueKind::kMessage) {
+        // A message of another class than the planner saw (dynamic
+        // messages, or a type it did not know): resolve the field by name.
         const Message& message = operand.message();
-        if (step.reflection != nullptr &&
-            typeid(message) == *step.message_class) {
-          return ReadPlannedField(step, message, frame, type);
-        }
-        // A message of another class (dynamic messages, or a type the
-        // planner did not know): resolve the field by name.
         const FieldDescriptor* field =
             ResolveField(step, message, &operand_type);
         if (field == nullptr) return NoSuchField(arena, step.name);
@@ -214,9 +216,9 @@ Value AttributeNode::ApplyStep(const AttributeStep& step,
   return Value();
 }
 
-Value AttributeNode::ReadPlannedField(const AttributeStep& step,
-                                      const Message& message, Frame& frame,
-                                      const Descriptor** type) const {
+inline Value AttributeNode::ReadPlannedField(
+    const AttributeStep& step, const Message& message, Frame& frame,
+    const Descriptor** type) const {
   *type = step.field_message_type;
   const GeneratedAccessor* accessor = step.accessor;
   if (frame.unset_fields_are_unknown && step.explicit_presence &&

@@ -98,11 +98,14 @@ class AttributeNode final : public Node {
  private:
   AttributeNode(int slot, int local, const Node* root, std::string name,
                 std::vector<AttributeStep> steps);
+  // One step on any operand: indexes, maps, has(), and fields of messages
+  // of a class the planner did not see.
   Value ApplyStep(const AttributeStep& step, const Value& operand,
                   Frame& frame,
                   const google::protobuf::Descriptor** type) const;
-  // ApplyStep for a field step on a message of the class the planner saw:
-  // everything about the field was decided when planning.
+  // A field step on a message of the class the planner saw (the common
+  // case, kept inline in Eval): everything about the field was decided when
+  // planning.
   Value ReadPlannedField(const AttributeStep& step,
                          const google::protobuf::Message& message,
                          Frame& frame,
