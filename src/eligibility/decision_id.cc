@@ -1,16 +1,63 @@
 #include "eligibility/decision_id.h"
 
+#include <cstring>
+
+#include "absl/base/config.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace divert::eligibility {
+namespace {
 
-uint64_t Fnv1a64(absl::string_view bytes, uint64_t hash) {
-  constexpr uint64_t kPrime = 0x100000001b3ULL;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= kPrime;
+constexpr uint64_t kGoldenRatio = 0x9e3779b97f4a7c15ULL;  // 2^64 / phi
+constexpr uint64_t kMixMultiplier = 0xff51afd7ed558ccdULL;
+
+uint64_t Absorb(uint64_t hash, uint64_t word) {
+  word *= kGoldenRatio;
+  word ^= word >> 32;
+  hash ^= word;
+  hash *= kMixMultiplier;
+  return hash ^ (hash >> 29);
+}
+
+// Eight bytes as a little-endian number, on any machine.
+uint64_t LoadWord(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, sizeof(word));
+#ifdef ABSL_IS_BIG_ENDIAN
+  word = __builtin_bswap64(word);
+#endif
+  return word;
+}
+
+// The last 1 to 7 bytes as a little-endian number.
+uint64_t LoadTail(const char* p, size_t n) {
+  uint64_t word = 0;
+  for (size_t i = 0; i < n; ++i) {
+    word |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
   }
+  return word;
+}
+
+// Spreads every input bit over the whole result (a final avalanche).
+uint64_t Finish(uint64_t hash) {
+  hash ^= hash >> 33;
+  hash *= kMixMultiplier;
+  hash ^= hash >> 33;
+  hash *= 0xc4ceb9fe1a85ec53ULL;
+  return hash ^ (hash >> 33);
+}
+
+}  // namespace
+
+uint64_t StableHash64(absl::string_view bytes, uint64_t hash) {
+  hash = Absorb(hash, bytes.size());
+  const char* p = bytes.data();
+  size_t left = bytes.size();
+  for (; left >= 8; p += 8, left -= 8) {
+    hash = Absorb(hash, LoadWord(p));
+  }
+  if (left > 0) hash = Absorb(hash, LoadTail(p, left));
   return hash;
 }
 
@@ -26,13 +73,9 @@ void MakeDecisionId(absl::string_view site_id, absl::string_view version,
     coded.SetSerializationDeterministic(true);
     encounter.SerializeWithCachedSizes(&coded);
   }
-  // A zero byte after each text keeps ("ab", "c") apart from ("a", "bc").
-  static constexpr char kSeparator[1] = {'\0'};
-  uint64_t hash = Fnv1a64(site_id);
-  hash = Fnv1a64(absl::string_view(kSeparator, 1), hash);
-  hash = Fnv1a64(version, hash);
-  hash = Fnv1a64(absl::string_view(kSeparator, 1), hash);
-  hash = Fnv1a64(*buffer, hash);
+  uint64_t hash = StableHash64(site_id);
+  hash = StableHash64(version, hash);
+  hash = Finish(StableHash64(*buffer, hash));
   static constexpr char kHex[] = "0123456789abcdef";
   id->resize(20);
   char* out = id->data();

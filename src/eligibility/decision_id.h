@@ -1,7 +1,7 @@
-// The stable id of a decision: "dec-" and 16 hex digits of the 64-bit
-// FNV-1a hash of the site id, the version label and the deterministic
-// serialization of the encounter. The same encounter under the same policy
-// version always gets the same id, on any machine.
+// The stable id of a decision: "dec-" and 16 hex digits of a 64-bit hash of
+// the site id, the version label and the deterministic serialization of the
+// encounter. The same encounter under the same policy version always gets
+// the same id, on any machine and in every release.
 #ifndef DIVERT_SRC_ELIGIBILITY_DECISION_ID_H_
 #define DIVERT_SRC_ELIGIBILITY_DECISION_ID_H_
 
@@ -13,9 +13,12 @@
 
 namespace divert::eligibility {
 
-// FNV-1a (64 bit) of `bytes`, continuing from `hash`.
-uint64_t Fnv1a64(absl::string_view bytes,
-                 uint64_t hash = 0xcbf29ce484222325ULL);
+// A 64-bit hash of `bytes`, continuing from `hash`. It reads eight bytes at
+// a time in little-endian order and absorbs the length first, so that
+// ("ab", "c") and ("a", "bc") hash apart. Not for security: a decision id
+// names a decision, it does not protect one.
+uint64_t StableHash64(absl::string_view bytes,
+                      uint64_t hash = 0x243f6a8885a308d3ULL);
 
 // Writes the id to `id`; `buffer` is scratch space for the serialization.
 void MakeDecisionId(absl::string_view site_id, absl::string_view version,
