@@ -226,7 +226,7 @@ inline Value AttributeNode::ReadPlannedField(
                             : step.reflection->HasField(message, step.field))) {
     return UnsetFieldUnknown(step, message, step.field, frame);
   }
-  if (accessor != nullptr) return accessor->read(message);
+  if (accessor != nullptr) return accessor->read(message, frame.arena);
   return ReadField(message, step.reflection, step.field, step.read,
                    frame.arena);
 }

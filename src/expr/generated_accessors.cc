@@ -1,6 +1,7 @@
 #include "expr/generated_accessors.h"
 
 #include <cstdint>
+#include <new>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -9,6 +10,7 @@
 #include "divert/v1/person.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/repeated_ptr_field.h"
 
 namespace divert::cel {
 namespace {
@@ -25,33 +27,60 @@ bool HasField(const Message& message) {
 }
 
 template <typename M, bool (M::*Get)() const>
-Value ReadBool(const Message& message) {
+Value ReadBool(const Message& message, Arena*) {
   return Value::Bool((static_cast<const M&>(message).*Get)());
 }
 
 template <typename M, int32_t (M::*Get)() const>
-Value ReadInt32(const Message& message) {
+Value ReadInt32(const Message& message, Arena*) {
   return Value::Int((static_cast<const M&>(message).*Get)());
 }
 
 template <typename M, double (M::*Get)() const>
-Value ReadDouble(const Message& message) {
+Value ReadDouble(const Message& message, Arena*) {
   return Value::Double((static_cast<const M&>(message).*Get)());
 }
 
 template <typename M, typename E, E (M::*Get)() const>
-Value ReadEnum(const Message& message) {
+Value ReadEnum(const Message& message, Arena*) {
   return Value::Int(static_cast<int64_t>((static_cast<const M&>(message).*Get)()));
 }
 
 template <typename M, const std::string& (M::*Get)() const>
-Value ReadString(const Message& message) {
+Value ReadString(const Message& message, Arena*) {
   return Value::String((static_cast<const M&>(message).*Get)());
 }
 
 template <typename M, typename S, const S& (M::*Get)() const>
-Value ReadMessage(const Message& message) {
+Value ReadMessage(const Message& message, Arena*) {
   return Value::Message(&(static_cast<const M&>(message).*Get)());
+}
+
+// A repeated message field, read in place through its generated container.
+template <typename S>
+class RepeatedMessageList final : public ListValue {
+ public:
+  explicit RepeatedMessageList(
+      const google::protobuf::RepeatedPtrField<S>* elements)
+      : elements_(elements) {}
+  size_t size() const override {
+    return static_cast<size_t>(elements_->size());
+  }
+  Value Get(size_t index, Arena*) const override {
+    return Value::Message(&elements_->Get(static_cast<int>(index)));
+  }
+
+ private:
+  const google::protobuf::RepeatedPtrField<S>* elements_;
+};
+
+template <typename M, typename S,
+          const google::protobuf::RepeatedPtrField<S>& (M::*Get)() const>
+Value ReadRepeatedMessages(const Message& message, Arena* arena) {
+  // Lists on the arena own nothing, so their destructors need not run.
+  void* memory = arena->AllocateAligned(sizeof(RepeatedMessageList<S>));
+  return Value::List(new (memory) RepeatedMessageList<S>(
+      &(static_cast<const M&>(message).*Get)()));
 }
 
 template <typename M, bool (M::*Has)() const, bool (M::*Get)() const>
@@ -95,6 +124,9 @@ void AddEncounter(Table* t) {
   Add<Encounter>(t, Encounter::kCircumstancesFieldNumber,
                  SubMessage<Encounter, &Encounter::has_circumstances,
                             v1::Circumstances, &Encounter::circumstances>());
+  Add<Encounter>(t, Encounter::kChargesFieldNumber,
+                 {nullptr, &ReadRepeatedMessages<Encounter, v1::Charge,
+                                                 &Encounter::charges>});
   Add<Encounter>(t, Encounter::kOfficerIdFieldNumber,
                  Text<Encounter, &Encounter::officer_id>());
   Add<Encounter>(t, Encounter::kAgencyFieldNumber,

@@ -66,6 +66,11 @@ TEST(GeneratedAccessorsTest, EverySingularContractFieldHasOne) {
       const FieldDescriptor* field = type->field(i);
       SCOPED_TRACE(field->full_name());
       const GeneratedAccessor* accessor = FindGeneratedAccessor(field);
+      if (field == v1::Encounter::descriptor()->FindFieldByName("charges")) {
+        ASSERT_NE(accessor, nullptr);  // the one repeated field conditions
+        EXPECT_EQ(accessor->has, nullptr);  // walk on every decision
+        continue;
+      }
       if (field->is_repeated() || IsWellKnown(field)) {
         EXPECT_EQ(accessor, nullptr);  // read through reflection
         continue;
@@ -106,8 +111,11 @@ TEST(GeneratedAccessorsTest, ReadsWhatReflectionReads) {
         }
         const Value expected = ReadField(*message, reflection, field,
                                          ClassifyField(field), &arena);
-        const Value actual = accessor->read(*message);
-        if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        const Value actual = accessor->read(*message, &arena);
+        if (field->is_repeated()) {
+          ASSERT_EQ(actual.kind(), ValueKind::kList);
+          EXPECT_EQ(actual.list().size(), expected.list().size());
+        } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
           ASSERT_EQ(actual.kind(), ValueKind::kMessage);
           EXPECT_EQ(&actual.message(), &expected.message());
         } else {
@@ -117,6 +125,25 @@ TEST(GeneratedAccessorsTest, ReadsWhatReflectionReads) {
       }
     }
   }
+}
+
+TEST(GeneratedAccessorsTest, ChargesAreReadInPlace) {
+  google::protobuf::Arena arena;
+  v1::Encounter encounter;
+  encounter.add_charges()->set_statute_code("PL 155.25");
+  encounter.add_charges()->set_statute_code("PL 221.05");
+  const FieldDescriptor* field =
+      v1::Encounter::descriptor()->FindFieldByName("charges");
+  const Value charges = FindGeneratedAccessor(field)->read(encounter, &arena);
+  ASSERT_EQ(charges.kind(), ValueKind::kList);
+  ASSERT_EQ(charges.list().size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    const Value charge = charges.list().Get(i, &arena);
+    ASSERT_EQ(charge.kind(), ValueKind::kMessage);
+    EXPECT_EQ(&charge.message(), &encounter.charges(i));  // not a copy
+  }
+  encounter.add_charges();
+  EXPECT_EQ(charges.list().size(), 3u) << "the list is a view, not a copy";
 }
 
 }  // namespace
