@@ -210,6 +210,22 @@ Truth ConditionalNode::EvalTruth(Frame& frame, Value* other) const {
   return Truth::kOther;
 }
 
+Truth NotNode::EvalTruth(Frame& frame, Value* other) const {
+  switch (operand_->EvalTruth(frame, other)) {
+    case Truth::kTrue:
+      return Truth::kFalse;
+    case Truth::kFalse:
+      return Truth::kTrue;
+    case Truth::kOther:
+      break;
+  }
+  if (!other->IsErrorOrUnknown()) {
+    const Value args[1] = {*other};
+    *other = NoMatchingOverload(frame.arena, "!_", args);
+  }
+  return Truth::kOther;
+}
+
 Value NotStrictlyFalseNode::Eval(Frame& frame) const {
   Value other;
   return Value::Bool(operand_->EvalTruth(frame, &other) != Truth::kFalse);

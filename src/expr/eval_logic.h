@@ -98,6 +98,18 @@ class ConditionalNode final : public Node {
   const Node* if_false_;
 };
 
+// `!a`: the negation of a bool. Errors and unknowns pass through, and any
+// other value is an error, as the `!_` function gives; inside `&&` and `||`
+// the negation costs no call.
+class NotNode final : public ConditionNode {
+ public:
+  explicit NotNode(const Node* operand) : operand_(operand) {}
+  Truth EvalTruth(Frame& frame, Value* other) const override;
+
+ private:
+  const Node* operand_;
+};
+
 // True unless the operand is false: errors and unknowns count as true.
 class NotStrictlyFalseNode final : public Node {
  public:

@@ -317,6 +317,33 @@ TEST_F(EvalTest, InConstantListWithOtherKinds) {
   EXPECT_EQ(DebugString(program->Evaluate(activation)), "unknown(x)");
 }
 
+TEST_F(EvalTest, NegationPassesErrorsAndUnknownsOn) {
+  auto program = Compile("!x");
+  Activation activation(*program);
+  activation.Bind("x", Value::Bool(true));
+  EXPECT_EQ(DebugString(program->Evaluate(activation)), "false");
+  activation.Bind("x", Value::Bool(false));
+  EXPECT_EQ(DebugString(program->Evaluate(activation)), "true");
+  activation.Bind("x", Value::Int(1));
+  EXPECT_THAT(DebugString(program->Evaluate(activation)),
+              HasSubstr("no matching overload"));
+  ASSERT_TRUE(activation.MarkUnknown("x").ok());
+  EXPECT_EQ(DebugString(program->Evaluate(activation)), "unknown(x)");
+
+  auto absorbed = Compile("!x || true");
+  Activation a2(*absorbed);
+  a2.Bind("x", Value::Int(1));
+  EXPECT_EQ(DebugString(absorbed->Evaluate(a2)), "true")
+      << "the error is absorbed by ||";
+  auto kept = Compile("!x && true");
+  Activation a3(*kept);
+  a3.Bind("x", Value::Int(1));
+  EXPECT_THAT(DebugString(kept->Evaluate(a3)),
+              HasSubstr("no matching overload"));
+  Bind("y", Value::Bool(false));
+  EXPECT_EQ(Eval("!y && !!true"), "true");
+}
+
 TEST_F(EvalTest, MatchesWithConstantPattern) {
   Bind("name", Value::String("Anna Smith"));
   EXPECT_EQ(Eval("name.matches('^A')"), "true");

@@ -583,6 +583,9 @@ absl::StatusOr<const Node*> Planner::PlanCall(const v1::Expr& expr,
                                                         args[2])),
                   args);
     }
+    if (function == "!_" && argc == 1) {
+      return Fold(Own(std::make_unique<NotNode>(args[0])), args);
+    }
     if ((function == "@not_strictly_false" ||
          function == "__not_strictly_false__") &&
         argc == 1) {
