@@ -32,11 +32,14 @@ size_t LengthDelimitedSize(int field, size_t length) {
 size_t StringFieldSize(int field, const std::string& value) {
   return value.empty() ? 0 : LengthDelimitedSize(field, value.size());
 }
+// Repeated strings are walked by index: RepeatedPtrField<std::string>'s
+// iterators are out-of-line calls into libprotobuf, and most of these
+// fields are empty.
 size_t RepeatedStringsSize(
     int field, const google::protobuf::RepeatedPtrField<std::string>& values) {
   size_t n = 0;
-  for (const std::string& value : values) {
-    n += LengthDelimitedSize(field, value.size());
+  for (int i = 0; i < values.size(); ++i) {
+    n += LengthDelimitedSize(field, values.Get(i).size());
   }
   return n;
 }
@@ -59,8 +62,8 @@ class Writer {
   }
   void RepeatedStrings(
       int field, const google::protobuf::RepeatedPtrField<std::string>& values) {
-    for (const std::string& value : values) {
-      out_ = WireFormatLite::WriteStringToArray(field, value, out_);
+    for (int i = 0; i < values.size(); ++i) {
+      out_ = WireFormatLite::WriteStringToArray(field, values.Get(i), out_);
     }
   }
   // An int32 or enum value inside a packed field.
@@ -113,9 +116,15 @@ void WriteChargeResult(const v1::ChargeResult& c, Writer* w) {
   w->RepeatedStrings(C::kMissingFactsFieldNumber, c.missing_facts());
 }
 
+// Sizes measured in the first pass and used again in the second, in the
+// order the second pass writes them.
+using SizeList = absl::InlinedVector<size_t, 64>;
+
 // The rule's encoded id, kind and text come from `rule`, each written in
-// its place among the outcome's fields, as protobuf orders fields.
-size_t RuleOutcomeSize(const v1::RuleOutcome& r, const CompiledRule& rule) {
+// its place among the outcome's fields, as protobuf orders fields. The
+// sizes of the outcome's charge results are appended to `charge_sizes`.
+size_t RuleOutcomeSize(const v1::RuleOutcome& r, const CompiledRule& rule,
+                       SizeList* charge_sizes) {
   using R = v1::RuleOutcome;
   size_t n = rule.id_and_kind_fields.size() +
              Int32FieldSize(R::kResultFieldNumber, r.result()) +
@@ -125,13 +134,15 @@ size_t RuleOutcomeSize(const v1::RuleOutcome& r, const CompiledRule& rule) {
              StringFieldSize(R::kErrorFieldNumber, r.error()) +
              BoolFieldSize(R::kDecisiveFieldNumber, r.decisive());
   for (const v1::ChargeResult& charge : r.charges()) {
-    n += LengthDelimitedSize(R::kChargesFieldNumber, ChargeResultSize(charge));
+    charge_sizes->push_back(ChargeResultSize(charge));
+    n += LengthDelimitedSize(R::kChargesFieldNumber, charge_sizes->back());
   }
   return n;
 }
 
+// Writes `r`; `*charge_size` walks the sizes RuleOutcomeSize appended.
 void WriteRuleOutcome(const v1::RuleOutcome& r, const CompiledRule& rule,
-                      Writer* w) {
+                      const size_t** charge_size, Writer* w) {
   using R = v1::RuleOutcome;
   w->Raw(rule.id_and_kind_fields);
   w->Int32Field(R::kResultFieldNumber, r.result());
@@ -140,7 +151,7 @@ void WriteRuleOutcome(const v1::RuleOutcome& r, const CompiledRule& rule,
   w->RepeatedStrings(R::kMissingFactsFieldNumber, r.missing_facts());
   w->StringField(R::kErrorFieldNumber, r.error());
   for (const v1::ChargeResult& charge : r.charges()) {
-    w->Header(R::kChargesFieldNumber, ChargeResultSize(charge));
+    w->Header(R::kChargesFieldNumber, *(*charge_size)++);
     WriteChargeResult(charge, w);
   }
   w->BoolField(R::kDecisiveFieldNumber, r.decisive());
@@ -207,9 +218,10 @@ void WriteDecision(const CompiledVersion& version, const v1::Decision& d,
     size += LengthDelimitedSize(D::kReviewByFieldNumber, review_size);
   }
   // The rules' sizes are needed twice: in the total and before each rule.
-  absl::InlinedVector<size_t, 32> rule_sizes(rules);
+  SizeList rule_sizes(rules);
+  SizeList charge_sizes;
   for (int i = 0; i < rules; ++i) {
-    rule_sizes[i] = RuleOutcomeSize(d.rules(i), compiled[i]);
+    rule_sizes[i] = RuleOutcomeSize(d.rules(i), compiled[i], &charge_sizes);
     size += LengthDelimitedSize(D::kRulesFieldNumber, rule_sizes[i]);
   }
   for (const v1::MissingFact& fact : d.missing_facts()) {
@@ -233,9 +245,10 @@ void WriteDecision(const CompiledVersion& version, const v1::Decision& d,
     w.Header(D::kReviewByFieldNumber, review_size);
     for (int body : d.review_by()) w.PackedInt32(body);
   }
+  const size_t* charge_size = charge_sizes.data();
   for (int i = 0; i < rules; ++i) {
     w.Header(D::kRulesFieldNumber, rule_sizes[i]);
-    WriteRuleOutcome(d.rules(i), compiled[i], &w);
+    WriteRuleOutcome(d.rules(i), compiled[i], &charge_size, &w);
   }
   for (const v1::MissingFact& fact : d.missing_facts()) {
     w.Header(D::kMissingFactsFieldNumber, MissingFactSize(fact));

@@ -54,7 +54,7 @@ Verdict EvaluateConditions(const CompiledRule& rule, int charge_index,
     switch (value.kind()) {
       case cel::ValueKind::kBool:
         if (value.bool_value()) {
-          missing->Clear();
+          if (!missing->empty()) missing->Clear();
           error->clear();
           return {v1::RULE_HOLDS, rule.any_of ? &condition.alternative_id
                                               : nullptr};
