@@ -1,0 +1,687 @@
+// CompiledCatalog: computing a report from folded facts.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "divert/metrics/metrics.h"
+#include "metrics/catalog_plan.h"
+#include "metrics/demographics.h"
+#include "metrics/disclosure.h"
+#include "metrics/filter_eval.h"
+#include "metrics/site_facts.h"
+
+namespace divert::metrics {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+
+constexpr char kNotRecorded[] = "(not recorded)";
+
+bool IsBipocGroup(int32_t race) {
+  return race != v1::RACE_GROUP_WHITE && race != v1::RACE_GROUP_UNKNOWN &&
+         race != v1::RACE_GROUP_UNSPECIFIED && race != kNone;
+}
+
+bool IsKnownRace(int32_t race) {
+  return race != v1::RACE_GROUP_UNKNOWN && race != v1::RACE_GROUP_UNSPECIFIED &&
+         race != kNone;
+}
+
+// One breakdown over one table: codes mapped to dense indexes.
+struct Dimension {
+  v1::Breakdown breakdown = v1::BREAKDOWN_UNSPECIFIED;
+  ColumnView column;
+  // Enum numbers 0..N map through `dense`; strings are their own index,
+  // with kNone at `none_index`.
+  bool is_enum = false;
+  std::vector<int32_t> dense;
+  int32_t none_index = 0;
+  // Per dense index: the code and label for the report.
+  std::vector<int32_t> codes;
+  std::vector<std::string> labels;
+
+  int32_t size() const { return static_cast<int32_t>(codes.size()); }
+  int32_t IndexOf(int32_t code) const {
+    if (code == kNone) return none_index;
+    if (is_enum) {
+      return code >= 0 && code < static_cast<int32_t>(dense.size()) ? dense[code]
+                                                                     : none_index;
+    }
+    return code;
+  }
+};
+
+Dimension MakeDimension(v1::Breakdown breakdown, const FactTable& table,
+                        int field_index) {
+  Dimension d;
+  d.breakdown = breakdown;
+  d.column = table.Column(field_index);
+  const FieldDescriptor* field = table.schema()->field(field_index);
+  if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+    d.is_enum = true;
+    const auto* type = field->enum_type();
+    int32_t max_number = 0;
+    for (int i = 0; i < type->value_count(); ++i) {
+      max_number = std::max(max_number, type->value(i)->number());
+    }
+    d.dense.assign(max_number + 1, -1);
+    for (int i = 0; i < type->value_count(); ++i) {
+      d.dense[type->value(i)->number()] = i;
+      d.codes.push_back(type->value(i)->number());
+      d.labels.push_back(type->value(i)->name());
+    }
+    for (int32_t& index : d.dense) {
+      if (index < 0) index = type->value_count();
+    }
+    d.none_index = type->value_count();
+    d.codes.push_back(kNone);
+    d.labels.push_back(kNotRecorded);
+    return d;
+  }
+  const Dictionary& dictionary = *d.column.dictionary;
+  for (int32_t code = 0; code < dictionary.size(); ++code) {
+    d.codes.push_back(code);
+    d.labels.push_back(dictionary.Value(code));
+  }
+  d.none_index = dictionary.size();
+  d.codes.push_back(kNone);
+  d.labels.push_back(kNotRecorded);
+  return d;
+}
+
+// A metric's values over one set of breakdowns: one per cell, and the total.
+struct Evaluation {
+  std::vector<v1::Breakdown> breakdowns;
+  std::vector<int32_t> sizes;
+  std::vector<CellValue> cells;
+  CellValue total;
+  // Per cell (for reports): the dense index in each dimension, and labels.
+  std::vector<std::vector<int32_t>> cell_codes;
+  std::vector<std::vector<std::string>> cell_labels;
+};
+
+double Median(std::vector<int32_t>* values) {
+  const size_t n = values->size();
+  std::sort(values->begin(), values->end());
+  if (n % 2 == 1) return (*values)[n / 2];
+  return ((*values)[n / 2 - 1] + static_cast<double>((*values)[n / 2])) / 2;
+}
+
+double Percentile(std::vector<int32_t>* values, double p) {
+  std::sort(values->begin(), values->end());
+  const size_t n = values->size();
+  size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * n));
+  if (rank < 1) rank = 1;
+  return (*values)[rank - 1];
+}
+
+v1::TargetStatus TargetStatusOf(const v1::Target& target, double value) {
+  auto meets = [&](double limit) {
+    return target.direction() == v1::Target::AT_MOST ? value <= limit
+                                                     : value >= limit;
+  };
+  if (target.has_preferred() && meets(target.preferred())) {
+    return v1::MEETS_PREFERRED;
+  }
+  return meets(target.value()) ? v1::MEETS : v1::MISSES;
+}
+
+class Computation {
+ public:
+  Computation(const CatalogPlan& plan, const SiteFacts& facts,
+              const v1::MetricRequest& request, int32_t start, int32_t end)
+      : plan_(plan),
+        facts_(facts),
+        request_(request),
+        start_(start),
+        end_(end),
+        published_(request.disclosure() != v1::INTERNAL),
+        masks_(plan.filters().size()) {}
+
+  absl::StatusOr<v1::MetricReport> Run() {
+    std::vector<bool> wanted(plan_.metrics().size(), request_.metric_ids().empty());
+    for (const std::string& id : request_.metric_ids()) {
+      const int index = plan_.IndexOf(id);
+      if (index < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("metric_ids: the catalog has no metric '", id, "'"));
+      }
+      wanted[index] = true;
+    }
+    v1::MetricReport report;
+    report.set_site(facts_.site);
+    report.set_synthetic(facts_.synthetic);
+    report.set_catalog(plan_.catalog().name());
+    *report.mutable_period() = request_.period();
+    for (int b : request_.breakdowns()) report.add_breakdowns(static_cast<v1::Breakdown>(b));
+    report.set_disclosure(published_ ? v1::PUBLISHED : v1::INTERNAL);
+    for (size_t i = 0; i < plan_.metrics().size(); ++i) {
+      if (!wanted[i]) continue;
+      const CompiledMetric& metric = plan_.metrics()[i];
+      std::vector<v1::Breakdown> dims;
+      v1::MetricResult* result = report.add_results();
+      *result->mutable_definition() = *metric.definition;
+      for (int b : request_.breakdowns()) {
+        const auto breakdown = static_cast<v1::Breakdown>(b);
+        if (metric.breakdown_fields[b] >= 0) {
+          dims.push_back(breakdown);
+        } else {
+          result->add_unsupported_breakdowns(breakdown);
+        }
+      }
+      if (metric.kind == v1::DISPARITY_RATIO) dims = {v1::RACE_ETHNICITY};
+      absl::StatusOr<const Evaluation*> evaluation =
+          Evaluate(static_cast<int>(i), dims);
+      if (!evaluation.ok()) return evaluation.status();
+      Write(metric, **evaluation, result);
+    }
+    return report;
+  }
+
+ private:
+  using Key = std::pair<int, std::vector<v1::Breakdown>>;
+
+  absl::StatusOr<const Evaluation*> Evaluate(
+      int index, const std::vector<v1::Breakdown>& dims) {
+    Key key(index, dims);
+    if (auto it = evaluations_.find(key); it != evaluations_.end()) {
+      return it->second.get();
+    }
+    const CompiledMetric& metric = plan_.metrics()[index];
+    auto evaluation = std::make_unique<Evaluation>();
+    evaluation->breakdowns = dims;
+    absl::Status status;
+    switch (metric.kind) {
+      case v1::RATIO:
+      case v1::RATE_PER_1000:
+        status = Derive(metric, evaluation.get());
+        break;
+      case v1::DISPARITY_RATIO:
+        status = Disparity(metric, evaluation.get());
+        break;
+      default:
+        status = Accumulate(metric, evaluation.get());
+        break;
+    }
+    if (!status.ok()) {
+      return absl::Status(status.code(), absl::StrCat("metric ",
+                                                      metric.definition->id(),
+                                                      ": ", status.message()));
+    }
+    const Evaluation* out = evaluation.get();
+    evaluations_.emplace(std::move(key), std::move(evaluation));
+    return out;
+  }
+
+  absl::StatusOr<const std::vector<uint8_t>*> Mask(int filter,
+                                                   const FactTable& table) {
+    if (!masks_[filter].empty() || table.rows() == 0) return &masks_[filter];
+    const CompiledFilter& compiled = plan_.filters()[filter];
+    absl::StatusOr<std::vector<uint8_t>> mask = EvaluateFilter(
+        compiled, plan_.environment(compiled.kind), table, start_, end_);
+    if (!mask.ok()) return mask.status();
+    masks_[filter] = *std::move(mask);
+    return &masks_[filter];
+  }
+
+  // Sets up the dimensions of `evaluation` over `table`.
+  std::vector<Dimension> Dimensions(const CompiledMetric& metric,
+                                    const FactTable& table,
+                                    Evaluation* evaluation) {
+    std::vector<Dimension> dimensions;
+    for (v1::Breakdown b : evaluation->breakdowns) {
+      dimensions.push_back(MakeDimension(b, table, metric.breakdown_fields[b]));
+    }
+    return dimensions;
+  }
+
+  static size_t CellCount(const std::vector<Dimension>& dimensions) {
+    size_t cells = 1;
+    for (const Dimension& d : dimensions) cells *= d.size();
+    return cells;
+  }
+
+  absl::Status Accumulate(const CompiledMetric& metric, Evaluation* evaluation) {
+    const FactTable& table = *facts_.Table(metric.records);
+    const size_t rows = table.rows();
+    const std::vector<uint8_t>* filter = nullptr;
+    const std::vector<uint8_t>* condition = nullptr;
+    if (metric.filter >= 0) {
+      auto mask = Mask(metric.filter, table);
+      if (!mask.ok()) return mask.status();
+      filter = *mask;
+    }
+    if (metric.condition >= 0) {
+      auto mask = Mask(metric.condition, table);
+      if (!mask.ok()) return mask.status();
+      condition = *mask;
+    }
+    std::vector<Dimension> dimensions = Dimensions(metric, table, evaluation);
+    const size_t cells = CellCount(dimensions);
+    std::vector<int64_t> records(cells + 1, 0);
+    std::vector<int64_t> numerator(cells + 1, 0);
+    std::vector<double> sum(cells + 1, 0);
+    std::vector<std::pair<uint32_t, int32_t>> values;
+
+    const bool participants = metric.records == v1::PARTICIPANTS;
+    const ColumnView enrolled =
+        participants ? table.Column(table.FieldIndex("enrolled_day"))
+                     : ColumnView{};
+    const ColumnView date = table.Column(metric.date_field);
+    const ColumnView end_column =
+        metric.end_field >= 0 ? table.Column(metric.end_field) : ColumnView{};
+    const ColumnView from =
+        metric.from_field >= 0 ? table.Column(metric.from_field) : ColumnView{};
+    const ColumnView value = metric.value_field >= 0
+                                 ? table.Column(metric.value_field)
+                                 : ColumnView{};
+    const bool collects = metric.kind == v1::MEDIAN ||
+                          metric.kind == v1::PERCENTILE ||
+                          metric.kind == v1::DISTINCT_COUNT;
+    const bool needs_value = metric.kind == v1::SUM || metric.kind == v1::MEAN;
+
+    for (size_t row = 0; row < rows; ++row) {
+      if (participants && enrolled[row] == kNone) continue;
+      if (filter != nullptr && !(*filter)[row]) continue;
+      const int32_t day = date[row];
+      switch (metric.time_rule) {
+        case v1::TimeRule::AS_OF_END:
+          if (day == kNone || day > end_) continue;
+          if (metric.end_field >= 0) {
+            const int32_t ended = end_column[row];
+            if (ended != kNone && ended <= end_) continue;
+          }
+          break;
+        case v1::TimeRule::WITHIN_DAYS: {
+          const int32_t first = from[row];
+          if (first == kNone || first < start_ || first > end_) continue;
+          if (day == kNone || day < first || day - first > metric.days) continue;
+          break;
+        }
+        default:
+          if (day == kNone || day < start_ || day > end_) continue;
+          break;
+      }
+      size_t cell = 0;
+      for (const Dimension& d : dimensions) {
+        cell = cell * d.size() + d.IndexOf(d.column[row]);
+      }
+      if (collects) {
+        const int32_t v = value[row];
+        if (v == kNone) continue;
+        values.emplace_back(static_cast<uint32_t>(cell), v);
+        continue;
+      }
+      if (needs_value) {
+        const int32_t v = value[row];
+        if (v == kNone) continue;
+        sum[cell] += v;
+      }
+      ++records[cell];
+      if (condition != nullptr && (*condition)[row]) ++numerator[cell];
+    }
+
+    evaluation->cells.assign(cells, CellValue());
+    auto finish = [&](CellValue* out, int64_t n, int64_t hits, double total) {
+      out->records = n;
+      switch (metric.kind) {
+        case v1::COUNT:
+          out->defined = true;
+          out->value = static_cast<double>(n);
+          break;
+        case v1::SUM:
+          out->defined = true;
+          out->value = total;
+          break;
+        case v1::MEAN:
+          out->defined = n > 0;
+          out->value = n > 0 ? total / n : 0;
+          break;
+        case v1::SHARE:
+          out->numerator = hits;
+          out->defined = n > 0;
+          out->value = n > 0 ? static_cast<double>(hits) / n : 0;
+          break;
+        default:
+          break;
+      }
+    };
+    if (collects) {
+      std::sort(values.begin(), values.end());
+      std::vector<int32_t> all;
+      all.reserve(values.size());
+      size_t i = 0;
+      while (i < values.size()) {
+        const uint32_t cell = values[i].first;
+        std::vector<int32_t> group;
+        while (i < values.size() && values[i].first == cell) {
+          group.push_back(values[i].second);
+          all.push_back(values[i].second);
+          ++i;
+        }
+        CollectedValue(metric, &group, &evaluation->cells[cell]);
+      }
+      CollectedValue(metric, &all, &evaluation->total);
+    } else {
+      int64_t n = 0, hits = 0;
+      double total = 0;
+      for (size_t cell = 0; cell < cells; ++cell) {
+        finish(&evaluation->cells[cell], records[cell], numerator[cell], sum[cell]);
+        n += records[cell];
+        hits += numerator[cell];
+        total += sum[cell];
+      }
+      finish(&evaluation->total, n, hits, total);
+    }
+    Label(dimensions, evaluation);
+    if (published_) {
+      SuppressSmallCells(metric.min_cell_size, metric.complementary,
+                         metric.kind == v1::SHARE, &evaluation->cells,
+                         &evaluation->total);
+    }
+    return absl::OkStatus();
+  }
+
+  // DISTINCT_COUNT, MEDIAN, PERCENTILE of one cell's values.
+  static void CollectedValue(const CompiledMetric& metric,
+                             std::vector<int32_t>* values, CellValue* out) {
+    if (metric.kind == v1::DISTINCT_COUNT) {
+      std::sort(values->begin(), values->end());
+      values->erase(std::unique(values->begin(), values->end()), values->end());
+      out->records = static_cast<int64_t>(values->size());
+      out->defined = true;
+      out->value = static_cast<double>(values->size());
+      return;
+    }
+    out->records = static_cast<int64_t>(values->size());
+    out->defined = !values->empty();
+    if (values->empty()) return;
+    out->value = metric.kind == v1::MEDIAN
+                     ? Median(values)
+                     : Percentile(values, metric.definition->percentile());
+  }
+
+  static void Label(const std::vector<Dimension>& dimensions,
+                    Evaluation* evaluation) {
+    const size_t cells = evaluation->cells.size();
+    evaluation->cell_codes.assign(cells, {});
+    evaluation->cell_labels.assign(cells, {});
+    for (size_t cell = 0; cell < cells; ++cell) {
+      size_t rest = cell;
+      std::vector<int32_t> codes(dimensions.size());
+      std::vector<std::string> labels(dimensions.size());
+      for (size_t d = dimensions.size(); d-- > 0;) {
+        const int32_t index = static_cast<int32_t>(rest % dimensions[d].size());
+        rest /= dimensions[d].size();
+        codes[d] = dimensions[d].codes[index];
+        labels[d] = dimensions[d].labels[index];
+      }
+      evaluation->cell_codes[cell] = std::move(codes);
+      evaluation->cell_labels[cell] = std::move(labels);
+    }
+    evaluation->sizes.clear();
+    for (const Dimension& d : dimensions) evaluation->sizes.push_back(d.size());
+  }
+
+  // RATIO and RATE_PER_1000, cell by cell from their parts.
+  absl::Status Derive(const CompiledMetric& metric, Evaluation* evaluation) {
+    auto numerator = Evaluate(metric.numerator, evaluation->breakdowns);
+    if (!numerator.ok()) return numerator.status();
+    const Evaluation& top = **numerator;
+    const Evaluation* bottom = nullptr;
+    if (metric.denominator >= 0) {
+      auto denominator = Evaluate(metric.denominator, evaluation->breakdowns);
+      if (!denominator.ok()) return denominator.status();
+      bottom = *denominator;
+    }
+    const double scale = metric.kind == v1::RATE_PER_1000 ? 1000.0 : 1.0;
+    evaluation->sizes = top.sizes;
+    evaluation->cell_codes = top.cell_codes;
+    evaluation->cell_labels = top.cell_labels;
+    evaluation->cells.assign(top.cells.size(), CellValue());
+    const std::map<int32_t, int64_t>* population = nullptr;
+    if (bottom == nullptr) {
+      auto it = facts_.benchmarks.find(metric.benchmark);
+      if (it == facts_.benchmarks.end()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "the records have no benchmark population '", metric.benchmark, "'"));
+      }
+      population = &it->second;
+    }
+    auto combine = [&](const CellValue& a, const CellValue* b, double base,
+                       CellValue* out) {
+      out->records = a.records;
+      if (a.suppressed() || (b != nullptr && b->suppressed())) {
+        out->Suppress(v1::DERIVED_FROM_SUPPRESSED);
+        return;
+      }
+      const bool defined = a.defined && (b == nullptr || b->defined) && base != 0;
+      out->defined = defined;
+      out->value = defined ? scale * a.value / base : 0;
+    };
+    for (size_t cell = 0; cell < top.cells.size(); ++cell) {
+      const CellValue* b = bottom != nullptr ? &bottom->cells[cell] : nullptr;
+      double base = b != nullptr ? b->value : 0;
+      if (population != nullptr) {
+        auto it = population->find(top.cell_codes[cell].empty()
+                                        ? kNone
+                                        : top.cell_codes[cell][0]);
+        base = it == population->end() ? 0 : static_cast<double>(it->second);
+      }
+      combine(top.cells[cell], b, base, &evaluation->cells[cell]);
+    }
+    double total_base = bottom != nullptr ? bottom->total.value : 0;
+    if (population != nullptr) {
+      for (const auto& [race, people] : *population) total_base += people;
+    }
+    combine(top.total, bottom != nullptr ? &bottom->total : nullptr, total_base,
+            &evaluation->total);
+    return absl::OkStatus();
+  }
+
+  // DISPARITY_RATIO: by race, a group's share here over its share in the
+  // reference.
+  absl::Status Disparity(const CompiledMetric& metric,
+                         Evaluation* evaluation) {
+    CompiledMetric counting = metric;
+    counting.kind = v1::COUNT;
+    std::map<int32_t, int64_t> reference;
+    std::map<int32_t, bool> reference_suppressed;
+    if (metric.reference >= 0) {
+      auto r = Evaluate(metric.reference, {v1::RACE_ETHNICITY});
+      if (!r.ok()) return r.status();
+      for (size_t cell = 0; cell < (*r)->cells.size(); ++cell) {
+        const int32_t race = (*r)->cell_codes[cell][0];
+        reference[race] = static_cast<int64_t>((*r)->cells[cell].value);
+        reference_suppressed[race] = (*r)->cells[cell].suppressed();
+      }
+    } else {
+      auto it = facts_.benchmarks.find(metric.benchmark);
+      if (it == facts_.benchmarks.end()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "the records have no benchmark population '", metric.benchmark, "'"));
+      }
+      reference = it->second;
+    }
+    int64_t own_known = 0, own_bipoc = 0, ref_known = 0, ref_bipoc = 0;
+    // Counts come from an unsuppressed accumulation (suppression is applied
+    // to the ratios below).
+    Evaluation raw;
+    raw.breakdowns = {v1::RACE_ETHNICITY};
+    {
+      const bool published = published_;
+      published_ = false;
+      absl::Status s = Accumulate(counting, &raw);
+      published_ = published;
+      if (!s.ok()) return s;
+    }
+    for (size_t cell = 0; cell < raw.cells.size(); ++cell) {
+      const int32_t race = raw.cell_codes[cell][0];
+      if (!IsKnownRace(race)) continue;
+      own_known += raw.cells[cell].records;
+      if (IsBipocGroup(race)) own_bipoc += raw.cells[cell].records;
+    }
+    for (const auto& [race, people] : reference) {
+      if (!IsKnownRace(race)) continue;
+      ref_known += people;
+      if (IsBipocGroup(race)) ref_bipoc += people;
+    }
+    auto ratio = [&](int64_t part, int64_t whole, int64_t ref_part,
+                     int64_t ref_whole, CellValue* out) {
+      out->records = part;
+      out->numerator = part;
+      out->defined = whole > 0 && ref_whole > 0 && ref_part > 0;
+      out->value = out->defined ? (static_cast<double>(part) / whole) /
+                                      (static_cast<double>(ref_part) / ref_whole)
+                                : 0;
+    };
+    evaluation->sizes = raw.sizes;
+    evaluation->cell_codes = raw.cell_codes;
+    evaluation->cell_labels = raw.cell_labels;
+    evaluation->cells.assign(raw.cells.size(), CellValue());
+    for (size_t cell = 0; cell < raw.cells.size(); ++cell) {
+      const int32_t race = raw.cell_codes[cell][0];
+      CellValue& out = evaluation->cells[cell];
+      if (!IsKnownRace(race)) {
+        out.records = raw.cells[cell].records;
+        continue;
+      }
+      const auto ref = reference.find(race);
+      ratio(raw.cells[cell].records, own_known,
+            ref == reference.end() ? 0 : ref->second, ref_known, &out);
+      if (published_ && reference_suppressed[race]) {
+        out.Suppress(v1::DERIVED_FROM_SUPPRESSED);
+      }
+    }
+    ratio(own_bipoc, own_known, ref_bipoc, ref_known, &evaluation->total);
+    if (published_) {
+      for (CellValue& cell : evaluation->cells) {
+        if (cell.records > 0 && cell.records < metric.min_cell_size) {
+          cell.Suppress(v1::SMALL_CELL);
+        }
+      }
+      if (own_bipoc > 0 && own_bipoc < metric.min_cell_size) {
+        evaluation->total.Suppress(v1::SMALL_CELL);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  void Write(const CompiledMetric& metric, const Evaluation& evaluation,
+             v1::MetricResult* result) const {
+    const v1::MetricDefinition& d = *metric.definition;
+    auto write = [&](const CellValue& value, v1::MetricValue* out) {
+      out->set_defined(value.defined);
+      out->set_value(value.value);
+      out->set_records(value.records);
+      out->set_numerator(value.numerator);
+      out->set_suppression(value.suppression);
+      if (d.has_target() && value.defined) {
+        out->set_target(TargetStatusOf(d.target(), value.value));
+      }
+    };
+    write(evaluation.total, result->mutable_total());
+    if (evaluation.breakdowns.empty()) return;
+    for (size_t cell = 0; cell < evaluation.cells.size(); ++cell) {
+      const CellValue& value = evaluation.cells[cell];
+      if (value.records == 0 && !value.suppressed()) continue;
+      v1::MetricCell* out = result->add_cells();
+      for (size_t k = 0; k < evaluation.breakdowns.size(); ++k) {
+        v1::CellKey* key = out->add_keys();
+        key->set_breakdown(evaluation.breakdowns[k]);
+        key->set_code(evaluation.cell_codes[cell][k] == kNone
+                          ? -1
+                          : evaluation.cell_codes[cell][k]);
+        key->set_label(evaluation.cell_labels[cell][k]);
+      }
+      write(value, out->mutable_value());
+    }
+  }
+
+  const CatalogPlan& plan_;
+  const SiteFacts& facts_;
+  const v1::MetricRequest& request_;
+  const int32_t start_;
+  const int32_t end_;
+  bool published_;
+  std::vector<std::vector<uint8_t>> masks_;
+  std::map<Key, std::unique_ptr<Evaluation>> evaluations_;
+};
+
+absl::Status CheckRequest(const v1::MetricRequest& request, int32_t* start,
+                          int32_t* end) {
+  *start = DayNumber(request.period().start());
+  *end = DayNumber(request.period().end());
+  if (*start == kNone) {
+    return absl::InvalidArgumentError("period.start is not a valid date");
+  }
+  if (*end == kNone) {
+    return absl::InvalidArgumentError("period.end is not a valid date");
+  }
+  if (*end < *start) {
+    return absl::InvalidArgumentError("period.end is before period.start");
+  }
+  if (request.breakdowns_size() > 3) {
+    return absl::InvalidArgumentError("at most three breakdowns at once");
+  }
+  for (int i = 0; i < request.breakdowns_size(); ++i) {
+    if (request.breakdowns(i) == v1::BREAKDOWN_UNSPECIFIED) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("breakdowns[", i, "] is not set"));
+    }
+    for (int j = 0; j < i; ++j) {
+      if (request.breakdowns(j) == request.breakdowns(i)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("breakdowns[", i, "] is listed twice"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+CompiledCatalog::CompiledCatalog(std::unique_ptr<CatalogPlan> plan)
+    : plan_(std::move(plan)) {}
+CompiledCatalog::~CompiledCatalog() = default;
+
+absl::StatusOr<std::shared_ptr<const CompiledCatalog>> CompiledCatalog::Compile(
+    const v1::MetricCatalog& catalog) {
+  absl::StatusOr<std::unique_ptr<CatalogPlan>> plan = CatalogPlan::Compile(catalog);
+  if (!plan.ok()) return plan.status();
+  return std::shared_ptr<const CompiledCatalog>(
+      new CompiledCatalog(*std::move(plan)));
+}
+
+const v1::MetricCatalog& CompiledCatalog::catalog() const {
+  return plan_->catalog();
+}
+
+absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(
+    const v1::MetricRecords& records, const v1::MetricRequest& request) const {
+  int32_t start = 0, end = 0;
+  if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
+  absl::StatusOr<std::unique_ptr<SiteFacts>> facts = FoldRecords(records, end);
+  if (!facts.ok()) return facts.status();
+  return Compute(**facts, request);
+}
+
+absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(
+    const SiteFacts& facts, const v1::MetricRequest& request) const {
+  int32_t start = 0, end = 0;
+  if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
+  if (facts.through_day != end) {
+    return absl::InvalidArgumentError(
+        "the facts were not folded through the period's end");
+  }
+  Computation computation(*plan_, facts, request, start, end);
+  return computation.Run();
+}
+
+}  // namespace divert::metrics

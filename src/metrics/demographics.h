@@ -1,0 +1,38 @@
+// Race, gender and age as metrics report them: one group per person.
+//
+// HMIS records race and ethnicity (3.04) and gender (3.06) as multi-select
+// elements; a breakdown needs each person in exactly one cell. A person
+// with one category is in that group; with several, in MULTIRACIAL (or
+// MORE_THAN_ONE); with none, or only "does not know", "prefers not to
+// answer" or "not collected", in UNKNOWN.
+#ifndef DIVERT_SRC_METRICS_DEMOGRAPHICS_H_
+#define DIVERT_SRC_METRICS_DEMOGRAPHICS_H_
+
+#include <cstdint>
+
+#include "divert/v1/metrics.pb.h"
+
+namespace divert::metrics {
+
+struct Demographics {
+  v1::RaceGroup race = v1::RACE_GROUP_UNKNOWN;
+  bool race_known = false;
+  // Black, Indigenous or a person of colour: any category but White alone.
+  bool bipoc = false;
+  v1::GenderGroup gender = v1::GENDER_GROUP_UNKNOWN;
+  bool comparison_group = false;
+  // Days since 1970-01-01 of the date of birth; kNone when unknown.
+  int32_t born_day;
+};
+
+Demographics DemographicsOf(const v1::PersonRecord& person);
+
+// A person's age group on `day` (days since 1970-01-01).
+v1::AgeGroup AgeGroupOn(int32_t born_day, int32_t day);
+
+// Days since 1970-01-01 of a date; kNone for an unset or invalid date.
+int32_t DayNumber(const v1::Date& date);
+
+}  // namespace divert::metrics
+
+#endif  // DIVERT_SRC_METRICS_DEMOGRAPHICS_H_

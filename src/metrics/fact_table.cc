@@ -1,0 +1,117 @@
+#include "metrics/fact_table.h"
+
+#include <utility>
+
+namespace divert::metrics {
+
+using google::protobuf::FieldDescriptor;
+
+int32_t Dictionary::Code(absl::string_view value) {
+  auto [it, inserted] =
+      codes_.try_emplace(value, static_cast<int32_t>(values_.size()));
+  if (inserted) values_.emplace_back(value);
+  return it->second;
+}
+
+int32_t Dictionary::Find(absl::string_view value) const {
+  auto it = codes_.find(value);
+  return it == codes_.end() ? kNone : it->second;
+}
+
+FactTable::FactTable(const google::protobuf::Descriptor* schema)
+    : schema_(schema),
+      columns_(schema->field_count()),
+      defaults_(schema->field_count(), 0),
+      dictionaries_(schema->field_count()),
+      joins_(schema->field_count()) {
+  for (int i = 0; i < schema->field_count(); ++i) {
+    const FieldDescriptor* field = schema->field(i);
+    if (field->has_presence() ||
+        field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      defaults_[i] = kNone;
+    }
+  }
+}
+
+size_t FactTable::AddRow() {
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (joins_[i].parent == nullptr) columns_[i].push_back(defaults_[i]);
+  }
+  return rows_++;
+}
+
+void FactTable::Reserve(size_t rows) {
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (joins_[i].parent == nullptr) columns_[i].reserve(rows);
+  }
+}
+
+int FactTable::FieldIndex(absl::string_view name) const {
+  const FieldDescriptor* field = schema_->FindFieldByName(std::string(name));
+  return field == nullptr ? -1 : field->index();
+}
+
+void FactTable::JoinColumn(int field_index, const FactTable& parent,
+                           const std::vector<uint32_t>* parent_rows) {
+  const FieldDescriptor* field = schema_->field(field_index);
+  joins_[field_index] = {&parent, parent.FieldIndex(field->name()),
+                         parent_rows};
+  columns_[field_index].clear();
+  columns_[field_index].shrink_to_fit();
+}
+
+ColumnView FactTable::Column(int field_index) const {
+  const Join& join = joins_[field_index];
+  if (join.parent != nullptr) {
+    ColumnView parent = join.parent->Column(join.parent_field);
+    return {parent.data, join.rows->data(), parent.dictionary};
+  }
+  return {columns_[field_index].data(), nullptr, &dictionaries_[field_index]};
+}
+
+std::string FactTable::Label(int field_index, int32_t code) const {
+  if (code == kNone) return "";
+  const FieldDescriptor* field = schema_->field(field_index);
+  switch (field->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      return Column(field_index).dictionary->Value(code);
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      const auto* value = field->enum_type()->FindValueByNumber(code);
+      return value == nullptr ? std::to_string(code) : value->name();
+    }
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return code != 0 ? "true" : "false";
+    default:
+      return std::to_string(code);
+  }
+}
+
+void FactTable::FillMessage(size_t row, const std::vector<int>& field_indexes,
+                            google::protobuf::Message* message) const {
+  const google::protobuf::Reflection* reflection = message->GetReflection();
+  for (int index : field_indexes) {
+    const FieldDescriptor* field = schema_->field(index);
+    const ColumnView column = Column(index);
+    const int32_t value = column[row];
+    if (value == kNone) {
+      reflection->ClearField(message, field);
+      continue;
+    }
+    switch (field->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING:
+        reflection->SetString(message, field, column.dictionary->Value(value));
+        break;
+      case FieldDescriptor::CPPTYPE_ENUM:
+        reflection->SetEnumValue(message, field, value);
+        break;
+      case FieldDescriptor::CPPTYPE_BOOL:
+        reflection->SetBool(message, field, value != 0);
+        break;
+      default:
+        reflection->SetInt32(message, field, value);
+        break;
+    }
+  }
+}
+
+}  // namespace divert::metrics

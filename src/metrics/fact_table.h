@@ -1,0 +1,110 @@
+// A table of facts: one row per record, one int32 column per field of a
+// facts message (metrics.proto: ReferralFacts, EventFacts, ...).
+//
+// Enums and bools are stored as their numbers, strings as codes into the
+// column's dictionary, unset optional fields as kNone. A column may instead
+// be joined: its values are another table's column, read through this
+// table's row-to-parent index (an event's race is its referral's race), so
+// ten million events do not copy their referral's columns.
+#ifndef DIVERT_SRC_METRICS_FACT_TABLE_H_
+#define DIVERT_SRC_METRICS_FACT_TABLE_H_
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+
+namespace divert::metrics {
+
+// The value of an unset optional field (and of a string never set).
+inline constexpr int32_t kNone = std::numeric_limits<int32_t>::min();
+
+// Distinct strings of one column, numbered from 0 in order of first sight.
+class Dictionary {
+ public:
+  int32_t Code(absl::string_view value);
+  // kNone when the value was never seen.
+  int32_t Find(absl::string_view value) const;
+  const std::string& Value(int32_t code) const { return values_[code]; }
+  int32_t size() const { return static_cast<int32_t>(values_.size()); }
+
+ private:
+  std::vector<std::string> values_;
+  absl::flat_hash_map<std::string, int32_t> codes_;
+};
+
+// Reads one column: data[i], or data[via[i]] for a joined column.
+struct ColumnView {
+  const int32_t* data = nullptr;
+  const uint32_t* via = nullptr;
+  const Dictionary* dictionary = nullptr;
+
+  int32_t operator[](size_t row) const {
+    return via == nullptr ? data[row] : data[via[row]];
+  }
+};
+
+class FactTable {
+ public:
+  // `schema` is a facts message type; every field must be a singular
+  // int32, bool, enum or string.
+  explicit FactTable(const google::protobuf::Descriptor* schema);
+  FactTable(FactTable&&) = default;
+  FactTable& operator=(FactTable&&) = default;
+
+  const google::protobuf::Descriptor* schema() const { return schema_; }
+  size_t rows() const { return rows_; }
+
+  // Adds a row with every owned column at its default (0, or kNone for
+  // optional fields); returns its index.
+  size_t AddRow();
+  void Reserve(size_t rows);
+
+  // The column of field `name`; -1 when the schema has no such field.
+  int FieldIndex(absl::string_view name) const;
+  int32_t* MutableColumn(int field_index) {
+    return columns_[field_index].data();
+  }
+  void Set(size_t row, int field_index, int32_t value) {
+    columns_[field_index][row] = value;
+  }
+  Dictionary& dictionary(int field_index) { return dictionaries_[field_index]; }
+
+  // Makes column `field_index` read `parent`'s column of the same name
+  // through `parent_rows` (one entry per row of this table, filled by the
+  // caller; `parent` and this table must not move afterwards).
+  void JoinColumn(int field_index, const FactTable& parent,
+                  const std::vector<uint32_t>* parent_rows);
+
+  ColumnView Column(int field_index) const;
+
+  // Fills `message` (of the schema's type) with the fields in
+  // `field_indexes` of row `row`; the rest stay as they are.
+  void FillMessage(size_t row, const std::vector<int>& field_indexes,
+                   google::protobuf::Message* message) const;
+
+  // The text a string column's code stands for; "" for kNone.
+  std::string Label(int field_index, int32_t code) const;
+
+ private:
+  const google::protobuf::Descriptor* schema_;
+  size_t rows_ = 0;
+  std::vector<std::vector<int32_t>> columns_;
+  std::vector<int32_t> defaults_;
+  std::vector<Dictionary> dictionaries_;
+  struct Join {
+    const FactTable* parent = nullptr;
+    int parent_field = -1;
+    const std::vector<uint32_t>* rows = nullptr;
+  };
+  std::vector<Join> joins_;
+};
+
+}  // namespace divert::metrics
+
+#endif  // DIVERT_SRC_METRICS_FACT_TABLE_H_
