@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "divert/v1/metrics.pb.h"
+#include "metrics/fact_table.h"
 
 namespace divert::metrics {
 
@@ -22,7 +23,7 @@ struct Demographics {
   v1::GenderGroup gender = v1::GENDER_GROUP_UNKNOWN;
   bool comparison_group = false;
   // Days since 1970-01-01 of the date of birth; kNone when unknown.
-  int32_t born_day;
+  int32_t born_day = kNone;
 };
 
 Demographics DemographicsOf(const v1::PersonRecord& person);

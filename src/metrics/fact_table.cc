@@ -7,10 +7,11 @@ namespace divert::metrics {
 using google::protobuf::FieldDescriptor;
 
 int32_t Dictionary::Code(absl::string_view value) {
-  auto [it, inserted] =
-      codes_.try_emplace(value, static_cast<int32_t>(values_.size()));
-  if (inserted) values_.emplace_back(value);
-  return it->second;
+  if (auto it = codes_.find(value); it != codes_.end()) return it->second;
+  const int32_t code = static_cast<int32_t>(values_.size());
+  codes_.emplace(std::string(value), code);
+  values_.emplace_back(value);
+  return code;
 }
 
 int32_t Dictionary::Find(absl::string_view value) const {
@@ -25,6 +26,7 @@ FactTable::FactTable(const google::protobuf::Descriptor* schema)
       dictionaries_(schema->field_count()),
       joins_(schema->field_count()) {
   for (int i = 0; i < schema->field_count(); ++i) {
+    dictionaries_[i] = std::make_shared<Dictionary>();
     const FieldDescriptor* field = schema->field(i);
     if (field->has_presence() ||
         field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
@@ -66,7 +68,8 @@ ColumnView FactTable::Column(int field_index) const {
     ColumnView parent = join.parent->Column(join.parent_field);
     return {parent.data, join.rows->data(), parent.dictionary};
   }
-  return {columns_[field_index].data(), nullptr, &dictionaries_[field_index]};
+  return {columns_[field_index].data(), nullptr,
+          dictionaries_[field_index].get()};
 }
 
 std::string FactTable::Label(int field_index, int32_t code) const {

@@ -11,7 +11,9 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -73,7 +75,12 @@ class FactTable {
   void Set(size_t row, int field_index, int32_t value) {
     columns_[field_index][row] = value;
   }
-  Dictionary& dictionary(int field_index) { return dictionaries_[field_index]; }
+  Dictionary& dictionary(int field_index) { return *dictionaries_[field_index]; }
+  // Makes column `field_index` code its strings in `dictionary`, which
+  // other tables may share (one person_key dictionary for every table).
+  void ShareDictionary(int field_index, std::shared_ptr<Dictionary> dictionary) {
+    dictionaries_[field_index] = std::move(dictionary);
+  }
 
   // Makes column `field_index` read `parent`'s column of the same name
   // through `parent_rows` (one entry per row of this table, filled by the
@@ -96,7 +103,7 @@ class FactTable {
   size_t rows_ = 0;
   std::vector<std::vector<int32_t>> columns_;
   std::vector<int32_t> defaults_;
-  std::vector<Dictionary> dictionaries_;
+  std::vector<std::shared_ptr<Dictionary>> dictionaries_;
   struct Join {
     const FactTable* parent = nullptr;
     int parent_field = -1;

@@ -1,5 +1,6 @@
 #include "metrics/filter_eval.h"
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <string>
@@ -10,6 +11,8 @@
 
 namespace divert::metrics {
 namespace {
+
+using google::protobuf::FieldDescriptor;
 
 // Runs the program for one row.
 class RowEvaluator {
@@ -86,27 +89,48 @@ absl::StatusOr<std::vector<uint8_t>> EvaluateFilter(
     std::fill(mask.begin(), mask.end(), *holds ? 1 : 0);
     return mask;
   }
-  if (columns.size() == 1) {
-    // One field: results by value, in a small table around the values seen.
-    absl::flat_hash_map<int32_t, uint8_t> results;
-    const ColumnView column = columns[0];
-    int32_t last_value = 0;
-    uint8_t last_result = 2;
-    for (size_t row = 0; row < rows; ++row) {
-      const int32_t value = column[row];
-      if (last_result != 2 && value == last_value) {
-        mask[row] = last_result;
-        continue;
+  // Enum and bool fields have small ranges: their combinations index a
+  // table directly.
+  size_t combinations = 1;
+  std::vector<int32_t> ranges;
+  for (int field : filter.fields) {
+    const FieldDescriptor* descriptor = table.schema()->field(field);
+    int32_t range = 0;
+    if (descriptor->cpp_type() == FieldDescriptor::CPPTYPE_BOOL) {
+      range = 2;
+    } else if (descriptor->cpp_type() == FieldDescriptor::CPPTYPE_ENUM &&
+               !descriptor->has_presence()) {
+      for (int i = 0; i < descriptor->enum_type()->value_count(); ++i) {
+        range = std::max(range, descriptor->enum_type()->value(i)->number() + 1);
       }
-      auto [it, inserted] = results.try_emplace(value, 0);
-      if (inserted) {
+    }
+    ranges.push_back(range);
+    combinations = range > 0 ? combinations * range : 0;
+  }
+  if (combinations > 0 && combinations <= (1u << 16)) {
+    // 2: not evaluated yet.
+    std::vector<uint8_t> results(combinations, 2);
+    for (size_t row = 0; row < rows; ++row) {
+      size_t index = 0;
+      bool in_range = true;
+      for (size_t c = 0; c < columns.size(); ++c) {
+        const int32_t value = columns[c][row];
+        if (value < 0 || value >= ranges[c]) in_range = false;
+        index = index * ranges[c] + static_cast<size_t>(value);
+      }
+      if (!in_range) {
         absl::StatusOr<bool> holds = evaluator.Evaluate(row);
         if (!holds.ok()) return holds.status();
-        it->second = *holds ? 1 : 0;
+        mask[row] = *holds ? 1 : 0;
+        continue;
       }
-      last_value = value;
-      last_result = it->second;
-      mask[row] = it->second;
+      uint8_t& result = results[index];
+      if (result == 2) {
+        absl::StatusOr<bool> holds = evaluator.Evaluate(row);
+        if (!holds.ok()) return holds.status();
+        result = *holds ? 1 : 0;
+      }
+      mask[row] = result;
     }
     return mask;
   }

@@ -75,10 +75,6 @@ class Fields {
   FactTable* table_;
 };
 
-struct Person {
-  Demographics demographics;
-};
-
 class Folder {
  public:
   Folder(const v1::MetricRecords& records, int32_t through_day,
@@ -88,6 +84,10 @@ class Folder {
   absl::Status Run() {
     JoinReferralColumns(&facts_->events, &facts_->event_referral);
     JoinReferralColumns(&facts_->services, &facts_->service_referral);
+    for (FactTable* table :
+         {&facts_->referrals, &facts_->decisions, &facts_->arrests}) {
+      table->ShareDictionary(table->FieldIndex("person_key"), people_keys_);
+    }
     if (absl::Status s = IndexPeople(); !s.ok()) return s;
     if (absl::Status s = IndexSubjects(); !s.ok()) return s;
     if (absl::Status s = FoldEvents(); !s.ok()) return s;
@@ -105,11 +105,12 @@ class Folder {
     people_.reserve(records_.people_size());
     for (int i = 0; i < records_.people_size(); ++i) {
       const v1::PersonRecord& person = records_.people(i);
-      if (!people_.try_emplace(person.person_key(), Person{DemographicsOf(person)})
-               .second) {
+      const int32_t code = people_keys_->Code(person.person_key());
+      if (code < static_cast<int32_t>(people_.size())) {
         return absl::InvalidArgumentError(
             absl::StrCat("people[", i, "]: a person_key listed twice"));
       }
+      people_.push_back(metrics::DemographicsOf(person));
     }
     return absl::OkStatus();
   }
@@ -127,9 +128,17 @@ class Folder {
     return absl::OkStatus();
   }
 
-  const Demographics* DemographicsFor(absl::string_view person_key) const {
-    auto it = people_.find(person_key);
-    return it == people_.end() ? nullptr : &it->second.demographics;
+  // The person's code in the shared person_key dictionary (people the
+  // records do not describe get one too); kNone for no key.
+  int32_t PersonCode(const std::string& person_key) {
+    if (person_key.empty()) return kNone;
+    const int32_t code = people_keys_->Code(person_key);
+    if (code >= static_cast<int32_t>(people_.size())) people_.resize(code + 1);
+    return code;
+  }
+
+  const Demographics* PersonAt(int32_t code) const {
+    return code == kNone ? nullptr : &people_[code];
   }
 
   int32_t Day(const google::protobuf::Timestamp& time) {
@@ -434,16 +443,14 @@ class Folder {
       if (auto it = subjects_.find(*referral_ids_[i]); it != subjects_.end()) {
         subject = it->second;
       }
-      const Demographics* person =
-          subject == nullptr ? nullptr : DemographicsFor(subject->person_key());
+      const int32_t person_code =
+          subject == nullptr ? kNone : PersonCode(subject->person_key());
+      const Demographics* person = PersonAt(person_code);
       SetPlace(&table, row, precinct, area, subject);
       SetPerson(&table, row, person, r.referred_day, race, bipoc, race_known,
                 gender, age_group);
       table.Set(row, comparison, person != nullptr && person->comparison_group);
-      if (subject != nullptr && !subject->person_key().empty()) {
-        table.Set(row, person_key,
-                  table.dictionary(person_key).Code(subject->person_key()));
-      }
+      table.Set(row, person_key, person_code);
       table.Set(row, referred, r.referred_day);
       table.Set(row, declined, r.offer_declined);
       table.Set(row, approved, r.approved);
@@ -481,12 +488,12 @@ class Folder {
       table.Set(row, arrests, r.arrests_after_enrollment);
       table.Set(row, legacy, r.legacy_cases);
       table.Set(row, reviews, r.owg_reviews);
-      if (r.enrolled_day != kNone && subject != nullptr) {
-        auto [it, inserted] =
-            enrolled_since_.try_emplace(subject->person_key(), r.enrolled_day);
-        if (!inserted && r.enrolled_day < it->second) {
-          it->second = r.enrolled_day;
+      if (r.enrolled_day != kNone && person_code != kNone) {
+        if (enrolled_since_.size() <= static_cast<size_t>(person_code)) {
+          enrolled_since_.resize(people_.size(), kNone);
         }
+        int32_t& since = enrolled_since_[person_code];
+        if (since == kNone || r.enrolled_day < since) since = r.enrolled_day;
       }
     }
   }
@@ -547,8 +554,9 @@ class Folder {
       SetText(&table, row, area, e.area());
       SetText(&table, row, agency, e.agency());
       SetText(&table, row, officer, e.officer_id());
-      SetText(&table, row, person_key, e.person_key());
-      SetPerson(&table, row, DemographicsFor(e.person_key()), on, race, bipoc,
+      const int32_t person = PersonCode(e.person_key());
+      table.Set(row, person_key, person);
+      SetPerson(&table, row, PersonAt(person), on, race, bipoc,
                 race_known, gender, age_group);
       table.Set(row, referred, decisions_referred_.contains(e.decision_id()));
     }
@@ -595,15 +603,18 @@ class Folder {
       table.Set(row, eligible, a.lead_eligible());
       SetText(&table, row, precinct, a.precinct());
       SetText(&table, row, area, a.area());
-      SetText(&table, row, person_key, a.person_key());
-      const Demographics* person = DemographicsFor(a.person_key());
+      const int32_t code = PersonCode(a.person_key());
+      table.Set(row, person_key, code);
+      const Demographics* person = PersonAt(code);
       SetPerson(&table, row, person, on, race, bipoc, race_known, gender,
                 age_group);
       table.Set(row, comparison, person != nullptr && person->comparison_group);
-      auto it = enrolled_since_.find(a.person_key());
-      table.Set(row, participant, it != enrolled_since_.end());
-      table.Set(row, after, it != enrolled_since_.end() && on != kNone &&
-                                it->second <= on);
+      const int32_t since =
+          code != kNone && static_cast<size_t>(code) < enrolled_since_.size()
+              ? enrolled_since_[code]
+              : kNone;
+      table.Set(row, participant, since != kNone);
+      table.Set(row, after, since != kNone && on != kNone && since <= on);
     }
   }
 
@@ -633,12 +644,16 @@ class Folder {
   SiteFacts* facts_;
   LocalDays* days_;
 
-  absl::flat_hash_map<absl::string_view, Person> people_;
-  absl::flat_hash_map<absl::string_view, const v1::ReferralSubject*> subjects_;
-  absl::flat_hash_map<absl::string_view, uint32_t> index_;
-  absl::flat_hash_set<absl::string_view> skipped_;
-  absl::flat_hash_set<absl::string_view> decisions_referred_;
-  absl::flat_hash_map<absl::string_view, int32_t> enrolled_since_;
+  // Keys are copied (short ids fit in the map's slots): a lookup then
+  // touches the map, not the record the key came from.
+  std::shared_ptr<Dictionary> people_keys_ = std::make_shared<Dictionary>();
+  std::vector<Demographics> people_;
+  absl::flat_hash_map<std::string, const v1::ReferralSubject*> subjects_;
+  absl::flat_hash_map<std::string, uint32_t> index_;
+  absl::flat_hash_set<std::string> skipped_;
+  absl::flat_hash_set<std::string> decisions_referred_;
+  // By person code: the first enrolment day.
+  std::vector<int32_t> enrolled_since_;
   std::vector<Referral> referrals_;
   std::vector<const std::string*> referral_ids_;
   std::vector<const std::string*> service_ids_;

@@ -1,0 +1,91 @@
+// The metrics engine at scale: the whole LEAD catalog with three breakdowns
+// over a SYNTHETIC site of one million referrals and about ten million
+// events (issue 6's figure: at most one second on one core).
+//
+//   BM_FoldRecords       records (in memory) -> fact tables, as of the end
+//   BM_ComputeCatalog    fact tables -> report (59 metrics, 3 breakdowns)
+//   BM_FoldAndCompute    both: CompiledCatalog::Compute(records, request)
+//
+// The site is generated once, on an arena (generation is not measured);
+// DIVERT_METRICS_BENCHMARK_REFERRALS sets another size (for profiling).
+#include <cstdlib>
+#include <memory>
+
+#include "benchmark/benchmark.h"
+#include "divert/metrics/metrics.h"
+#include "divert/metrics/synthetic_site.h"
+#include "google/protobuf/arena.h"
+#include "metrics/demographics.h"
+#include "metrics/site_facts.h"
+#include "metrics/testing/fixture.h"
+
+namespace divert::metrics {
+namespace {
+
+struct Site {
+  google::protobuf::Arena arena;
+  v1::MetricRecords* records = nullptr;
+  std::shared_ptr<const CompiledCatalog> catalog;
+  v1::MetricRequest request;
+  std::unique_ptr<SiteFacts> facts;
+};
+
+Site& TheSite() {
+  static Site* site = [] {
+    auto* s = new Site();
+    s->records = google::protobuf::Arena::Create<v1::MetricRecords>(&s->arena);
+    SyntheticSiteOptions options;
+    const char* size = std::getenv("DIVERT_METRICS_BENCHMARK_REFERRALS");
+    options.referrals = size != nullptr ? std::atoi(size) : 1000000;
+    GenerateSyntheticSite(options, s->records);
+    s->catalog = *CompiledCatalog::Compile(testing::LeadCatalog());
+    *s->request.mutable_period()->mutable_start() = testing::MakeDate(2024, 1, 1);
+    *s->request.mutable_period()->mutable_end() = testing::MakeDate(2024, 12, 31);
+    s->request.add_breakdowns(v1::RACE_ETHNICITY);
+    s->request.add_breakdowns(v1::GENDER);
+    s->request.add_breakdowns(v1::PATHWAY);
+    s->facts = *FoldRecords(*s->records,
+                            DayNumber(s->request.period().end()));
+    return s;
+  }();
+  return *site;
+}
+
+void Label(benchmark::State& state, const Site& site) {
+  state.counters["referrals"] = site.records->subjects_size();
+  state.counters["events"] = site.records->events_size();
+  state.counters["metrics"] = site.catalog->catalog().metrics_size();
+}
+
+void BM_FoldRecords(benchmark::State& state) {
+  Site& site = TheSite();
+  for (auto _ : state) {
+    auto facts = FoldRecords(*site.records, DayNumber(site.request.period().end()));
+    benchmark::DoNotOptimize(facts);
+  }
+  Label(state, site);
+}
+BENCHMARK(BM_FoldRecords)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_ComputeCatalog(benchmark::State& state) {
+  Site& site = TheSite();
+  for (auto _ : state) {
+    auto report = site.catalog->Compute(*site.facts, site.request);
+    benchmark::DoNotOptimize(report);
+  }
+  Label(state, site);
+}
+BENCHMARK(BM_ComputeCatalog)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_FoldAndCompute(benchmark::State& state) {
+  Site& site = TheSite();
+  for (auto _ : state) {
+    auto report = site.catalog->Compute(*site.records, site.request);
+    benchmark::DoNotOptimize(report);
+  }
+  Label(state, site);
+}
+BENCHMARK(BM_FoldAndCompute)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace divert::metrics
