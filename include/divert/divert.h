@@ -930,6 +930,105 @@ DIVERT_EXPORT int divert_referrals_commit(divert_referrals* referrals,
                                           const char* log, size_t len,
                                           int format);
 
+/* ========================================================================
+** METRICS
+**
+** The LEAD logic model's outputs and outcomes as data: a catalog of
+** divert.v1.MetricDefinition messages (proto/divert/v1/metrics.proto; the
+** shipped catalog is examples/metrics/lead_catalog.textproto) is compiled
+** once into a divert_metric_catalog, then computed over a site's records
+** (divert.v1.MetricRecords: the referral log, people, encounters, meetings,
+** arrests, trainings, benchmark populations) for a divert.v1.MetricRequest
+** (a period, up to three breakdowns, published or internal) into a
+** divert.v1.MetricReport. Published reports suppress cells describing
+** fewer than 11 people (each metric may say otherwise) and a complementary
+** cell, so no total reveals a suppressed one.
+**
+** A compiled catalog is immutable: any number of threads may compute with
+** it at once.
+**
+** EXAMPLE
+**
+**   divert_metric_catalog* catalog = NULL;
+**   char* report = NULL;
+**   size_t report_len = 0;
+**   if (divert_metric_catalog_compile(text, text_len, DIVERT_FORMAT_TEXT,
+**                                     &catalog) != DIVERT_OK) {
+**     fprintf(stderr, "%s\n", divert_last_error());  // "metric x: ..."
+**     return 1;
+**   }
+**   if (divert_metric_catalog_compute(
+**           catalog, records, records_len, DIVERT_FORMAT_BINARY,
+**           "{\"period\": {\"start\": {\"year\": 2024, \"month\": 1, \"day\": 1},"
+**           " \"end\": {\"year\": 2024, \"month\": 3, \"day\": 31}},"
+**           " \"breakdowns\": [\"RACE_ETHNICITY\"]}",
+**           DIVERT_NUL_TERMINATED, DIVERT_FORMAT_JSON, DIVERT_FORMAT_JSON,
+**           &report, &report_len) == DIVERT_OK) {
+**     printf("%s\n", report);  // {"site": ..., "results": [...]}
+**     divert_buffer_free(report);
+**   }
+**   divert_metric_catalog_destroy(catalog);
+*/
+
+typedef struct divert_metric_catalog divert_metric_catalog;
+
+/*
+** Compiles a divert.v1.MetricCatalog in `format` (any of the three; `len`
+** bytes, DIVERT_NUL_TERMINATED for text and JSON). The caller releases *out
+** with divert_metric_catalog_destroy().
+**
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL `catalog` or `out`, an
+** unknown format, a catalog that does not parse, or one that does not
+** compile: the last error then lists every problem, one per line, each
+** starting "metric <id>: " (an unknown field, a CEL filter that does not
+** type-check with its line:column, a reference to a missing metric, ...).
+** On error *out is set to NULL.
+*/
+DIVERT_EXPORT int divert_metric_catalog_compile(const char* catalog, size_t len,
+                                                int format,
+                                                divert_metric_catalog** out);
+
+/* Releases a catalog. NULL is a no-op. Does not change the last error. */
+DIVERT_EXPORT void divert_metric_catalog_destroy(divert_metric_catalog* catalog);
+
+/* How many metrics the catalog defines. 0 for NULL. */
+DIVERT_EXPORT size_t divert_metric_catalog_size(
+    const divert_metric_catalog* catalog);
+
+/*
+** Computes the report for `request` (a divert.v1.MetricRequest in
+** `request_format`) over `records` (a divert.v1.MetricRecords in
+** `records_format`) and writes it, a divert.v1.MetricReport in `out_format`
+** (DIVERT_FORMAT_JSON or DIVERT_FORMAT_BINARY), to *report (a buffer for
+** divert_buffer_free()) and its length to *report_len (required for binary
+** output).
+**
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers, a format that is
+** not allowed, input that does not parse, a request without a valid period
+** or with more than three breakdowns, an unknown metric id, records whose
+** log does not fold (an event without a date, an event of a referral that
+** never started: the last error gives the event's index and referral id),
+** or a filter that fails while evaluating. On error *report is NULL.
+*/
+DIVERT_EXPORT int divert_metric_catalog_compute(
+    const divert_metric_catalog* catalog, const char* records,
+    size_t records_len, int records_format, const char* request,
+    size_t request_len, int request_format, int out_format, char** report,
+    size_t* report_len);
+
+/*
+** The bundled SYNTHETIC site: a divert.v1.MetricRecords of invented people
+** and about ten events per referral, the same for the same `seed` and
+** `referrals` on every machine, in `out_format` (DIVERT_FORMAT_JSON or
+** DIVERT_FORMAT_BINARY) in *records (a buffer for divert_buffer_free()) and
+** its length in *records_len (required for binary output). Errors:
+** DIVERT_ERROR_INVALID_ARGUMENT for a negative `referrals`, NULL pointers
+** or a format that is not allowed.
+*/
+DIVERT_EXPORT int divert_metrics_synthetic_site(uint64_t seed, int referrals,
+                                                int out_format, char** records,
+                                                size_t* records_len);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
