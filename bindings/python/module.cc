@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 
 #include "cel_bindings.h"
+#include "metrics_bindings.h"
 #include "policy_bindings.h"
 #include "referral_bindings.h"
 #include "screen_bindings.h"
@@ -18,4 +19,5 @@ PYBIND11_MODULE(_core, m) {
   divert::python::RegisterPolicy(m);
   divert::python::RegisterReferral(m);
   divert::python::RegisterScreen(m);
+  divert::python::RegisterMetrics(m);
 }

@@ -43,6 +43,8 @@ from divert.store import EventStore, EventStoreError
 from divert.referral import Referral, ReferralError, Referrals
 from divert.screen import Mapping, Screener, ScreeningSummary
 from divert.report import PlanningReport, planning_report
+from divert import metrics
+from divert.metrics import MetricsError
 from divert import v1  # noqa: F401  (divert.v1.decision_pb2 and the other messages)
 
 __all__ = [
@@ -73,6 +75,8 @@ __all__ = [
     "ScreeningSummary",
     "PlanningReport",
     "planning_report",
+    "metrics",
+    "MetricsError",
 ]
 
 # Decisions and fidelity reports: one line as repr, HTML in IPython or Jupyter.

@@ -17,6 +17,10 @@ Commands:
       Screens every arrest of a CSV or Parquet file (in batches, in bounded
       memory) and prints the planning summary; --report writes the planning
       report (.md, .html or .json). See divert.screen_cli.
+  divert metrics RECORDS --period 2024Q1 [--by race ...] [--format F]
+      Computes the LEAD logic-model metrics (or --catalog FILE) over a
+      site's records: CSV, JSON, or the PCG's quarterly report in Markdown
+      or HTML. See divert.metrics_cli.
 
 POLICY is a text format (.textproto, .txtpb, .pbtxt), JSON (.json) or binary
 (.binpb, .pb) divert.v1.SitePolicy. Exit status: 0 success, 1 a policy that
@@ -39,6 +43,7 @@ from divert.errors import DecisionError, Error, PolicyError
 from divert.policy import Policy
 from divert.screen_cli import add_screen_command
 from divert.referral_cli import add_commands as _add_referral_commands
+from divert.metrics_cli import add_metrics_command
 from divert.v1 import decision_pb2
 
 EXIT_OK = 0
@@ -214,6 +219,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(run=_evaluate)
     add_screen_command(commands, _load_policy)
     _add_referral_commands(commands)
+    add_metrics_command(commands)
     return parser
 
 

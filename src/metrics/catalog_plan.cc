@@ -73,6 +73,7 @@ void FieldReads(const v1::CheckedExpr& checked, absl::string_view variable,
   int selections = 0;
   bool shadowed = false;
   std::vector<int> fields;
+  std::vector<int> valued;  // fields whose value is read, not just has()
   eligibility::ForEachExpr(checked.expr(), [&](const v1::Expr& expr) {
     if (expr.has_ident_expr() && expr.ident_expr().name() == variable) {
       ++identifiers;
@@ -82,7 +83,10 @@ void FieldReads(const v1::CheckedExpr& checked, absl::string_view variable,
       ++selections;
       const FieldDescriptor* field =
           schema->FindFieldByName(expr.select_expr().field());
-      if (field != nullptr) fields.push_back(field->index());
+      if (field != nullptr) {
+        fields.push_back(field->index());
+        if (!expr.select_expr().test_only()) valued.push_back(field->index());
+      }
     } else if (expr.has_comprehension_expr() &&
                (expr.comprehension_expr().iter_var() == variable ||
                 expr.comprehension_expr().accu_var() == variable)) {
@@ -91,6 +95,11 @@ void FieldReads(const v1::CheckedExpr& checked, absl::string_view variable,
   });
   std::sort(fields.begin(), fields.end());
   fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
+  filter->presence_only.clear();
+  for (int field : fields) {
+    filter->presence_only.push_back(
+        std::find(valued.begin(), valued.end(), field) == valued.end());
+  }
   filter->fields = std::move(fields);
   filter->memoizable = !shadowed && identifiers == selections &&
                        filter->fields.size() <= 8;

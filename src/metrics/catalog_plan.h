@@ -24,6 +24,9 @@ struct CompiledFilter {
   // nothing else (and the period), so it is evaluated once per distinct
   // combination of their values.
   std::vector<int> fields;
+  // Parallel to `fields`: read only through has(), so only whether the
+  // field is set matters.
+  std::vector<bool> presence_only;
   bool memoizable = false;
 };
 

@@ -142,7 +142,9 @@ class Computation {
         start_(start),
         end_(end),
         published_(request.disclosure() != v1::INTERNAL),
-        masks_(plan.filters().size()) {}
+        masks_(plan.filters().size()),
+        selected_(plan.filters().size()),
+        selective_(plan.filters().size(), false) {}
 
   absl::StatusOr<v1::MetricReport> Run() {
     std::vector<bool> wanted(plan_.metrics().size(), request_.metric_ids().empty());
@@ -227,6 +229,19 @@ class Computation {
         compiled, plan_.environment(compiled.kind), table, start_, end_);
     if (!mask.ok()) return mask.status();
     masks_[filter] = *std::move(mask);
+    // A selective filter also keeps the rows it selects, so that metrics
+    // using it visit those rows only.
+    size_t count = 0;
+    for (uint8_t holds : masks_[filter]) count += holds;
+    if (count <= table.rows() / 4) {
+      std::vector<uint32_t>& rows = selected_[filter];
+      rows.reserve(count);
+      const std::vector<uint8_t>& m = masks_[filter];
+      for (size_t row = 0; row < m.size(); ++row) {
+        if (m[row]) rows.push_back(static_cast<uint32_t>(row));
+      }
+      selective_[filter] = true;
+    }
     return &masks_[filter];
   }
 
@@ -252,10 +267,12 @@ class Computation {
     const size_t rows = table.rows();
     const std::vector<uint8_t>* filter = nullptr;
     const std::vector<uint8_t>* condition = nullptr;
+    const std::vector<uint32_t>* filter_rows = nullptr;
     if (metric.filter >= 0) {
       auto mask = Mask(metric.filter, table);
       if (!mask.ok()) return mask.status();
       filter = *mask;
+      if (selective_[metric.filter]) filter_rows = &selected_[metric.filter];
     }
     if (metric.condition >= 0) {
       auto mask = Mask(metric.condition, table);
@@ -286,26 +303,25 @@ class Computation {
                           metric.kind == v1::DISTINCT_COUNT;
     const bool needs_value = metric.kind == v1::SUM || metric.kind == v1::MEAN;
 
-    for (size_t row = 0; row < rows; ++row) {
-      if (participants && enrolled[row] == kNone) continue;
-      if (filter != nullptr && !(*filter)[row]) continue;
+    auto visit = [&](size_t row) {
+      if (participants && enrolled[row] == kNone) return;
       const int32_t day = date[row];
       switch (metric.time_rule) {
         case v1::TimeRule::AS_OF_END:
-          if (day == kNone || day > end_) continue;
+          if (day == kNone || day > end_) return;
           if (metric.end_field >= 0) {
             const int32_t ended = end_column[row];
-            if (ended != kNone && ended <= end_) continue;
+            if (ended != kNone && ended <= end_) return;
           }
           break;
         case v1::TimeRule::WITHIN_DAYS: {
           const int32_t first = from[row];
-          if (first == kNone || first < start_ || first > end_) continue;
-          if (day == kNone || day < first || day - first > metric.days) continue;
+          if (first == kNone || first < start_ || first > end_) return;
+          if (day == kNone || day < first || day - first > metric.days) return;
           break;
         }
         default:
-          if (day == kNone || day < start_ || day > end_) continue;
+          if (day == kNone || day < start_ || day > end_) return;
           break;
       }
       size_t cell = 0;
@@ -314,17 +330,24 @@ class Computation {
       }
       if (collects) {
         const int32_t v = value[row];
-        if (v == kNone) continue;
+        if (v == kNone) return;
         values.emplace_back(static_cast<uint32_t>(cell), v);
-        continue;
+        return;
       }
       if (needs_value) {
         const int32_t v = value[row];
-        if (v == kNone) continue;
+        if (v == kNone) return;
         sum[cell] += v;
       }
       ++records[cell];
       if (condition != nullptr && (*condition)[row]) ++numerator[cell];
+    };
+    if (filter_rows != nullptr) {
+      for (uint32_t row : *filter_rows) visit(row);
+    } else {
+      for (size_t row = 0; row < rows; ++row) {
+        if (filter == nullptr || (*filter)[row]) visit(row);
+      }
     }
 
     evaluation->cells.assign(cells, CellValue());
@@ -611,6 +634,8 @@ class Computation {
   const int32_t end_;
   bool published_;
   std::vector<std::vector<uint8_t>> masks_;
+  std::vector<std::vector<uint32_t>> selected_;
+  std::vector<bool> selective_;
   std::map<Key, std::unique_ptr<Evaluation>> evaluations_;
 };
 

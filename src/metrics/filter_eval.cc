@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -61,6 +63,66 @@ class RowEvaluator {
   int32_t end_;
 };
 
+// Maps a column's values to slots 0..range-1; range 0 when it cannot.
+struct Slotter {
+  enum class Kind { kPresence, kEnum, kString, kInt };
+  Kind kind = Kind::kInt;
+  int32_t min = 0;
+  int32_t range = 0;
+
+  // -1 for a value outside the slots.
+  int32_t Slot(int32_t value) const {
+    switch (kind) {
+      case Kind::kPresence:
+        return value == kNone ? 0 : 1;
+      case Kind::kEnum:
+        return value >= 0 && value < range ? value : -1;
+      case Kind::kString:
+      case Kind::kInt:
+        if (value == kNone) return range - 1;
+        return value - min >= 0 && value - min < range - 1 ? value - min : -1;
+    }
+    return -1;
+  }
+};
+
+Slotter SlotterFor(const FactTable& table, int field, bool presence_only) {
+  constexpr int32_t kMaxRange = 1 << 16;
+  const FieldDescriptor* descriptor = table.schema()->field(field);
+  Slotter slotter;
+  if (presence_only) {
+    slotter.kind = Slotter::Kind::kPresence;
+    slotter.range = 2;
+  } else if (descriptor->cpp_type() == FieldDescriptor::CPPTYPE_BOOL) {
+    slotter.kind = Slotter::Kind::kEnum;
+    slotter.range = 2;
+  } else if (descriptor->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+    slotter.kind = Slotter::Kind::kEnum;
+    for (int i = 0; i < descriptor->enum_type()->value_count(); ++i) {
+      slotter.range =
+          std::max(slotter.range, descriptor->enum_type()->value(i)->number() + 1);
+    }
+  } else if (descriptor->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+    slotter.kind = Slotter::Kind::kString;
+    const int32_t size = table.Column(field).dictionary->size();
+    slotter.range = size < kMaxRange ? size + 1 : 0;
+  } else {
+    // Dates and counts: the range of the values present, and kNone.
+    const ColumnView column = table.Column(field);
+    int32_t low = INT32_MAX, high = INT32_MIN;
+    for (size_t row = 0; row < table.rows(); ++row) {
+      const int32_t value = column[row];
+      if (value == kNone) continue;
+      low = std::min(low, value);
+      high = std::max(high, value);
+    }
+    slotter.min = low == INT32_MAX ? 0 : low;
+    const int64_t span = low == INT32_MAX ? 0 : int64_t{high} - low + 1;
+    slotter.range = span < kMaxRange ? static_cast<int32_t>(span) + 1 : 0;
+  }
+  return slotter;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<uint8_t>> EvaluateFilter(
@@ -89,34 +151,29 @@ absl::StatusOr<std::vector<uint8_t>> EvaluateFilter(
     std::fill(mask.begin(), mask.end(), *holds ? 1 : 0);
     return mask;
   }
-  // Enum and bool fields have small ranges: their combinations index a
-  // table directly.
+  // Fields with few values (bools, enums, strings of a small dictionary,
+  // dates and counts within a small range, fields read only by has()) give
+  // each combination a slot of a table indexed directly.
+  std::vector<Slotter> slotters;
   size_t combinations = 1;
-  std::vector<int32_t> ranges;
-  for (int field : filter.fields) {
-    const FieldDescriptor* descriptor = table.schema()->field(field);
-    int32_t range = 0;
-    if (descriptor->cpp_type() == FieldDescriptor::CPPTYPE_BOOL) {
-      range = 2;
-    } else if (descriptor->cpp_type() == FieldDescriptor::CPPTYPE_ENUM &&
-               !descriptor->has_presence()) {
-      for (int i = 0; i < descriptor->enum_type()->value_count(); ++i) {
-        range = std::max(range, descriptor->enum_type()->value(i)->number() + 1);
-      }
-    }
-    ranges.push_back(range);
-    combinations = range > 0 ? combinations * range : 0;
+  for (size_t f = 0; f < filter.fields.size() && combinations > 0; ++f) {
+    slotters.push_back(SlotterFor(table, filter.fields[f], filter.presence_only[f]));
+    const size_t range = static_cast<size_t>(slotters.back().range);
+    combinations = range > 0 && combinations * range <= (1u << 20)
+                       ? combinations * range
+                       : 0;
   }
-  if (combinations > 0 && combinations <= (1u << 16)) {
+  if (combinations > 0) {
     // 2: not evaluated yet.
     std::vector<uint8_t> results(combinations, 2);
     for (size_t row = 0; row < rows; ++row) {
       size_t index = 0;
       bool in_range = true;
       for (size_t c = 0; c < columns.size(); ++c) {
-        const int32_t value = columns[c][row];
-        if (value < 0 || value >= ranges[c]) in_range = false;
-        index = index * ranges[c] + static_cast<size_t>(value);
+        const int32_t slot = slotters[c].Slot(columns[c][row]);
+        if (slot < 0) in_range = false;
+        index = index * static_cast<size_t>(slotters[c].range) +
+                static_cast<size_t>(slot);
       }
       if (!in_range) {
         absl::StatusOr<bool> holds = evaluator.Evaluate(row);

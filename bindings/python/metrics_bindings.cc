@@ -1,0 +1,121 @@
+// Metrics in divert._core (see metrics_bindings.h). Messages cross as
+// serialized bytes; problems raise ValueError with the engine's message,
+// which python/divert/metrics.py turns into divert.MetricsError.
+#include "metrics_bindings.h"
+
+#include <pybind11/pybind11.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "divert/metrics/metrics.h"
+#include "divert/metrics/synthetic_site.h"
+#include "divert/v1/metrics.pb.h"
+#include "google/protobuf/arena.h"
+
+namespace py = pybind11;
+
+namespace divert::python {
+namespace {
+
+struct PyMetricCatalog {
+  std::shared_ptr<const metrics::CompiledCatalog> catalog;
+};
+
+template <typename Message>
+void ParseInto(const std::string& bytes, const char* what, Message* message) {
+  if (!message->ParseFromString(bytes)) {
+    throw py::value_error(std::string("not a serialized ") + what);
+  }
+}
+
+}  // namespace
+
+void RegisterMetrics(py::module_& m) {
+  py::class_<PyMetricCatalog>(m, "MetricCatalog")
+      .def_static(
+          "compile",
+          [](const py::bytes& catalog) {
+            v1::MetricCatalog message;
+            ParseInto(catalog, "divert.v1.MetricCatalog", &message);
+            auto compiled = metrics::CompiledCatalog::Compile(message);
+            if (!compiled.ok()) {
+              throw py::value_error(std::string(compiled.status().message()));
+            }
+            return PyMetricCatalog{*std::move(compiled)};
+          },
+          py::arg("catalog"),
+          "Compiles a serialized divert.v1.MetricCatalog; ValueError lists "
+          "every problem.")
+      .def("size",
+           [](const PyMetricCatalog& self) {
+             return self.catalog->catalog().metrics_size();
+           })
+      .def(
+          "compute",
+          [](const PyMetricCatalog& self, const py::bytes& records,
+             const py::bytes& request) {
+            std::string records_bytes = records;
+            std::string request_bytes = request;
+            std::string report;
+            absl::Status status;
+            {
+              py::gil_scoped_release release;
+              google::protobuf::Arena arena;
+              auto* site =
+                  google::protobuf::Arena::Create<v1::MetricRecords>(&arena);
+              v1::MetricRequest wanted;
+              if (!site->ParseFromString(records_bytes)) {
+                status = absl::InvalidArgumentError(
+                    "records: not a serialized divert.v1.MetricRecords");
+              } else if (!wanted.ParseFromString(request_bytes)) {
+                status = absl::InvalidArgumentError(
+                    "request: not a serialized divert.v1.MetricRequest");
+              } else {
+                auto computed = self.catalog->Compute(*site, wanted);
+                if (computed.ok()) {
+                  report = computed->SerializeAsString();
+                } else {
+                  status = computed.status();
+                }
+              }
+            }
+            if (!status.ok()) throw py::value_error(std::string(status.message()));
+            return py::bytes(report);
+          },
+          py::arg("records"), py::arg("request"),
+          "The serialized divert.v1.MetricReport for a serialized request over "
+          "serialized records.");
+
+  m.def(
+      "metric_catalog_from_text",
+      [](const std::string& text) {
+        auto catalog = metrics::ParseCatalogText(text);
+        if (!catalog.ok()) throw py::value_error(std::string(catalog.status().message()));
+        return py::bytes(catalog->SerializeAsString());
+      },
+      py::arg("text"), "Parses a catalog in text format into serialized bytes.");
+
+  m.def(
+      "metrics_synthetic_site",
+      [](uint64_t seed, int referrals) {
+        if (referrals < 0) throw py::value_error("referrals is negative");
+        std::string bytes;
+        {
+          py::gil_scoped_release release;
+          metrics::SyntheticSiteOptions options;
+          options.seed = seed;
+          options.referrals = referrals;
+          google::protobuf::Arena arena;
+          auto* site = google::protobuf::Arena::Create<v1::MetricRecords>(&arena);
+          metrics::GenerateSyntheticSite(options, site);
+          bytes = site->SerializeAsString();
+        }
+        return py::bytes(bytes);
+      },
+      py::arg("seed"), py::arg("referrals"),
+      "The SYNTHETIC site's records, serialized.");
+}
+
+}  // namespace divert::python

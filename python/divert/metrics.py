@@ -1,0 +1,448 @@
+"""Metrics as data: the LEAD logic model, computed, with race and gender at every stage.
+
+A catalog of :class:`~divert.v1.metrics_pb2.MetricDefinition` messages (the
+LEAD catalog ships with the package: :func:`lead_catalog`) is compiled once
+and computed over a site's records (a ``MetricRecords`` message: the referral
+log, people, encounters, meetings, arrests, trainings, benchmark populations)
+for a period, broken down by up to three of ``race``, ``gender``, ``age``,
+``pathway``, ``source``, ``area``, ``precinct``, ``case_manager``, ``need``::
+
+    >>> import divert.metrics as dm
+    >>> site = dm.synthetic_site(seed=1, referrals=2000)   # SYNTHETIC data
+    >>> frame = dm.compute(dm.lead_catalog(), site, "2024Q1", by=["race"])
+    >>> frame.loc[frame.metric == "referrals_made", ["race", "value"]]  # doctest: +SKIP
+
+Published results (the default) suppress cells describing fewer than 11
+people, and a complementary cell so that no total reveals them; the
+``suppression`` column says which and why. ``disclosure="internal"`` turns
+suppression off for the program's own staff.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib.resources
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence, Union
+
+from google.protobuf import json_format, text_format
+
+from divert import _core
+from divert.errors import Error
+from divert.v1 import metrics_pb2
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "MetricsError",
+    "Catalog",
+    "lead_catalog",
+    "synthetic_site",
+    "load_records",
+    "compute",
+    "compute_report",
+    "report_frame",
+    "report_json",
+    "over_time",
+    "plot_over_time",
+    "plot_by_race",
+    "parse_period",
+    "quarters",
+    "BREAKDOWNS",
+    "LABELS",
+]
+
+#: The names ``by=`` accepts, and the breakdown each stands for.
+BREAKDOWNS: dict[str, int] = {
+    "race": metrics_pb2.RACE_ETHNICITY,
+    "gender": metrics_pb2.GENDER,
+    "age": metrics_pb2.AGE_GROUP,
+    "pathway": metrics_pb2.PATHWAY,
+    "source": metrics_pb2.REFERRAL_SOURCE,
+    "area": metrics_pb2.AREA,
+    "precinct": metrics_pb2.PRECINCT,
+    "case_manager": metrics_pb2.CASE_MANAGER,
+    "need": metrics_pb2.NEED,
+}
+_COLUMN_OF = {number: name for name, number in BREAKDOWNS.items()}
+
+#: Words for the codes of race, gender, age group and pathway cells.
+LABELS: dict[str, str] = {
+    "RACE_GROUP_AMERICAN_INDIAN_ALASKA_NATIVE_OR_INDIGENOUS": "American Indian, Alaska Native, or Indigenous",
+    "RACE_GROUP_ASIAN_OR_ASIAN_AMERICAN": "Asian or Asian American",
+    "RACE_GROUP_BLACK_AFRICAN_AMERICAN_OR_AFRICAN": "Black, African American, or African",
+    "RACE_GROUP_HISPANIC_LATINA_E_O": "Hispanic/Latina/e/o",
+    "RACE_GROUP_MIDDLE_EASTERN_OR_NORTH_AFRICAN": "Middle Eastern or North African",
+    "RACE_GROUP_NATIVE_HAWAIIAN_OR_PACIFIC_ISLANDER": "Native Hawaiian or Pacific Islander",
+    "RACE_GROUP_WHITE": "White",
+    "RACE_GROUP_MULTIRACIAL": "Multiracial",
+    "RACE_GROUP_UNKNOWN": "Race unknown",
+    "GENDER_GROUP_WOMAN": "Woman",
+    "GENDER_GROUP_MAN": "Man",
+    "GENDER_GROUP_CULTURALLY_SPECIFIC_IDENTITY": "Culturally specific identity",
+    "GENDER_GROUP_TRANSGENDER": "Transgender",
+    "GENDER_GROUP_NON_BINARY": "Non-binary",
+    "GENDER_GROUP_QUESTIONING": "Questioning",
+    "GENDER_GROUP_DIFFERENT_IDENTITY": "Different identity",
+    "GENDER_GROUP_MORE_THAN_ONE": "More than one gender",
+    "GENDER_GROUP_UNKNOWN": "Gender unknown",
+    "AGE_UNDER_18": "Under 18",
+    "AGE_18_TO_24": "18-24",
+    "AGE_25_TO_34": "25-34",
+    "AGE_35_TO_44": "35-44",
+    "AGE_45_TO_54": "45-54",
+    "AGE_55_TO_64": "55-64",
+    "AGE_65_AND_OVER": "65 and over",
+    "AGE_UNKNOWN": "Age unknown",
+    "ARREST_DIVERSION": "Arrest diversion",
+    "SOCIAL_CONTACT": "Social contact",
+}
+
+Records = Union[metrics_pb2.MetricRecords, bytes, str, Path]
+Period = Union[str, tuple[Union[str, datetime.date], Union[str, datetime.date]]]
+
+
+class MetricsError(Error, ValueError):
+    """A catalog that does not compile, or records or a request the engine refuses.
+
+    The message names the metric (``metric x: ...``), the field, or the
+    event's index and referral id; never a person's identifying values.
+    """
+
+
+class Catalog:
+    """A compiled metric catalog: immutable, and cheap to compute with many times.
+
+    >>> catalog = Catalog.from_text('metrics { id: "n" records: REFERRALS kind: COUNT }')
+    >>> catalog.ids
+    ['n']
+    """
+
+    def __init__(self, message: metrics_pb2.MetricCatalog) -> None:
+        try:
+            self._compiled = _core.MetricCatalog.compile(message.SerializeToString())
+        except ValueError as e:
+            raise MetricsError(str(e)) from None
+        self._message = message
+
+    @classmethod
+    def from_text(cls, text: str) -> Catalog:
+        """A catalog in protobuf text format (as examples/metrics/lead_catalog.textproto)."""
+        try:
+            data = _core.metric_catalog_from_text(text)
+        except ValueError as e:
+            raise MetricsError(str(e)) from None
+        return cls(metrics_pb2.MetricCatalog.FromString(data))
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Catalog:
+        """A catalog file: text format (``.textproto``, ``.txtpb``), JSON or binary."""
+        path = Path(path)
+        if path.suffix == ".json":
+            message = json_format.Parse(path.read_text(), metrics_pb2.MetricCatalog())
+            return cls(message)
+        if path.suffix in (".textproto", ".txtpb", ".pbtxt"):
+            return cls.from_text(path.read_text())
+        return cls(metrics_pb2.MetricCatalog.FromString(path.read_bytes()))
+
+    @property
+    def message(self) -> metrics_pb2.MetricCatalog:
+        """The catalog's definitions (a copy: changing it changes nothing here)."""
+        copy = metrics_pb2.MetricCatalog()
+        copy.CopyFrom(self._message)
+        return copy
+
+    @property
+    def ids(self) -> list[str]:
+        return [d.id for d in self._message.metrics]
+
+    def definition(self, metric_id: str) -> metrics_pb2.MetricDefinition:
+        for d in self._message.metrics:
+            if d.id == metric_id:
+                return d
+        raise KeyError(metric_id)
+
+    def __len__(self) -> int:
+        return len(self._message.metrics)
+
+    def __repr__(self) -> str:
+        return f"<divert.metrics.Catalog {self._message.name!r}: {len(self)} metrics>"
+
+    def compute_report(
+        self,
+        records: Records,
+        period: Period,
+        by: Sequence[str] = (),
+        *,
+        disclosure: str = "published",
+        metrics: Iterable[str] | None = None,
+    ) -> metrics_pb2.MetricReport:
+        """The report message for ``period`` over ``records`` (see :func:`compute`)."""
+        request = _request(period, by, disclosure, metrics)
+        site = records if isinstance(records, metrics_pb2.MetricRecords) else load_records(records)
+        try:
+            data = self._compiled.compute(site.SerializeToString(), request.SerializeToString())
+        except ValueError as e:
+            raise MetricsError(str(e)) from None
+        return metrics_pb2.MetricReport.FromString(data)
+
+
+def lead_catalog() -> Catalog:
+    """The LEAD logic-model catalog that ships with divert (59 metrics)."""
+    text = importlib.resources.files("divert").joinpath("data").joinpath("lead_catalog.textproto").read_text()
+    return Catalog.from_text(text)
+
+
+def synthetic_site(seed: int = 1, referrals: int = 1000) -> metrics_pb2.MetricRecords:
+    """The bundled SYNTHETIC site: invented people and two years of referrals from 2023.
+
+    The same ``seed`` and ``referrals`` give the same records everywhere; the
+    records say ``synthetic: true`` and the site's name says SYNTHETIC.
+
+    >>> site = synthetic_site(seed=1, referrals=100)
+    >>> site.synthetic, "SYNTHETIC" in site.site
+    (True, True)
+    """
+    try:
+        data = _core.metrics_synthetic_site(seed, referrals)
+    except ValueError as e:
+        raise MetricsError(str(e)) from None
+    return metrics_pb2.MetricRecords.FromString(data)
+
+
+def load_records(source: bytes | str | Path) -> metrics_pb2.MetricRecords:
+    """Records from serialized bytes, or a file: ``.json`` (proto3 JSON) or binary."""
+    if isinstance(source, bytes):
+        return metrics_pb2.MetricRecords.FromString(source)
+    path = Path(source)
+    if path.suffix == ".json":
+        try:
+            return json_format.Parse(path.read_text(), metrics_pb2.MetricRecords())
+        except json_format.ParseError as e:
+            raise MetricsError(f"{path.name}: not MetricRecords in proto3 JSON ({e})") from None
+    if path.suffix in (".textproto", ".txtpb", ".pbtxt"):
+        return text_format.Parse(path.read_text(), metrics_pb2.MetricRecords())
+    return metrics_pb2.MetricRecords.FromString(path.read_bytes())
+
+
+def parse_period(period: Period) -> tuple[datetime.date, datetime.date]:
+    """A period as two dates, both included: ``"2024Q1"``, ``"2024"``, ``"2024-03"``,
+    or a pair of dates or ISO strings.
+
+    >>> parse_period("2024Q2")
+    (datetime.date(2024, 4, 1), datetime.date(2024, 6, 30))
+    """
+    if isinstance(period, str):
+        text = period.strip()
+        if m := re.fullmatch(r"(\d{4})\s*-?\s*Q([1-4])", text, re.IGNORECASE):
+            year, quarter = int(m.group(1)), int(m.group(2))
+            start = datetime.date(year, 3 * quarter - 2, 1)
+            return start, _month_end(year, 3 * quarter)
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+            year, month = int(m.group(1)), int(m.group(2))
+            return datetime.date(year, month, 1), _month_end(year, month)
+        if re.fullmatch(r"\d{4}", text):
+            return datetime.date(int(text), 1, 1), datetime.date(int(text), 12, 31)
+        raise MetricsError(f"period: {period!r} is not a year, a month (2024-03) or a quarter (2024Q1)")
+    start, end = (datetime.date.fromisoformat(d) if isinstance(d, str) else d for d in period)
+    return start, end
+
+
+def quarters(start: str | datetime.date, end: str | datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """The calendar quarters from the one holding ``start`` to the one holding ``end``.
+
+    >>> [f"{a:%Y-%m}" for a, _ in quarters("2023-02-01", "2023-12-31")]
+    ['2023-01', '2023-04', '2023-07', '2023-10']
+    """
+    first = datetime.date.fromisoformat(start) if isinstance(start, str) else start
+    last = datetime.date.fromisoformat(end) if isinstance(end, str) else end
+    out = []
+    year, quarter = first.year, (first.month - 1) // 3 + 1
+    while datetime.date(year, 3 * quarter - 2, 1) <= last:
+        out.append(parse_period(f"{year}Q{quarter}"))
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return out
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    following = datetime.date(year + 1, 1, 1) if month == 12 else datetime.date(year, month + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def _request(
+    period: Period, by: Sequence[str], disclosure: str, metrics: Iterable[str] | None
+) -> metrics_pb2.MetricRequest:
+    if isinstance(by, str):
+        by = [by]
+    request = metrics_pb2.MetricRequest()
+    start, end = parse_period(period)
+    for date, message in ((start, request.period.start), (end, request.period.end)):
+        message.year, message.month, message.day = date.year, date.month, date.day
+    for name in by:
+        if name not in BREAKDOWNS:
+            raise MetricsError(f"by: {name!r} is not one of {', '.join(BREAKDOWNS)}")
+        request.breakdowns.append(BREAKDOWNS[name])  # type: ignore[arg-type]
+    modes = {"published": metrics_pb2.PUBLISHED, "internal": metrics_pb2.INTERNAL}
+    if disclosure not in modes:
+        raise MetricsError(f"disclosure: {disclosure!r} is not 'published' or 'internal'")
+    request.disclosure = modes[disclosure]
+    request.metric_ids.extend(metrics or ())
+    return request
+
+
+def compute_report(
+    catalog: Catalog,
+    records: Records,
+    period: Period,
+    by: Sequence[str] = (),
+    *,
+    disclosure: str = "published",
+    metrics: Iterable[str] | None = None,
+) -> metrics_pb2.MetricReport:
+    """The ``MetricReport`` message: what :func:`compute` turns into a data frame."""
+    return catalog.compute_report(records, period, by, disclosure=disclosure, metrics=metrics)
+
+
+def compute(
+    catalog: Catalog,
+    records: Records,
+    period: Period,
+    by: Sequence[str] = (),
+    *,
+    disclosure: str = "published",
+    metrics: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Computes ``catalog`` over ``records`` for ``period``; one row per metric and cell.
+
+    ``by`` names up to three breakdowns (:data:`BREAKDOWNS`); cells cross them.
+    Each metric has a total row (its breakdown columns empty) and a row per
+    non-empty cell of the breakdowns it supports. Columns: ``metric``,
+    ``title``, ``level``, ``unit``, the breakdowns, ``value`` (NaN when
+    suppressed or undefined), ``records``, ``numerator``, ``suppression``,
+    ``target`` and ``total``.
+    """
+    report = compute_report(catalog, records, period, by, disclosure=disclosure, metrics=metrics)
+    return report_frame(report)
+
+
+def report_frame(report: metrics_pb2.MetricReport) -> pd.DataFrame:
+    """A report as a tidy data frame (see :func:`compute`)."""
+    import pandas as pd
+
+    columns = [_COLUMN_OF[b] for b in report.breakdowns]
+    start, end = _dates(report.period)
+    rows: list[dict[str, Any]] = []
+    for result in report.results:
+        d = result.definition
+        base = {
+            "metric": d.id,
+            "title": d.title,
+            "level": metrics_pb2.LogicModelLevel.Name(d.level),
+            "unit": d.unit,
+            "period_start": start,
+            "period_end": end,
+        }
+        rows.append(base | {c: None for c in columns} | _value(result.total) | {"total": True})
+        for cell in result.cells:
+            keys: dict[str, str | None] = {c: None for c in columns}
+            for key in cell.keys:
+                keys[_COLUMN_OF[key.breakdown]] = LABELS.get(key.label, key.label)
+            rows.append(base | keys | _value(cell.value) | {"total": False})
+    frame: pd.DataFrame = pd.DataFrame(
+        rows,
+        columns=["metric", "title", "level", "unit", "period_start", "period_end", *columns,
+                 "value", "records", "numerator", "suppression", "target", "total"],
+    )
+    frame.attrs["site"] = report.site
+    frame.attrs["synthetic"] = report.synthetic
+    return frame
+
+
+def _dates(period: metrics_pb2.Period) -> tuple[datetime.date, datetime.date]:
+    return (datetime.date(period.start.year, period.start.month, period.start.day),
+            datetime.date(period.end.year, period.end.month, period.end.day))
+
+
+def _value(value: metrics_pb2.MetricValue) -> dict[str, Any]:
+    suppression = metrics_pb2.Suppression.Name(value.suppression)
+    return {
+        "value": value.value if value.defined else float("nan"),
+        "records": value.records,
+        "numerator": value.numerator,
+        "suppression": "" if suppression in ("NOT_SUPPRESSED", "SUPPRESSION_UNSPECIFIED") else suppression,
+        "target": "" if value.target == 0 else metrics_pb2.TargetStatus.Name(value.target),
+    }
+
+
+def report_json(report: metrics_pb2.MetricReport) -> str:
+    """A report in proto3 JSON (field names as in the .proto)."""
+    return json_format.MessageToJson(report, preserving_proto_field_name=True)
+
+
+def over_time(
+    catalog: Catalog,
+    records: Records,
+    periods: Sequence[Period],
+    by: Sequence[str] = (),
+    *,
+    metrics: Iterable[str] | None = None,
+    disclosure: str = "published",
+) -> pd.DataFrame:
+    """:func:`compute` for each period, in one frame (``period_start`` tells them apart)."""
+    import pandas as pd
+
+    site = records if isinstance(records, metrics_pb2.MetricRecords) else load_records(records)
+    wanted = list(metrics) if metrics is not None else None
+    frames = [compute(catalog, site, p, by, disclosure=disclosure, metrics=wanted) for p in periods]
+    combined: pd.DataFrame = pd.concat(frames, ignore_index=True)
+    return combined
+
+
+def plot_over_time(frame: pd.DataFrame, metric: str, ax: Axes | None = None) -> Axes:
+    """One line: ``metric``'s total by period, from :func:`over_time`'s frame."""
+    import matplotlib.pyplot as plt
+
+    rows = frame[(frame.metric == metric) & frame.total].sort_values("period_start")
+    if rows.empty:
+        raise MetricsError(f"the frame has no total of metric {metric!r}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.2))
+    ax.plot(rows.period_start, rows.value, marker="o")
+    ax.set_title(_title(frame, metric))
+    ax.set_ylabel(str(rows.unit.iloc[0]))
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_by_race(frame: pd.DataFrame, metric: str, ax: Axes | None = None) -> Axes:
+    """One bar per race and ethnicity group for ``metric`` (a frame computed with ``by=["race"]``).
+
+    Suppressed cells are drawn as empty bars labelled "suppressed".
+    """
+    import matplotlib.pyplot as plt
+
+    if "race" not in frame.columns:
+        raise MetricsError('the frame has no race breakdown: compute it with by=["race"]')
+    rows = frame[(frame.metric == metric) & ~frame.total]
+    if rows.empty:
+        raise MetricsError(f"the frame has no race cells of metric {metric!r}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.2))
+    values = rows.value.fillna(0)
+    bars = ax.barh(rows.race.astype(str), values)
+    for bar, suppressed in zip(bars, rows.suppression != ""):
+        if suppressed:
+            bar.set_fill(False)
+            ax.annotate("suppressed", (0, bar.get_y() + bar.get_height() / 2), va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_title(_title(frame, metric))
+    ax.set_xlabel(str(rows.unit.iloc[0]))
+    return ax
+
+
+def _title(frame: pd.DataFrame, metric: str) -> str:
+    title = str(frame[frame.metric == metric].title.iloc[0])
+    return f"{title} (SYNTHETIC data)" if frame.attrs.get("synthetic") else title
