@@ -296,6 +296,68 @@ BuiltColumn DictionaryColumn(absl::string_view name,
   return column;
 }
 
+namespace {
+
+// A validity bitmap with bit r set when valid(r); returns the null count.
+// Adds no buffer (a null one) when every row is valid.
+template <typename Valid>
+int64_t AddValidityOf(ArrayData* data, int64_t length, Valid valid) {
+  int64_t nulls = 0;
+  for (int64_t r = 0; r < length; ++r) nulls += valid(r) ? 0 : 1;
+  if (nulls == 0) {
+    data->buffers.push_back(nullptr);
+    return 0;
+  }
+  uint8_t* bits = AddBuffer(data, static_cast<size_t>((length + 7) / 8));
+  for (int64_t r = 0; r < length; ++r) {
+    bits[r >> 3] |= static_cast<uint8_t>((valid(r) ? 1u : 0u) << (r & 7));
+  }
+  return nulls;
+}
+
+}  // namespace
+
+BuiltColumn DictionaryColumnToFill(absl::string_view name,
+                                   const std::vector<std::string>& dictionary,
+                                   int64_t length, bool narrow, bool nullable,
+                                   void** indices, uint8_t** validity) {
+  BuiltColumn column;
+  MakeSchema(&column.schema, narrow ? "c" : "i", name);
+  auto* schema_data = static_cast<SchemaData*>(column.schema.private_data);
+  schema_data->dictionary = new ArrowSchema;
+  MakeSchema(schema_data->dictionary, "u", "");
+  column.schema.dictionary = schema_data->dictionary;
+
+  auto* data = new ArrayData;
+  if (nullable) {
+    *validity = AddBuffer(data, static_cast<size_t>((length + 7) / 8));
+  } else {
+    *validity = nullptr;
+    data->buffers.push_back(nullptr);
+  }
+  *indices = AddBuffer(data, static_cast<size_t>(length) * (narrow ? 1 : 4));
+  data->dictionary = new ArrowArray;
+  std::vector<absl::optional<std::string>> words(dictionary.begin(),
+                                                 dictionary.end());
+  FillText(data->dictionary, words);
+  InitArray(&column.array, data, length, 0);
+  return column;
+}
+
+BuiltColumn NonNegativeInt32Column(absl::string_view name,
+                                   const int32_t* values, int64_t length) {
+  BuiltColumn column;
+  MakeSchema(&column.schema, "i", name);
+  auto* data = new ArrayData;
+  const int64_t nulls =
+      AddValidityOf(data, length, [&](int64_t r) { return values[r] >= 0; });
+  auto* out = reinterpret_cast<int32_t*>(
+      AddBuffer(data, static_cast<size_t>(length) * sizeof(int32_t)));
+  for (int64_t r = 0; r < length; ++r) out[r] = values[r] < 0 ? 0 : values[r];
+  InitArray(&column.array, data, length, nulls);
+  return column;
+}
+
 BuiltColumn Int32Column(absl::string_view name,
                         const std::vector<absl::optional<int32_t>>& values) {
   return FixedColumn<int32_t>(name, "i", values);

@@ -1,0 +1,133 @@
+#include "screening/column_codes.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace divert::screening {
+namespace {
+
+bool Valid(const uint8_t* validity, int64_t i) {
+  return validity == nullptr || ((validity[i >> 3] >> (i & 7)) & 1) != 0;
+}
+
+const uint8_t* ValidityOf(const ArrowArray& array) {
+  return array.null_count != 0 && array.n_buffers > 0
+             ? static_cast<const uint8_t*>(array.buffers[0])
+             : nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<ColumnCoder> ColumnCoder::Create(const ArrowSchema& schema,
+                                                const ArrowArray& array) {
+  absl::StatusOr<std::unique_ptr<ColumnReader>> reader =
+      ColumnReader::Create(schema, array);
+  if (!reader.ok()) return reader.status();
+  ColumnCoder coder;
+  coder.schema_ = &schema;
+  coder.array_ = &array;
+  coder.reader_ = *std::move(reader);
+  const absl::string_view format = schema.format == nullptr ? "" : schema.format;
+  if (coder.reader_->is_dictionary()) {
+    coder.layout_ = Layout::kDictionary;
+    coder.index_format_ = format.empty() ? 0 : format[0];
+    coder.entry_codes_.assign(
+        static_cast<size_t>(coder.reader_->dictionary_size()), -1);
+  } else if (format == "u" || format == "z") {
+    coder.layout_ = Layout::kText32;
+  } else if (format == "U" || format == "Z") {
+    coder.layout_ = Layout::kText64;
+  }
+  return coder;
+}
+
+template <typename Offset>
+void ColumnCoder::CodeText(int64_t begin, int64_t end, TextCodes* texts,
+                           CodeOf code_of, int32_t* out) const {
+  const ArrowArray& a = *array_;
+  const uint8_t* validity = ValidityOf(a);
+  const Offset* offsets = static_cast<const Offset*>(a.buffers[1]) + a.offset;
+  const char* data = static_cast<const char*>(a.buffers[2]);
+  // The data buffer holds at least the bytes up to the last offset.
+  const char* limit = data + offsets[a.length];
+  for (int64_t r = begin; r < end; ++r) {
+    if (!Valid(validity, a.offset + r)) {
+      out[r - begin] = 0;
+      continue;
+    }
+    const char* text = data + offsets[r];
+    const size_t size = static_cast<size_t>(offsets[r + 1] - offsets[r]);
+    int32_t code = texts->Find(text, size, limit);
+    if (code < 0) {
+      Cell cell;
+      cell.kind = Cell::Kind::kText;
+      cell.text = absl::string_view(text, size);
+      code = code_of(cell);
+      texts->Insert(text, size, code);
+    }
+    out[r - begin] = code;
+  }
+}
+
+template <typename Index>
+absl::Status ColumnCoder::CodeDictionary(int64_t begin, int64_t end,
+                                         CodeOf code_of, int32_t* out) {
+  const ArrowArray& a = *array_;
+  const uint8_t* validity = ValidityOf(a);
+  const Index* indices = static_cast<const Index*>(a.buffers[1]) + a.offset;
+  const uint64_t entries = entry_codes_.size();
+  int32_t* codes = entry_codes_.data();
+  for (int64_t r = begin; r < end; ++r) {
+    if (!Valid(validity, a.offset + r)) {
+      out[r - begin] = 0;
+      continue;
+    }
+    const uint64_t index = static_cast<uint64_t>(indices[r]);
+    if (index >= entries) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column '", schema_->name == nullptr ? "" : schema_->name,
+          "' has a dictionary index outside its dictionary (row ", r, ")"));
+    }
+    int32_t code = codes[index];
+    if (code < 0) {
+      code = code_of(reader_->dictionary()->Get(static_cast<int64_t>(index)));
+      codes[index] = code;
+    }
+    out[r - begin] = code;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ColumnCoder::Code(int64_t begin, int64_t end, TextCodes* texts,
+                               CodeOf code_of, int32_t* out) {
+  switch (layout_) {
+    case Layout::kText32:
+      CodeText<int32_t>(begin, end, texts, code_of, out);
+      return absl::OkStatus();
+    case Layout::kText64:
+      CodeText<int64_t>(begin, end, texts, code_of, out);
+      return absl::OkStatus();
+    case Layout::kDictionary:
+      switch (index_format_) {
+        case 'c': return CodeDictionary<int8_t>(begin, end, code_of, out);
+        case 'C': return CodeDictionary<uint8_t>(begin, end, code_of, out);
+        case 's': return CodeDictionary<int16_t>(begin, end, code_of, out);
+        case 'S': return CodeDictionary<uint16_t>(begin, end, code_of, out);
+        case 'i': return CodeDictionary<int32_t>(begin, end, code_of, out);
+        case 'I': return CodeDictionary<uint32_t>(begin, end, code_of, out);
+        case 'l': return CodeDictionary<int64_t>(begin, end, code_of, out);
+        default: return CodeDictionary<uint64_t>(begin, end, code_of, out);
+      }
+    case Layout::kValues:
+      break;
+  }
+  for (int64_t r = begin; r < end; ++r) {
+    const Cell cell = reader_->Get(r);
+    out[r - begin] = cell.kind == Cell::Kind::kNull ? 0 : code_of(cell);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace divert::screening
