@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -12,7 +13,7 @@ namespace {
 // ---- arrays --------------------------------------------------------------
 
 struct ArrayData {
-  std::vector<std::vector<uint8_t>> owned;
+  std::vector<std::unique_ptr<uint8_t[]>> owned;
   std::vector<const void*> buffers;
   std::vector<ArrowArray*> children;
   ArrowArray* dictionary = nullptr;
@@ -51,12 +52,14 @@ void InitArray(ArrowArray* array, ArrayData* data, int64_t length,
   array->private_data = data;
 }
 
-// Adds an owned buffer of `bytes` (zeroed) and returns it.
-uint8_t* AddBuffer(ArrayData* data, size_t bytes) {
+// Adds an owned buffer of `bytes` (zeroed, unless the caller writes every
+// byte) and returns it.
+uint8_t* AddBuffer(ArrayData* data, size_t bytes, bool zeroed = true) {
   // Never empty, so that every buffer pointer is valid.
-  data->owned.emplace_back(bytes == 0 ? 1 : bytes, 0);
-  data->buffers.push_back(data->owned.back().data());
-  return data->owned.back().data();
+  const size_t size = bytes == 0 ? 1 : bytes;
+  data->owned.emplace_back(zeroed ? new uint8_t[size]() : new uint8_t[size]);
+  data->buffers.push_back(data->owned.back().get());
+  return data->owned.back().get();
 }
 
 // A validity bitmap for `valid`, or a null buffer when all are valid.
@@ -335,7 +338,8 @@ BuiltColumn DictionaryColumnToFill(absl::string_view name,
     *validity = nullptr;
     data->buffers.push_back(nullptr);
   }
-  *indices = AddBuffer(data, static_cast<size_t>(length) * (narrow ? 1 : 4));
+  *indices = AddBuffer(data, static_cast<size_t>(length) * (narrow ? 1 : 4),
+                       /*zeroed=*/false);
   data->dictionary = new ArrowArray;
   std::vector<absl::optional<std::string>> words(dictionary.begin(),
                                                  dictionary.end());

@@ -52,22 +52,25 @@ void ColumnCoder::CodeText(int64_t begin, int64_t end, TextCodes* texts,
   const char* data = static_cast<const char*>(a.buffers[2]);
   // The data buffer holds at least the bytes up to the last offset.
   const char* limit = data + offsets[a.length];
-  for (int64_t r = begin; r < end; ++r) {
-    if (!Valid(validity, a.offset + r)) {
-      out[r - begin] = 0;
-      continue;
-    }
+  auto code = [&](int64_t r) {
     const char* text = data + offsets[r];
     const size_t size = static_cast<size_t>(offsets[r + 1] - offsets[r]);
-    int32_t code = texts->Find(text, size, limit);
-    if (code < 0) {
+    int32_t found = texts->Find(text, size, limit);
+    if (found < 0) {
       Cell cell;
       cell.kind = Cell::Kind::kText;
       cell.text = absl::string_view(text, size);
-      code = code_of(cell);
-      texts->Insert(text, size, code);
+      found = code_of(cell);
+      texts->Insert(text, size, found);
     }
-    out[r - begin] = code;
+    return found;
+  };
+  if (validity == nullptr) {
+    for (int64_t r = begin; r < end; ++r) out[r - begin] = code(r);
+    return;
+  }
+  for (int64_t r = begin; r < end; ++r) {
+    out[r - begin] = Valid(validity, a.offset + r) ? code(r) : 0;
   }
 }
 
@@ -79,23 +82,32 @@ absl::Status ColumnCoder::CodeDictionary(int64_t begin, int64_t end,
   const Index* indices = static_cast<const Index*>(a.buffers[1]) + a.offset;
   const uint64_t entries = entry_codes_.size();
   int32_t* codes = entry_codes_.data();
-  for (int64_t r = begin; r < end; ++r) {
-    if (!Valid(validity, a.offset + r)) {
-      out[r - begin] = 0;
-      continue;
-    }
+  // Indices under a null bit may be anything: they are not read.
+  bool outside = false;
+  auto code = [&](int64_t r) {
     const uint64_t index = static_cast<uint64_t>(indices[r]);
     if (index >= entries) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "column '", schema_->name == nullptr ? "" : schema_->name,
-          "' has a dictionary index outside its dictionary (row ", r, ")"));
+      outside = true;
+      return 0;
     }
-    int32_t code = codes[index];
-    if (code < 0) {
-      code = code_of(reader_->dictionary()->Get(static_cast<int64_t>(index)));
-      codes[index] = code;
+    int32_t found = codes[index];
+    if (found < 0) {
+      found = code_of(reader_->dictionary()->Get(static_cast<int64_t>(index)));
+      codes[index] = found;
     }
-    out[r - begin] = code;
+    return found;
+  };
+  if (validity == nullptr) {
+    for (int64_t r = begin; r < end; ++r) out[r - begin] = code(r);
+  } else {
+    for (int64_t r = begin; r < end; ++r) {
+      out[r - begin] = Valid(validity, a.offset + r) ? code(r) : 0;
+    }
+  }
+  if (outside) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "column '", schema_->name == nullptr ? "" : schema_->name,
+        "' has a dictionary index outside its dictionary"));
   }
   return absl::OkStatus();
 }

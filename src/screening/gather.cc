@@ -73,10 +73,11 @@ int64_t NonNegativeBits(const int32_t* by_code, const int32_t* codes, int64_t n,
   for (; r + 8 <= n; r += 8) {
     unsigned byte = 0;
     for (int j = 0; j < 8; ++j) {
-      byte |= (by_code[codes[r + j]] >= 0 ? 1u : 0u) << j;
+      const unsigned valid = by_code[codes[r + j]] >= 0 ? 1u : 0u;
+      byte |= valid << j;
+      count += valid;
     }
     bits[r >> 3] = static_cast<uint8_t>(byte);
-    count += __builtin_popcount(byte);
   }
   for (; r < n; ++r) {
     if (by_code[codes[r]] >= 0) {

@@ -216,7 +216,7 @@ struct Screener::State {
   // a row lists a charge, the cache's answers.
   std::vector<std::vector<int32_t>> codes;
   std::vector<uint64_t> encounter_keys, charge_keys;
-  std::vector<uint8_t> charged;
+  std::vector<uint8_t> charged, same_arrest;
   std::vector<int32_t> found;
   std::string key;
 
@@ -526,6 +526,39 @@ bool SameValue(const Cell& a, const Cell& b) {
   return false;
 }
 
+// same[r - begin] = whether row r (> 0) has the same arrest key as row
+// r - 1, neither being null; same[0] is left alone when begin is 0.
+void SameAsPrevious(const ArrowSchema& schema, const ArrowArray& array,
+                    const ColumnReader& reader, int64_t begin, int64_t end,
+                    uint8_t* same) {
+  const int64_t first = std::max<int64_t>(begin, 1);
+  const absl::string_view format = schema.format == nullptr ? "" : schema.format;
+  if (format == "l" && schema.dictionary == nullptr) {
+    // 64-bit integer keys, the common case, compared in place.
+    const auto* values = static_cast<const int64_t*>(array.buffers[1]) + array.offset;
+    const auto* validity = array.null_count != 0 && array.n_buffers > 0
+                               ? static_cast<const uint8_t*>(array.buffers[0])
+                               : nullptr;
+    for (int64_t r = first; r < end; ++r) same[r - begin] = values[r] == values[r - 1];
+    if (validity != nullptr) {
+      auto valid = [&](int64_t r) {
+        const int64_t i = r + array.offset;
+        return ((validity[i >> 3] >> (i & 7)) & 1) != 0;
+      };
+      for (int64_t r = first; r < end; ++r) {
+        same[r - begin] &= valid(r) && valid(r - 1);
+      }
+    }
+    return;
+  }
+  Cell previous = reader.Get(first - 1);
+  for (int64_t r = first; r < end; ++r) {
+    const Cell id = reader.Get(r);
+    same[r - begin] = id.kind != Cell::Kind::kNull && SameValue(previous, id);
+    previous = id;
+  }
+}
+
 }  // namespace
 
 absl::Status Screener::State::ScreenRows(
@@ -537,12 +570,10 @@ absl::Status Screener::State::ScreenRows(
   for (size_t i = 0; i < feeds.size(); ++i) {
     FeedState& f = feeds[i];
     std::vector<int32_t>& c = codes[i];
-    if (f.skipped) {
-      // Code 0 (unset) everywhere: the field cannot change a decision.
-      c.assign(n, 0);
-      continue;
-    }
+    // Skipped: code 0 (unset) everywhere, since nothing else writes it;
+    // the field cannot change a decision.
     c.resize(n);
+    if (f.skipped) continue;
     absl::Status status = coders[i].Code(
         begin, end, &f.texts, [&](const Cell& cell) { return CodeOf(f, cell); },
         c.data());
@@ -554,31 +585,51 @@ absl::Status Screener::State::ScreenRows(
   }
   UpdateLayout();
 
-  // The packed key parts of each row, column by column.
-  encounter_keys.assign(n, 0);
-  charge_keys.assign(n, 0);
-  charged.assign(n, 0);
+  // The packed key parts of each row, column by column: the first column
+  // of a part sets it, the others add their bits.
+  encounter_keys.resize(n);
+  charge_keys.resize(n);
+  charged.resize(n);
+  bool encounter_set = false, charge_set = false, charged_set = false;
   for (size_t i = 0; i < feeds.size(); ++i) {
     const FeedState& f = feeds[i];
     const int32_t* c = codes[i].data();
     if (f.feed.is_charge_field()) {
       uint8_t* any = charged.data();
-      for (int64_t r = 0; r < n; ++r) any[r] |= c[r] != 0;
+      if (charged_set) {
+        for (int64_t r = 0; r < n; ++r) any[r] |= c[r] != 0;
+      } else {
+        for (int64_t r = 0; r < n; ++r) any[r] = c[r] != 0;
+        charged_set = true;
+      }
     }
     if (!f.key || !packable) continue;
+    bool& set = f.feed.is_charge_field() ? charge_set : encounter_set;
     uint64_t* keys = f.feed.is_charge_field() ? charge_keys.data()
                                               : encounter_keys.data();
     const int32_t* dense = f.dense.data();
     const int shift = f.shift;
-    for (int64_t r = 0; r < n; ++r) {
-      keys[r] |= static_cast<uint64_t>(dense[c[r]]) << shift;
+    if (set) {
+      for (int64_t r = 0; r < n; ++r) {
+        keys[r] |= static_cast<uint64_t>(dense[c[r]]) << shift;
+      }
+    } else {
+      for (int64_t r = 0; r < n; ++r) {
+        keys[r] = static_cast<uint64_t>(dense[c[r]]) << shift;
+      }
+      set = true;
     }
   }
+  if (!encounter_set) std::fill(encounter_keys.begin(), encounter_keys.end(), 0);
+  if (!charge_set) std::fill(charge_keys.begin(), charge_keys.end(), 0);
+  if (!charged_set) std::fill(charged.begin(), charged.end(), 0);
 
   if (mapping.shape() == v1::ARREST_PER_ROW) {
     // One charge per arrest at most: the packed key is the whole key.
-    found.assign(n, -1);
-    if (packable) {
+    found.resize(n);
+    if (!packable) {
+      std::fill(found.begin(), found.end(), -1);
+    } else {
       uint64_t* keys = encounter_keys.data();
       for (int64_t r = 0; r < n; ++r) {
         keys[r] |= (charge_keys[r] << encounter_bits) |
@@ -629,15 +680,22 @@ absl::Status Screener::State::ScreenRows(
 
   // CHARGE_PER_ROW: adjacent rows with one arrest key are one arrest; a
   // null key is an arrest of its own.
-  Cell previous = begin > 0 ? arrest_ids->Get(begin - 1) : last_arrest_id.cell;
+  same_arrest.resize(n);
+  SameAsPrevious(*input_schema.children[arrest_key_column],
+                 *out->input.children[arrest_key_column], *arrest_ids, begin,
+                 end, same_arrest.data());
+  if (begin == 0) {
+    // The batch's first row continues the last batch's last arrest?
+    const Cell id = arrest_ids->Get(0);
+    same_arrest[0] = id.kind != Cell::Kind::kNull &&
+                     SameValue(last_arrest_id.cell, id);
+  }
   for (int64_t r = 0; r < n; ++r) {
-    const Cell id = arrest_ids->Get(begin + r);
-    if (!open || id.kind == Cell::Kind::kNull || !SameValue(previous, id)) {
+    if (!open || !same_arrest[r]) {
       if (open) CloseArrest();
       StartArrest(r);
     }
     AddRow(out, begin, r);
-    previous = id;
   }
   return absl::OkStatus();
 }

@@ -675,6 +675,31 @@ TEST(ScreenerTest, RejectsInputsWithoutTheMappedColumns) {
                         "does not have"));
 }
 
+TEST(ScreenerTest, RefusesADictionaryIndexOutsideItsDictionary) {
+  auto policy = Example1();
+  v1::ColumnMapping mapping = RandomMapping(v1::ARREST_PER_ROW);
+  mapping.clear_columns();
+  v1::ColumnFeed* feed = mapping.add_columns();
+  feed->set_column("law_code");
+  feed->set_field("charges.statute_code");
+  auto screener = Screener::Create(policy, mapping);
+  ASSERT_TRUE(screener.ok()) << screener.status();
+  std::vector<BuiltColumn> columns;
+  columns.push_back(screening::DictionaryColumn("law_code", {"PL 155.25", "PL 221.05"},
+                                                {0, 1, 2, 1}, /*narrow=*/true));
+  std::vector<BuiltColumn> batches;
+  batches.push_back(screening::RecordBatch(std::move(columns), 4));
+  ArrowArrayStream input = StreamOf(std::move(batches));
+  ArrowArrayStream output;
+  ASSERT_TRUE((*screener)->Screen(&input, &output).ok());
+  ArrowArray batch;
+  EXPECT_NE(output.get_next(&output, &batch), 0);
+  EXPECT_THAT(output.get_last_error(&output),
+              HasSubstr("column 'law_code' has a dictionary index outside its "
+                        "dictionary"));
+  output.release(&output);
+}
+
 TEST(ScreenerTest, ReadsOnlyTheFieldsThePolicyReads) {
   auto policy = Example1();
   auto screener = Screener::Create(policy, RandomMapping(v1::ARREST_PER_ROW));
