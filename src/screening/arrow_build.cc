@@ -268,34 +268,25 @@ BuiltColumn TextColumn(absl::string_view name,
 BuiltColumn DictionaryColumn(absl::string_view name,
                              const std::vector<std::string>& dictionary,
                              const std::vector<int32_t>& indices, bool narrow) {
-  BuiltColumn column;
-  MakeSchema(&column.schema, narrow ? "c" : "i", name);
-  auto* schema_data = static_cast<SchemaData*>(column.schema.private_data);
-  schema_data->dictionary = new ArrowSchema;
-  MakeSchema(schema_data->dictionary, "u", "");
-  column.schema.dictionary = schema_data->dictionary;
-
-  auto* data = new ArrayData;
-  std::vector<bool> valid;
-  for (int32_t i : indices) valid.push_back(i >= 0);
-  const int64_t nulls = AddValidity(data, valid);
-  if (narrow) {
-    auto* out = reinterpret_cast<int8_t*>(AddBuffer(data, indices.size()));
-    for (size_t i = 0; i < indices.size(); ++i) {
-      out[i] = static_cast<int8_t>(indices[i] < 0 ? 0 : indices[i]);
+  const int64_t length = static_cast<int64_t>(indices.size());
+  int64_t nulls = 0;
+  for (int32_t i : indices) nulls += i < 0 ? 1 : 0;
+  void* out = nullptr;
+  uint8_t* validity = nullptr;
+  BuiltColumn column = DictionaryColumnToFill(name, dictionary, length, narrow,
+                                              nulls > 0, &out, &validity);
+  for (int64_t r = 0; r < length; ++r) {
+    const int32_t index = indices[r] < 0 ? 0 : indices[r];
+    if (narrow) {
+      static_cast<int8_t*>(out)[r] = static_cast<int8_t>(index);
+    } else {
+      static_cast<int32_t*>(out)[r] = index;
     }
-  } else {
-    auto* out = reinterpret_cast<int32_t*>(
-        AddBuffer(data, indices.size() * sizeof(int32_t)));
-    for (size_t i = 0; i < indices.size(); ++i) {
-      out[i] = indices[i] < 0 ? 0 : indices[i];
+    if (validity != nullptr && indices[r] >= 0) {
+      validity[r >> 3] |= static_cast<uint8_t>(1u << (r & 7));
     }
   }
-  data->dictionary = new ArrowArray;
-  std::vector<absl::optional<std::string>> words(dictionary.begin(),
-                                                 dictionary.end());
-  FillText(data->dictionary, words);
-  InitArray(&column.array, data, static_cast<int64_t>(indices.size()), nulls);
+  column.array.null_count = nulls;
   return column;
 }
 

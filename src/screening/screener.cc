@@ -227,10 +227,12 @@ struct Screener::State {
   int32_t CodeOf(FeedState& f, const Cell& cell);
   int32_t VersionIndex(absl::Time time) const;
   int32_t Decide(const ArrestCodes& codes);
-  // The result for `key`, decided with the codes `make_codes` gives when
-  // the key is new.
-  template <typename MakeCodes>
-  int32_t Resolve(const std::string& key, MakeCodes make_codes);
+  // The result of an arrest with `count` charges whose encounter fields
+  // have the codes encounter_code(feed) and whose charge c has the codes
+  // charge_code(feed, c): found by its key in result_by_key, or decided.
+  template <typename EncounterCode, typename ChargeCode>
+  int32_t ResolveArrest(int64_t count, EncounterCode encounter_code,
+                        ChargeCode charge_code);
   void UpdateLayout();
   absl::Status ScreenBatch(BatchOut* out);
   absl::Status ScreenRows(BatchOut* out, std::vector<screening::ColumnCoder>& coders,
@@ -404,11 +406,34 @@ int32_t Screener::State::Decide(const ArrestCodes& codes) {
   return static_cast<int32_t>(results.size()) - 1;
 }
 
-template <typename MakeCodes>
-int32_t Screener::State::Resolve(const std::string& key, MakeCodes make_codes) {
+template <typename EncounterCode, typename ChargeCode>
+int32_t Screener::State::ResolveArrest(int64_t count,
+                                       EncounterCode encounter_code,
+                                       ChargeCode charge_code) {
+  key.clear();
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    if (feeds[i].key && !feeds[i].feed.is_charge_field()) {
+      AppendInt(&key, feeds[i].key_ids[encounter_code(i)]);
+    }
+  }
+  for (int64_t c = 0; c < count; ++c) {
+    for (size_t i : charge_feeds) {
+      if (feeds[i].key) AppendInt(&key, feeds[i].key_ids[charge_code(i, c)]);
+    }
+  }
+  AppendInt(&key, static_cast<int32_t>(count));
   auto it = result_by_key.find(key);
   if (it != result_by_key.end()) return it->second;
-  const int32_t index = Decide(make_codes());
+  ArrestCodes arrest;
+  arrest.encounter.assign(feeds.size(), 0);
+  arrest.charges.assign(count, std::vector<int32_t>(feeds.size(), 0));
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    if (!feeds[i].feed.is_charge_field()) arrest.encounter[i] = encounter_code(i);
+  }
+  for (int64_t c = 0; c < count; ++c) {
+    for (size_t i : charge_feeds) arrest.charges[c][i] = charge_code(i, c);
+  }
+  const int32_t index = Decide(arrest);
   result_by_key.emplace(key, index);
   return index;
 }
@@ -642,32 +667,8 @@ absl::Status Screener::State::ScreenRows(
     for (int64_t r = 0; r < n; ++r) {
       int32_t index = found[r];
       if (index < 0) {
-        key.clear();
-        for (size_t i = 0; i < feeds.size(); ++i) {
-          if (feeds[i].key && !feeds[i].feed.is_charge_field()) {
-            AppendInt(&key, feeds[i].key_ids[codes[i][r]]);
-          }
-        }
-        const int32_t count = charged[r];
-        if (count > 0) {
-          for (size_t i : charge_feeds) {
-            if (feeds[i].key) AppendInt(&key, feeds[i].key_ids[codes[i][r]]);
-          }
-        }
-        AppendInt(&key, count);
-        index = Resolve(key, [&] {
-          ArrestCodes arrest;
-          arrest.encounter.assign(feeds.size(), 0);
-          arrest.charges.assign(count, std::vector<int32_t>(feeds.size(), 0));
-          for (size_t i = 0; i < feeds.size(); ++i) {
-            if (!feeds[i].feed.is_charge_field()) {
-              arrest.encounter[i] = codes[i][r];
-            } else if (count > 0) {
-              arrest.charges[0][i] = codes[i][r];
-            }
-          }
-          return arrest;
-        });
+        auto row_code = [&](size_t i, int64_t = 0) { return codes[i][r]; };
+        index = ResolveArrest(charged[r], row_code, row_code);
         arrests = arrests_by_result.data();
         if (packable) cache.Insert(encounter_keys[r], index);
       }
@@ -740,31 +741,14 @@ void Screener::State::CloseArrest() {
                           (static_cast<uint64_t>(count) << count_shift);
   int32_t index = cached ? cache.Find(packed) : -1;
   if (index < 0) {
-    const size_t per_charge = charge_feeds.size();
-    key.clear();
-    for (size_t i = 0; i < feeds.size(); ++i) {
-      if (feeds[i].key && !feeds[i].feed.is_charge_field()) {
-        AppendInt(&key, feeds[i].key_ids[open_encounter[i]]);
-      }
-    }
-    for (int32_t c = 0; c < count; ++c) {
-      for (size_t j = 0; j < per_charge; ++j) {
-        const FeedState& f = feeds[charge_feeds[j]];
-        if (f.key) AppendInt(&key, f.key_ids[open_charges[c * per_charge + j]]);
-      }
-    }
-    AppendInt(&key, count);
-    index = Resolve(key, [&] {
-      ArrestCodes arrest;
-      arrest.encounter = open_encounter;
-      arrest.charges.assign(count, std::vector<int32_t>(feeds.size(), 0));
-      for (int32_t c = 0; c < count; ++c) {
-        for (size_t j = 0; j < per_charge; ++j) {
-          arrest.charges[c][charge_feeds[j]] = open_charges[c * per_charge + j];
-        }
-      }
-      return arrest;
-    });
+    // open_charges holds charge_feeds' codes, one charge after another.
+    std::vector<size_t> place(feeds.size(), 0);
+    for (size_t j = 0; j < charge_feeds.size(); ++j) place[charge_feeds[j]] = j;
+    index = ResolveArrest(
+        count, [&](size_t i) { return open_encounter[i]; },
+        [&](size_t i, int64_t c) {
+          return open_charges[c * charge_feeds.size() + place[i]];
+        });
     if (cached) cache.Insert(packed, index);
   }
   for (const Rows& piece : open_pieces) {
@@ -840,31 +824,8 @@ absl::Status Screener::State::ScreenListBatch(
       coders[i].reader().ListRange(r, &begin, &end);
       return begin + c < end ? codes[i][begin + c] : 0;
     };
-    key.clear();
-    for (size_t i = 0; i < feeds.size(); ++i) {
-      if (feeds[i].key && !feeds[i].feed.is_charge_field()) {
-        AppendInt(&key, feeds[i].key_ids[codes[i][r]]);
-      }
-    }
-    for (int64_t c = 0; c < count; ++c) {
-      for (size_t i : charge_feeds) {
-        if (feeds[i].key) AppendInt(&key, feeds[i].key_ids[charge_code(i, c)]);
-      }
-    }
-    AppendInt(&key, static_cast<int32_t>(count));
-    const int32_t index = Resolve(key, [&] {
-      ArrestCodes arrest;
-      arrest.encounter.assign(feeds.size(), 0);
-      arrest.charges.assign(count, std::vector<int32_t>(feeds.size(), 0));
-      for (size_t i = 0; i < feeds.size(); ++i) {
-        if (!feeds[i].feed.is_charge_field()) {
-          arrest.encounter[i] = codes[i][r];
-        } else {
-          for (int64_t c = 0; c < count; ++c) arrest.charges[c][i] = charge_code(i, c);
-        }
-      }
-      return arrest;
-    });
+    const int32_t index = ResolveArrest(
+        count, [&](size_t i) { return codes[i][r]; }, charge_code);
     out->result[r] = index;
     ++arrests_by_result[index];
   }
