@@ -112,6 +112,51 @@ absl::Status ColumnCoder::CodeDictionary(int64_t begin, int64_t end,
   return absl::OkStatus();
 }
 
+template <typename Index>
+bool ColumnCoder::IndicesInside() const {
+  const ArrowArray& a = *array_;
+  const uint8_t* validity = ValidityOf(a);
+  const Index* indices = static_cast<const Index*>(a.buffers[1]) + a.offset;
+  const uint64_t entries = entry_codes_.size();
+  bool outside = false;
+  if (validity == nullptr) {
+    for (int64_t r = 0; r < a.length; ++r) {
+      outside |= static_cast<uint64_t>(indices[r]) >= entries;
+    }
+  } else {
+    for (int64_t r = 0; r < a.length; ++r) {
+      outside |= Valid(validity, a.offset + r) &&
+                 static_cast<uint64_t>(indices[r]) >= entries;
+    }
+  }
+  return !outside;
+}
+
+bool ColumnCoder::CodeAllEntries(int64_t limit, CodeOf code_of) {
+  if (layout_ != Layout::kDictionary ||
+      static_cast<int64_t>(entry_codes_.size()) > limit) {
+    return false;
+  }
+  bool inside;
+  switch (index_format_) {
+    case 'c': inside = IndicesInside<int8_t>(); break;
+    case 'C': inside = IndicesInside<uint8_t>(); break;
+    case 's': inside = IndicesInside<int16_t>(); break;
+    case 'S': inside = IndicesInside<uint16_t>(); break;
+    case 'i': inside = IndicesInside<int32_t>(); break;
+    case 'I': inside = IndicesInside<uint32_t>(); break;
+    case 'l': inside = IndicesInside<int64_t>(); break;
+    default: inside = IndicesInside<uint64_t>(); break;
+  }
+  if (!inside) return false;
+  for (size_t e = 0; e < entry_codes_.size(); ++e) {
+    if (entry_codes_[e] < 0) {
+      entry_codes_[e] = code_of(reader_->dictionary()->Get(static_cast<int64_t>(e)));
+    }
+  }
+  return true;
+}
+
 absl::Status ColumnCoder::Code(int64_t begin, int64_t end, TextCodes* texts,
                                CodeOf code_of, int32_t* out) {
   switch (layout_) {

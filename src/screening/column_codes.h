@@ -40,11 +40,26 @@ class ColumnCoder {
   absl::Status Code(int64_t begin, int64_t end, TextCodes* texts,
                     CodeOf code_of, int32_t* out);
 
+  // For a dictionary array of at most `limit` entries whose rows' indices
+  // are all inside it: gives every entry its code and returns true; each
+  // row's code is then CodeAt(row), without a pass over the rows. Else
+  // false.
+  bool CodeAllEntries(int64_t limit, CodeOf code_of);
+  // The entries' codes (after CodeAllEntries).
+  const std::vector<int32_t>& entry_codes() const { return entry_codes_; }
+  // The code of `row` (after CodeAllEntries returned true).
+  int32_t CodeAt(int64_t row) const {
+    const int64_t index = reader_->DictionaryIndex(row);
+    return index < 0 ? 0 : entry_codes_[static_cast<size_t>(index)];
+  }
+
  private:
   enum class Layout { kValues, kText32, kText64, kDictionary };
   template <typename Offset>
   void CodeText(int64_t begin, int64_t end, TextCodes* texts, CodeOf code_of,
                 int32_t* out) const;
+  template <typename Index>
+  bool IndicesInside() const;
   template <typename Index>
   absl::Status CodeDictionary(int64_t begin, int64_t end, CodeOf code_of,
                               int32_t* out);

@@ -217,6 +217,9 @@ struct Screener::State {
   std::vector<std::vector<int32_t>> codes;
   std::vector<uint64_t> encounter_keys, charge_keys;
   std::vector<uint8_t> charged, same_arrest;
+  // By feed: the column is not coded row by row in this batch (see
+  // ScreenBatch); ColumnCoder::CodeAt gives a row's code.
+  std::vector<uint8_t> deferred;
   std::vector<int32_t> found;
   std::string key;
 
@@ -507,7 +510,28 @@ absl::Status Screener::State::ScreenBatch(BatchOut* out) {
       lists = true;
     }
   }
+  deferred.assign(feeds.size(), 0);
   if (lists) return ScreenListBatch(out, coders);
+
+  // One row per arrest: a dictionary column that is neither part of the
+  // key nor a charge field matters only for its values' issues and for
+  // deciding new keys. When none of its dictionary's entries has an issue,
+  // it needs no pass over its rows.
+  if (mapping.shape() == v1::ARREST_PER_ROW) {
+    for (size_t i = 0; i < feeds.size(); ++i) {
+      FeedState& f = feeds[i];
+      if (f.skipped || f.key || f.feed.is_charge_field()) continue;
+      if (!coders[i].CodeAllEntries(
+              rows, [&](const Cell& cell) { return CodeOf(f, cell); })) {
+        continue;
+      }
+      bool clean = true;
+      for (int32_t code : coders[i].entry_codes()) {
+        clean &= f.issues[code] == v1::ColumnIssue::KIND_UNSPECIFIED;
+      }
+      deferred[i] = clean;
+    }
+  }
 
   std::unique_ptr<ColumnReader> arrest_ids;
   if (mapping.shape() == v1::CHARGE_PER_ROW) {
@@ -596,9 +620,9 @@ absl::Status Screener::State::ScreenRows(
     FeedState& f = feeds[i];
     std::vector<int32_t>& c = codes[i];
     // Skipped: code 0 (unset) everywhere, since nothing else writes it;
-    // the field cannot change a decision.
+    // the field cannot change a decision. Deferred: never read.
     c.resize(n);
-    if (f.skipped) continue;
+    if (f.skipped || deferred[i]) continue;
     absl::Status status = coders[i].Code(
         begin, end, &f.texts, [&](const Cell& cell) { return CodeOf(f, cell); },
         c.data());
@@ -667,8 +691,12 @@ absl::Status Screener::State::ScreenRows(
     for (int64_t r = 0; r < n; ++r) {
       int32_t index = found[r];
       if (index < 0) {
-        auto row_code = [&](size_t i, int64_t = 0) { return codes[i][r]; };
-        index = ResolveArrest(charged[r], row_code, row_code);
+        index = ResolveArrest(
+            charged[r],
+            [&](size_t i) {
+              return deferred[i] ? coders[i].CodeAt(begin + r) : codes[i][r];
+            },
+            [&](size_t i, int64_t) { return codes[i][r]; });
         arrests = arrests_by_result.data();
         if (packable) cache.Insert(encounter_keys[r], index);
       }
