@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -12,7 +13,7 @@ namespace {
 // ---- arrays --------------------------------------------------------------
 
 struct ArrayData {
-  std::vector<std::vector<uint8_t>> owned;
+  std::vector<std::unique_ptr<uint8_t[]>> owned;
   std::vector<const void*> buffers;
   std::vector<ArrowArray*> children;
   ArrowArray* dictionary = nullptr;
@@ -51,12 +52,14 @@ void InitArray(ArrowArray* array, ArrayData* data, int64_t length,
   array->private_data = data;
 }
 
-// Adds an owned buffer of `bytes` (zeroed) and returns it.
-uint8_t* AddBuffer(ArrayData* data, size_t bytes) {
+// Adds an owned buffer of `bytes` (zeroed, unless the caller writes every
+// byte) and returns it.
+uint8_t* AddBuffer(ArrayData* data, size_t bytes, bool zeroed = true) {
   // Never empty, so that every buffer pointer is valid.
-  data->owned.emplace_back(bytes == 0 ? 1 : bytes, 0);
-  data->buffers.push_back(data->owned.back().data());
-  return data->owned.back().data();
+  const size_t size = bytes == 0 ? 1 : bytes;
+  data->owned.emplace_back(zeroed ? new uint8_t[size]() : new uint8_t[size]);
+  data->buffers.push_back(data->owned.back().get());
+  return data->owned.back().get();
 }
 
 // A validity bitmap for `valid`, or a null buffer when all are valid.
@@ -265,6 +268,53 @@ BuiltColumn TextColumn(absl::string_view name,
 BuiltColumn DictionaryColumn(absl::string_view name,
                              const std::vector<std::string>& dictionary,
                              const std::vector<int32_t>& indices, bool narrow) {
+  const int64_t length = static_cast<int64_t>(indices.size());
+  int64_t nulls = 0;
+  for (int32_t i : indices) nulls += i < 0 ? 1 : 0;
+  void* out = nullptr;
+  uint8_t* validity = nullptr;
+  BuiltColumn column = DictionaryColumnToFill(name, dictionary, length, narrow,
+                                              nulls > 0, &out, &validity);
+  for (int64_t r = 0; r < length; ++r) {
+    const int32_t index = indices[r] < 0 ? 0 : indices[r];
+    if (narrow) {
+      static_cast<int8_t*>(out)[r] = static_cast<int8_t>(index);
+    } else {
+      static_cast<int32_t*>(out)[r] = index;
+    }
+    if (validity != nullptr && indices[r] >= 0) {
+      validity[r >> 3] |= static_cast<uint8_t>(1u << (r & 7));
+    }
+  }
+  column.array.null_count = nulls;
+  return column;
+}
+
+namespace {
+
+// A validity bitmap with bit r set when valid(r); returns the null count.
+// Adds no buffer (a null one) when every row is valid.
+template <typename Valid>
+int64_t AddValidityOf(ArrayData* data, int64_t length, Valid valid) {
+  int64_t nulls = 0;
+  for (int64_t r = 0; r < length; ++r) nulls += valid(r) ? 0 : 1;
+  if (nulls == 0) {
+    data->buffers.push_back(nullptr);
+    return 0;
+  }
+  uint8_t* bits = AddBuffer(data, static_cast<size_t>((length + 7) / 8));
+  for (int64_t r = 0; r < length; ++r) {
+    bits[r >> 3] |= static_cast<uint8_t>((valid(r) ? 1u : 0u) << (r & 7));
+  }
+  return nulls;
+}
+
+}  // namespace
+
+BuiltColumn DictionaryColumnToFill(absl::string_view name,
+                                   const std::vector<std::string>& dictionary,
+                                   int64_t length, bool narrow, bool nullable,
+                                   void** indices, uint8_t** validity) {
   BuiltColumn column;
   MakeSchema(&column.schema, narrow ? "c" : "i", name);
   auto* schema_data = static_cast<SchemaData*>(column.schema.private_data);
@@ -273,26 +323,33 @@ BuiltColumn DictionaryColumn(absl::string_view name,
   column.schema.dictionary = schema_data->dictionary;
 
   auto* data = new ArrayData;
-  std::vector<bool> valid;
-  for (int32_t i : indices) valid.push_back(i >= 0);
-  const int64_t nulls = AddValidity(data, valid);
-  if (narrow) {
-    auto* out = reinterpret_cast<int8_t*>(AddBuffer(data, indices.size()));
-    for (size_t i = 0; i < indices.size(); ++i) {
-      out[i] = static_cast<int8_t>(indices[i] < 0 ? 0 : indices[i]);
-    }
+  if (nullable) {
+    *validity = AddBuffer(data, static_cast<size_t>((length + 7) / 8));
   } else {
-    auto* out = reinterpret_cast<int32_t*>(
-        AddBuffer(data, indices.size() * sizeof(int32_t)));
-    for (size_t i = 0; i < indices.size(); ++i) {
-      out[i] = indices[i] < 0 ? 0 : indices[i];
-    }
+    *validity = nullptr;
+    data->buffers.push_back(nullptr);
   }
+  *indices = AddBuffer(data, static_cast<size_t>(length) * (narrow ? 1 : 4),
+                       /*zeroed=*/false);
   data->dictionary = new ArrowArray;
   std::vector<absl::optional<std::string>> words(dictionary.begin(),
                                                  dictionary.end());
   FillText(data->dictionary, words);
-  InitArray(&column.array, data, static_cast<int64_t>(indices.size()), nulls);
+  InitArray(&column.array, data, length, 0);
+  return column;
+}
+
+BuiltColumn NonNegativeInt32Column(absl::string_view name,
+                                   const int32_t* values, int64_t length) {
+  BuiltColumn column;
+  MakeSchema(&column.schema, "i", name);
+  auto* data = new ArrayData;
+  const int64_t nulls =
+      AddValidityOf(data, length, [&](int64_t r) { return values[r] >= 0; });
+  auto* out = reinterpret_cast<int32_t*>(
+      AddBuffer(data, static_cast<size_t>(length) * sizeof(int32_t)));
+  for (int64_t r = 0; r < length; ++r) out[r] = values[r] < 0 ? 0 : values[r];
+  InitArray(&column.array, data, length, nulls);
   return column;
 }
 

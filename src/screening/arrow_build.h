@@ -40,6 +40,18 @@ BuiltColumn TextColumn(absl::string_view name,
 BuiltColumn DictionaryColumn(absl::string_view name,
                              const std::vector<std::string>& dictionary,
                              const std::vector<int32_t>& indices, bool narrow);
+// Dictionary-encoded text of `length` rows into `dictionary`, with int8
+// indices when `narrow`, else int32, that the caller writes at *indices.
+// When `nullable`, *validity is a zeroed bitmap in which the caller sets
+// the bits of the rows that are not null, and then sets
+// array.null_count; else *validity is null and no row is null.
+BuiltColumn DictionaryColumnToFill(absl::string_view name,
+                                   const std::vector<std::string>& dictionary,
+                                   int64_t length, bool narrow, bool nullable,
+                                   void** indices, uint8_t** validity);
+// int32 values of `length` rows; a negative value is null.
+BuiltColumn NonNegativeInt32Column(absl::string_view name,
+                                   const int32_t* values, int64_t length);
 BuiltColumn Int32Column(absl::string_view name,
                         const std::vector<absl::optional<int32_t>>& values);
 BuiltColumn Int64Column(absl::string_view name,

@@ -3,6 +3,7 @@
 // new key with the per-record engine) and the output stream.
 #include "divert/screening/screener.h"
 
+#include <algorithm>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -23,8 +24,12 @@
 #include "google/protobuf/util/json_util.h"
 #include "screening/arrow_build.h"
 #include "screening/arrow_input.h"
+#include "screening/column_codes.h"
 #include "screening/field_feed.h"
+#include "screening/gather.h"
+#include "screening/key_cache.h"
 #include "screening/policy_inputs.h"
+#include "screening/text_codes.h"
 
 namespace divert {
 namespace {
@@ -75,6 +80,7 @@ struct Result {
 
 // A column feeding a field, and every distinct value it has had.
 struct FeedState {
+  explicit FeedState(FieldFeed compiled) : feed(std::move(compiled)) {}
   FieldFeed feed;
   // Part of the decision key.
   bool key = false;
@@ -91,6 +97,16 @@ struct FeedState {
   absl::flat_hash_map<std::string, int32_t> by_text;
   absl::flat_hash_map<std::pair<int, int64_t>, int32_t> by_number;
   absl::flat_hash_map<std::string, int32_t> identities;
+  // Some value has an issue: rows are counted by code.
+  bool any_issue = false;
+  // Key feeds: each code's key id as a small dense number (0 for null),
+  // and its place in packed keys (see State::UpdateLayout).
+  std::vector<int32_t> dense{0};
+  absl::flat_hash_map<int32_t, int32_t> dense_of_key_id{{0, 0}};
+  int width = 0;
+  int shift = 0;
+  // The codes of plain text values.
+  screening::TextCodes texts;
   // The column's index in the input schema.
   int64_t column = -1;
 };
@@ -113,6 +129,27 @@ struct BatchOut {
   }
 };
 
+// Rows [begin, end) of a batch.
+struct Rows {
+  BatchOut* batch;
+  int64_t begin, end;
+};
+
+// A value of the arrest key column kept after its batch is gone.
+struct KeptCell {
+  Cell cell;
+  std::string text;
+  void Keep(const Cell& c) {
+    cell = c;
+    text = std::string(c.text);
+    cell.text = text;
+  }
+};
+
+// Rows are screened in chunks of this many, so that a chunk's codes and
+// keys stay in the processor's caches whatever the batch's size.
+constexpr int64_t kChunkRows = 4096;
+
 }  // namespace
 
 struct Screener::State {
@@ -129,22 +166,62 @@ struct Screener::State {
   std::vector<std::string> version_labels;
   StringTable decisive, missing, not_decided;
   std::vector<Result> results;
+  // Arrests by result, in the order results were first needed.
+  std::vector<int64_t> arrests_by_result;
+  // The truth: the key (key ids of the key feeds, then the charge count)
+  // of every distinct input decided.
   absl::flat_hash_map<std::string, int32_t> result_by_key;
+  // Each result column's value (a dictionary index, -1 for null) by
+  // result, filled in as results are made; whether it has a null.
+  std::vector<std::vector<int32_t>> result_values;
+  std::vector<bool> result_has_null;
+  // The same, laid out for GatherBytes and GatherInt32x4 (nulls as 0):
+  // the int8 columns (outcome, then the rules) in groups of 16 bytes per
+  // result, and the int32 ones (version, decisive rules, missing facts,
+  // not decided) as 4 values per result.
+  std::vector<std::vector<uint8_t>> narrow_tables;
+  std::vector<int32_t> wide_table;
+  // A cache in front of result_by_key for arrests with at most
+  // cached_charges charges: their dense key numbers packed into a word
+  // (see UpdateLayout).
+  screening::KeyCache cache;
+  bool packable = false;
+  int encounter_bits = 0, charge_bits = 0, count_shift = 0;
+  int32_t cached_charges = 0;
+  int layout_version = 0;
   v1::ScreeningSummary summary;
-  // Arrests by outcome (index into OutcomeNames()); into the summary when
-  // it is asked for.
-  int64_t arrests_by_outcome[5] = {0, 0, 0, 0, 0};
+
+  // The feeds that are charge fields, in order.
+  std::vector<size_t> charge_feeds;
 
   // The stream being screened.
   bool streaming = false;
   ArrowSchema input_schema{};
   int64_t arrest_key_column = -1;
-  // CHARGE_PER_ROW: the arrest still open at the end of the last batch.
+  // CHARGE_PER_ROW: the arrest being read (still open at the end of the
+  // last batch): the codes of its first row, the codes of its charges
+  // (charge_feeds' codes, one charge after another), its packed key parts
+  // (valid while open_layout is the layout), its rows, and the last value
+  // of the arrest key column seen.
   bool open = false;
-  std::string open_arrest;
-  std::string open_key;
-  ArrestCodes open_codes;
-  std::vector<std::pair<BatchOut*, int64_t>> open_slots;
+  std::vector<int32_t> open_encounter;
+  std::vector<int32_t> open_charges;
+  int32_t open_charge_count = 0;
+  uint64_t open_encounter_key = 0, open_charge_keys = 0;
+  int open_layout = -1;
+  std::vector<Rows> open_pieces;
+  KeptCell last_arrest_id;
+
+  // Scratch for a chunk of rows: codes by feed, packed key parts, whether
+  // a row lists a charge, the cache's answers.
+  std::vector<std::vector<int32_t>> codes;
+  std::vector<uint64_t> encounter_keys, charge_keys;
+  std::vector<uint8_t> charged, same_arrest;
+  // By feed: the column is not coded row by row in this batch (see
+  // ScreenBatch); ColumnCoder::CodeAt gives a row's code.
+  std::vector<uint8_t> deferred;
+  std::vector<int32_t> found;
+  std::string key;
 
   ~State() {
     if (input_schema.release != nullptr) input_schema.release(&input_schema);
@@ -153,9 +230,22 @@ struct Screener::State {
   int32_t CodeOf(FeedState& f, const Cell& cell);
   int32_t VersionIndex(absl::Time time) const;
   int32_t Decide(const ArrestCodes& codes);
-  void Close(const std::string& key, const ArrestCodes& codes,
-             const std::vector<std::pair<BatchOut*, int64_t>>& slots);
+  // The result of an arrest with `count` charges whose encounter fields
+  // have the codes encounter_code(feed) and whose charge c has the codes
+  // charge_code(feed, c): found by its key in result_by_key, or decided.
+  template <typename EncounterCode, typename ChargeCode>
+  int32_t ResolveArrest(int64_t count, EncounterCode encounter_code,
+                        ChargeCode charge_code);
+  void UpdateLayout();
   absl::Status ScreenBatch(BatchOut* out);
+  absl::Status ScreenRows(BatchOut* out, std::vector<screening::ColumnCoder>& coders,
+                          const ColumnReader* arrest_ids, int64_t begin,
+                          int64_t end);
+  absl::Status ScreenListBatch(BatchOut* out,
+                               std::vector<screening::ColumnCoder>& coders);
+  void StartArrest(int64_t r);
+  void AddRow(BatchOut* out, int64_t begin, int64_t r);
+  void CloseArrest();
   std::vector<BuiltColumn> ResultColumns(const BatchOut& out) const;
   std::vector<std::string> ResultNames() const;
 };
@@ -244,6 +334,11 @@ int32_t Screener::State::CodeOf(FeedState& f, const Cell& cell) {
   }
   f.values.push_back(std::move(value));
   f.key_ids.push_back(key_id);
+  f.dense.push_back(
+      f.dense_of_key_id
+          .emplace(key_id, static_cast<int32_t>(f.dense_of_key_id.size()))
+          .first->second);
+  if (issue != v1::ColumnIssue::KIND_UNSPECIFIED) f.any_issue = true;
   f.rows.push_back(0);
   f.issues.push_back(issue);
   f.shown.push_back(issue != v1::ColumnIssue::KIND_UNSPECIFIED &&
@@ -294,36 +389,95 @@ int32_t Screener::State::Decide(const ArrestCodes& codes) {
     }
     if (!paths.empty()) result.missing = missing.Id(absl::StrJoin(paths, "; "));
   }
+  std::vector<int32_t> values = {result.outcome, result.version, result.decisive,
+                                 result.missing, result.not_decided};
+  values.insert(values.end(), result.rules.begin(), result.rules.end());
+  for (size_t k = 0; k < values.size(); ++k) {
+    result_values[k].push_back(values[k]);
+    if (values[k] < 0) result_has_null[k] = true;
+    values[k] = std::max(values[k], 0);
+  }
+  for (auto& table : narrow_tables) table.resize(table.size() + 16, 0);
+  for (size_t j = 0; j < 1 + rule_ids.size(); ++j) {
+    const size_t k = j == 0 ? 0 : 4 + j;
+    narrow_tables[j / 16][results.size() * 16 + j % 16] =
+        static_cast<uint8_t>(values[k]);
+  }
+  wide_table.insert(wide_table.end(), values.begin() + 1, values.begin() + 5);
   results.push_back(std::move(result));
+  arrests_by_result.push_back(0);
   return static_cast<int32_t>(results.size()) - 1;
 }
 
-void Screener::State::Close(
-    const std::string& key, const ArrestCodes& codes,
-    const std::vector<std::pair<BatchOut*, int64_t>>& slots) {
-  int32_t index;
-  auto it = result_by_key.find(key);
-  if (it != result_by_key.end()) {
-    index = it->second;
-  } else {
-    index = Decide(codes);
-    result_by_key.emplace(key, index);
-  }
-  const Result& result = results[index];
-  summary.set_arrests(summary.arrests() + 1);
-  if (result.outcome >= 0) {
-    ++arrests_by_outcome[result.outcome];
-  } else {
-    summary.set_arrests_not_decided(summary.arrests_not_decided() + 1);
-    if (summary.first_not_decided_reason().empty()) {
-      summary.set_first_not_decided_reason(
-          not_decided.strings()[result.not_decided]);
+template <typename EncounterCode, typename ChargeCode>
+int32_t Screener::State::ResolveArrest(int64_t count,
+                                       EncounterCode encounter_code,
+                                       ChargeCode charge_code) {
+  key.clear();
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    if (feeds[i].key && !feeds[i].feed.is_charge_field()) {
+      AppendInt(&key, feeds[i].key_ids[encounter_code(i)]);
     }
   }
-  for (const auto& [batch, row] : slots) {
-    batch->result[row] = index;
-    --batch->open_rows;
+  for (int64_t c = 0; c < count; ++c) {
+    for (size_t i : charge_feeds) {
+      if (feeds[i].key) AppendInt(&key, feeds[i].key_ids[charge_code(i, c)]);
+    }
   }
+  AppendInt(&key, static_cast<int32_t>(count));
+  auto it = result_by_key.find(key);
+  if (it != result_by_key.end()) return it->second;
+  ArrestCodes arrest;
+  arrest.encounter.assign(feeds.size(), 0);
+  arrest.charges.assign(count, std::vector<int32_t>(feeds.size(), 0));
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    if (!feeds[i].feed.is_charge_field()) arrest.encounter[i] = encounter_code(i);
+  }
+  for (int64_t c = 0; c < count; ++c) {
+    for (size_t i : charge_feeds) arrest.charges[c][i] = charge_code(i, c);
+  }
+  const int32_t index = Decide(arrest);
+  result_by_key.emplace(key, index);
+  return index;
+}
+
+// Packed keys: each key feed's dense number gets `width` bits. A key is
+// the encounter fields' numbers (encounter_bits bits), then each charge's
+// numbers (charge_bits bits each) for up to cached_charges charges, then
+// the charge count at count_shift. A feed whose numbers outgrow their bits
+// gets one more bit than it needs, and the cache starts again. Arrests with
+// more charges than fit in 64 bits go to result_by_key only.
+void Screener::State::UpdateLayout() {
+  bool grown = false;
+  for (FeedState& f : feeds) {
+    if (!f.key) continue;
+    const uint32_t largest = static_cast<uint32_t>(f.dense.size() - 1);
+    int needed = 1;
+    while (needed < 32 && (largest >> needed) != 0) ++needed;
+    if (needed > f.width) {
+      f.width = needed + 1;
+      grown = true;
+    }
+  }
+  if (!grown && layout_version > 0) return;
+  encounter_bits = charge_bits = 0;
+  for (FeedState& f : feeds) {
+    if (!f.key) continue;
+    int& bits = f.feed.is_charge_field() ? charge_bits : encounter_bits;
+    f.shift = bits;
+    bits += f.width;
+  }
+  // One row per arrest: at most one charge (a 1-bit count). One row per
+  // charge: up to 7 charges (a 3-bit count), as many as fit.
+  const bool one_charge = mapping.shape() == v1::ARREST_PER_ROW;
+  const int count_bits = one_charge ? 1 : 3;
+  const int limit = one_charge ? 1 : 7;
+  const int room = 64 - encounter_bits - count_bits;
+  cached_charges = charge_bits == 0 ? limit : std::min(limit, room / charge_bits);
+  packable = room >= 0 && cached_charges >= 1;
+  count_shift = encounter_bits + cached_charges * charge_bits;
+  ++layout_version;
+  cache.Reset(packable ? count_shift + count_bits : 64);
 }
 
 absl::Status Screener::State::ScreenBatch(BatchOut* out) {
@@ -337,189 +491,373 @@ absl::Status Screener::State::ScreenBatch(BatchOut* out) {
   out->open_rows = rows;
   summary.set_rows(summary.rows() + rows);
 
-  // Read every fed column into codes, one column at a time.
-  std::vector<std::unique_ptr<ColumnReader>> readers(feeds.size());
-  std::vector<std::vector<int32_t>> codes(feeds.size());
-  // For list columns: codes of the elements, and each row's range.
-  std::vector<bool> is_list(feeds.size(), false);
+  std::vector<screening::ColumnCoder> coders(feeds.size());
+  bool lists = false;
   for (size_t i = 0; i < feeds.size(); ++i) {
-    FeedState& f = feeds[i];
-    if (f.skipped) {
-      // Code 0 (unset) everywhere: the field cannot change a decision.
-      codes[i].assign(rows, 0);
-      continue;
-    }
-    absl::StatusOr<std::unique_ptr<ColumnReader>> reader = ColumnReader::Create(
+    const FeedState& f = feeds[i];
+    if (f.skipped) continue;
+    absl::StatusOr<screening::ColumnCoder> coder = screening::ColumnCoder::Create(
         *input_schema.children[f.column], *batch.children[f.column]);
-    if (!reader.ok()) return reader.status();
-    readers[i] = *std::move(reader);
-    const ColumnReader* column = readers[i].get();
-    if (column->is_list()) {
-      if (!f.feed.is_charge_field() ||
-          mapping.shape() != v1::ARREST_PER_ROW) {
+    if (!coder.ok()) return coder.status();
+    coders[i] = *std::move(coder);
+    if (coders[i].reader().is_list()) {
+      if (!f.feed.is_charge_field() || mapping.shape() != v1::ARREST_PER_ROW) {
         return absl::InvalidArgumentError(absl::StrCat(
             "column '", f.feed.feed().column(),
             "' is a list; lists can only feed charge fields of a table with "
             "one row per arrest"));
       }
-      is_list[i] = true;
-      int64_t begin, end, first = 0, last = 0;
-      if (rows > 0) {
-        column->ListRange(0, &first, &end);
-        column->ListRange(rows - 1, &begin, &last);
-      }
-      codes[i].assign(static_cast<size_t>(std::max<int64_t>(last, 0)), 0);
-      const ColumnReader* values = column->values();
-      for (int64_t e = first; e < last; ++e) {
-        codes[i][e] = CodeOf(f, values->Get(e));
-        f.rows[codes[i][e]]++;
-      }
-      continue;
-    }
-    codes[i].resize(rows);
-    if (column->is_dictionary()) {
-      std::vector<int32_t> by_index(column->dictionary_size(), -1);
-      for (int64_t r = 0; r < rows; ++r) {
-        const int64_t d = column->DictionaryIndex(r);
-        int32_t code = 0;
-        if (d >= 0) {
-          if (by_index[d] < 0) by_index[d] = CodeOf(f, column->dictionary()->Get(d));
-          code = by_index[d];
-        }
-        codes[i][r] = code;
-        f.rows[code]++;
-      }
-    } else {
-      for (int64_t r = 0; r < rows; ++r) {
-        const int32_t code = CodeOf(f, column->Get(r));
-        codes[i][r] = code;
-        f.rows[code]++;
-      }
+      lists = true;
     }
   }
+  deferred.assign(feeds.size(), 0);
+  if (lists) return ScreenListBatch(out, coders);
 
-  std::string key;
-  ArrestCodes arrest;
+  // One row per arrest: a dictionary column that is neither part of the
+  // key nor a charge field matters only for its values' issues and for
+  // deciding new keys. When none of its dictionary's entries has an issue,
+  // it needs no pass over its rows.
   if (mapping.shape() == v1::ARREST_PER_ROW) {
-    for (int64_t r = 0; r < rows; ++r) {
-      // How many charges: the longest list, or one when charge fields come
-      // from plain columns.
-      int64_t count = 0;
-      bool any_plain_charge = false;
-      for (size_t i = 0; i < feeds.size(); ++i) {
-        if (!feeds[i].feed.is_charge_field()) continue;
-        if (is_list[i]) {
-          int64_t begin, end;
-          readers[i]->ListRange(r, &begin, &end);
-          count = std::max(count, end - begin);
-        } else {
-          any_plain_charge = true;
-        }
+    for (size_t i = 0; i < feeds.size(); ++i) {
+      FeedState& f = feeds[i];
+      if (f.skipped || f.key || f.feed.is_charge_field()) continue;
+      if (!coders[i].CodeAllEntries(
+              rows, [&](const Cell& cell) { return CodeOf(f, cell); })) {
+        continue;
       }
-      // Plain charge columns all null: an arrest without a charge.
-      if (count == 0 && any_plain_charge) {
-        for (size_t i = 0; i < feeds.size(); ++i) {
-          if (feeds[i].feed.is_charge_field() && !is_list[i] && codes[i][r] != 0) {
-            count = 1;
-          }
-        }
+      bool clean = true;
+      for (int32_t code : coders[i].entry_codes()) {
+        clean &= f.issues[code] == v1::ColumnIssue::KIND_UNSPECIFIED;
       }
-      key.clear();
-      for (size_t i = 0; i < feeds.size(); ++i) {
-        if (feeds[i].key && !feeds[i].feed.is_charge_field()) {
-          AppendInt(&key, feeds[i].key_ids[codes[i][r]]);
-        }
-      }
-      auto charge_code = [&](size_t i, int64_t c) -> int32_t {
-        if (!is_list[i]) return codes[i][r];
-        int64_t begin, end;
-        readers[i]->ListRange(r, &begin, &end);
-        return begin + c < end ? codes[i][begin + c] : 0;
-      };
-      for (int64_t c = 0; c < count; ++c) {
-        for (size_t i = 0; i < feeds.size(); ++i) {
-          if (feeds[i].key && feeds[i].feed.is_charge_field()) {
-            AppendInt(&key, feeds[i].key_ids[charge_code(i, c)]);
-          }
-        }
-      }
-      AppendInt(&key, static_cast<int32_t>(count));
-      auto it = result_by_key.find(key);
-      if (it == result_by_key.end()) {
-        arrest.encounter.assign(feeds.size(), 0);
-        arrest.charges.assign(count, std::vector<int32_t>(feeds.size(), 0));
-        for (size_t i = 0; i < feeds.size(); ++i) {
-          if (!feeds[i].feed.is_charge_field()) {
-            arrest.encounter[i] = codes[i][r];
-          } else {
-            for (int64_t c = 0; c < count; ++c) {
-              arrest.charges[c][i] = charge_code(i, c);
-            }
-          }
-        }
-      }
-      Close(key, arrest, {{out, r}});
+      deferred[i] = clean;
     }
-    return absl::OkStatus();
   }
 
-  // CHARGE_PER_ROW: adjacent rows with one arrest key are one arrest.
-  out->charge_index.assign(rows, 0);
-  const ColumnReader* arrest_keys = nullptr;
-  std::unique_ptr<ColumnReader> arrest_reader;
-  {
+  std::unique_ptr<ColumnReader> arrest_ids;
+  if (mapping.shape() == v1::CHARGE_PER_ROW) {
+    out->charge_index.assign(rows, -1);
     absl::StatusOr<std::unique_ptr<ColumnReader>> reader =
         ColumnReader::Create(*input_schema.children[arrest_key_column],
                              *batch.children[arrest_key_column]);
     if (!reader.ok()) return reader.status();
-    arrest_reader = *std::move(reader);
-    arrest_keys = arrest_reader.get();
+    arrest_ids = *std::move(reader);
   }
-  auto close_open = [&]() {
-    AppendInt(&open_key, static_cast<int32_t>(open_codes.charges.size()));
-    Close(open_key, open_codes, open_slots);
-    open = false;
-  };
-  for (int64_t r = 0; r < rows; ++r) {
-    const Cell cell = arrest_keys->Get(r);
-    // A null key is an arrest of its own.
-    const bool null_key = cell.kind == Cell::Kind::kNull;
-    std::string arrest_id = absl::StrCat(static_cast<int>(cell.kind), ":", Show(cell));
-    if (open && (null_key || arrest_id != open_arrest)) close_open();
-    if (!open) {
-      open = true;
-      open_arrest = null_key ? std::string("\0null", 5) : arrest_id;
-      open_key.clear();
-      open_slots.clear();
-      open_codes.encounter.assign(feeds.size(), 0);
-      open_codes.charges.clear();
-      for (size_t i = 0; i < feeds.size(); ++i) {
-        if (!feeds[i].feed.is_charge_field()) {
-          open_codes.encounter[i] = codes[i][r];
-          if (feeds[i].key) AppendInt(&open_key, feeds[i].key_ids[codes[i][r]]);
-        }
+  for (int64_t begin = 0; begin < rows; begin += kChunkRows) {
+    absl::Status status = ScreenRows(out, coders, arrest_ids.get(), begin,
+                                     std::min(rows, begin + kChunkRows));
+    if (!status.ok()) return status;
+  }
+  if (arrest_ids != nullptr && rows > 0) {
+    last_arrest_id.Keep(arrest_ids->Get(rows - 1));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+bool SameValue(const Cell& a, const Cell& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case Cell::Kind::kNull:
+      return false;
+    case Cell::Kind::kText:
+      return a.text == b.text;
+    case Cell::Kind::kInt:
+      return a.integer == b.integer;
+    case Cell::Kind::kDouble:
+      return std::memcmp(&a.real, &b.real, sizeof(a.real)) == 0;
+    case Cell::Kind::kBool:
+      return a.boolean == b.boolean;
+    case Cell::Kind::kTime:
+    case Cell::Kind::kCivilTime:
+      return a.time == b.time;
+  }
+  return false;
+}
+
+// same[r - begin] = whether row r (> 0) has the same arrest key as row
+// r - 1, neither being null; same[0] is left alone when begin is 0.
+void SameAsPrevious(const ArrowSchema& schema, const ArrowArray& array,
+                    const ColumnReader& reader, int64_t begin, int64_t end,
+                    uint8_t* same) {
+  const int64_t first = std::max<int64_t>(begin, 1);
+  const absl::string_view format = schema.format == nullptr ? "" : schema.format;
+  if (format == "l" && schema.dictionary == nullptr) {
+    // 64-bit integer keys, the common case, compared in place.
+    const auto* values = static_cast<const int64_t*>(array.buffers[1]) + array.offset;
+    const auto* validity = array.null_count != 0 && array.n_buffers > 0
+                               ? static_cast<const uint8_t*>(array.buffers[0])
+                               : nullptr;
+    for (int64_t r = first; r < end; ++r) same[r - begin] = values[r] == values[r - 1];
+    if (validity != nullptr) {
+      auto valid = [&](int64_t r) {
+        const int64_t i = r + array.offset;
+        return ((validity[i >> 3] >> (i & 7)) & 1) != 0;
+      };
+      for (int64_t r = first; r < end; ++r) {
+        same[r - begin] &= valid(r) && valid(r - 1);
       }
     }
-    open_slots.emplace_back(out, r);
-    // A row whose charge columns are all null lists no charge.
-    bool any = false;
-    for (size_t i = 0; i < feeds.size(); ++i) {
-      if (feeds[i].feed.is_charge_field() && codes[i][r] != 0) any = true;
+    return;
+  }
+  Cell previous = reader.Get(first - 1);
+  for (int64_t r = first; r < end; ++r) {
+    const Cell id = reader.Get(r);
+    same[r - begin] = id.kind != Cell::Kind::kNull && SameValue(previous, id);
+    previous = id;
+  }
+}
+
+}  // namespace
+
+absl::Status Screener::State::ScreenRows(
+    BatchOut* out, std::vector<screening::ColumnCoder>& coders,
+    const ColumnReader* arrest_ids, int64_t begin, int64_t end) {
+  const int64_t n = end - begin;
+  codes.resize(feeds.size());
+  // Each column into codes, one column at a time.
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    FeedState& f = feeds[i];
+    std::vector<int32_t>& c = codes[i];
+    // Skipped: code 0 (unset) everywhere, since nothing else writes it;
+    // the field cannot change a decision. Deferred: never read.
+    c.resize(n);
+    if (f.skipped || deferred[i]) continue;
+    absl::Status status = coders[i].Code(
+        begin, end, &f.texts, [&](const Cell& cell) { return CodeOf(f, cell); },
+        c.data());
+    if (!status.ok()) return status;
+    if (f.any_issue) {
+      int64_t* rows = f.rows.data();
+      for (int64_t r = 0; r < n; ++r) ++rows[c[r]];
     }
-    if (!any) {
-      out->charge_index[r] = -1;
+  }
+  UpdateLayout();
+
+  // The packed key parts of each row, column by column: the first column
+  // of a part sets it, the others add their bits.
+  encounter_keys.resize(n);
+  charge_keys.resize(n);
+  charged.resize(n);
+  bool encounter_set = false, charge_set = false, charged_set = false;
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    const FeedState& f = feeds[i];
+    const int32_t* c = codes[i].data();
+    if (f.feed.is_charge_field()) {
+      uint8_t* any = charged.data();
+      if (charged_set) {
+        for (int64_t r = 0; r < n; ++r) any[r] |= c[r] != 0;
+      } else {
+        for (int64_t r = 0; r < n; ++r) any[r] = c[r] != 0;
+        charged_set = true;
+      }
+    }
+    if (!f.key || !packable) continue;
+    bool& set = f.feed.is_charge_field() ? charge_set : encounter_set;
+    uint64_t* keys = f.feed.is_charge_field() ? charge_keys.data()
+                                              : encounter_keys.data();
+    const int32_t* dense = f.dense.data();
+    const int shift = f.shift;
+    if (set) {
+      for (int64_t r = 0; r < n; ++r) {
+        keys[r] |= static_cast<uint64_t>(dense[c[r]]) << shift;
+      }
+    } else {
+      for (int64_t r = 0; r < n; ++r) {
+        keys[r] = static_cast<uint64_t>(dense[c[r]]) << shift;
+      }
+      set = true;
+    }
+  }
+  if (!encounter_set) std::fill(encounter_keys.begin(), encounter_keys.end(), 0);
+  if (!charge_set) std::fill(charge_keys.begin(), charge_keys.end(), 0);
+  if (!charged_set) std::fill(charged.begin(), charged.end(), 0);
+
+  if (mapping.shape() == v1::ARREST_PER_ROW) {
+    // One charge per arrest at most: the packed key is the whole key.
+    found.resize(n);
+    if (!packable) {
+      std::fill(found.begin(), found.end(), -1);
+    } else {
+      uint64_t* keys = encounter_keys.data();
+      for (int64_t r = 0; r < n; ++r) {
+        keys[r] |= (charge_keys[r] << encounter_bits) |
+                   (static_cast<uint64_t>(charged[r]) << count_shift);
+      }
+      cache.FindAll(keys, n, found.data());
+    }
+    int32_t* result = out->result.data() + begin;
+    int64_t* arrests = arrests_by_result.data();
+    for (int64_t r = 0; r < n; ++r) {
+      int32_t index = found[r];
+      if (index < 0) {
+        index = ResolveArrest(
+            charged[r],
+            [&](size_t i) {
+              return deferred[i] ? coders[i].CodeAt(begin + r) : codes[i][r];
+            },
+            [&](size_t i, int64_t) { return codes[i][r]; });
+        arrests = arrests_by_result.data();
+        if (packable) cache.Insert(encounter_keys[r], index);
+      }
+      result[r] = index;
+      ++arrests[index];
+    }
+    out->open_rows -= n;
+    return absl::OkStatus();
+  }
+
+  // CHARGE_PER_ROW: adjacent rows with one arrest key are one arrest; a
+  // null key is an arrest of its own.
+  same_arrest.resize(n);
+  SameAsPrevious(*input_schema.children[arrest_key_column],
+                 *out->input.children[arrest_key_column], *arrest_ids, begin,
+                 end, same_arrest.data());
+  if (begin == 0) {
+    // The batch's first row continues the last batch's last arrest?
+    const Cell id = arrest_ids->Get(0);
+    same_arrest[0] = id.kind != Cell::Kind::kNull &&
+                     SameValue(last_arrest_id.cell, id);
+  }
+  for (int64_t r = 0; r < n; ++r) {
+    if (!open || !same_arrest[r]) {
+      if (open) CloseArrest();
+      StartArrest(r);
+    }
+    AddRow(out, begin, r);
+  }
+  return absl::OkStatus();
+}
+
+void Screener::State::StartArrest(int64_t r) {
+  open = true;
+  open_encounter.resize(feeds.size());
+  for (size_t i = 0; i < feeds.size(); ++i) open_encounter[i] = codes[i][r];
+  open_charges.clear();
+  open_charge_count = 0;
+  open_encounter_key = encounter_keys[r];
+  open_charge_keys = 0;
+  open_layout = layout_version;
+  open_pieces.clear();
+}
+
+void Screener::State::AddRow(BatchOut* out, int64_t begin, int64_t r) {
+  const int64_t row = begin + r;
+  if (!open_pieces.empty() && open_pieces.back().batch == out &&
+      open_pieces.back().end == row) {
+    ++open_pieces.back().end;
+  } else {
+    open_pieces.push_back({out, row, row + 1});
+  }
+  // A row whose charge columns are all null lists no charge.
+  if (!charged[r]) return;
+  out->charge_index[row] = open_charge_count;
+  if (open_charge_count < cached_charges) {
+    open_charge_keys |= charge_keys[r]
+                        << (encounter_bits + open_charge_count * charge_bits);
+  }
+  for (size_t i : charge_feeds) open_charges.push_back(codes[i][r]);
+  ++open_charge_count;
+}
+
+void Screener::State::CloseArrest() {
+  open = false;
+  const int32_t count = open_charge_count;
+  const bool cached =
+      packable && open_layout == layout_version && count <= cached_charges;
+  const uint64_t packed = open_encounter_key | open_charge_keys |
+                          (static_cast<uint64_t>(count) << count_shift);
+  int32_t index = cached ? cache.Find(packed) : -1;
+  if (index < 0) {
+    // open_charges holds charge_feeds' codes, one charge after another.
+    std::vector<size_t> place(feeds.size(), 0);
+    for (size_t j = 0; j < charge_feeds.size(); ++j) place[charge_feeds[j]] = j;
+    index = ResolveArrest(
+        count, [&](size_t i) { return open_encounter[i]; },
+        [&](size_t i, int64_t c) {
+          return open_charges[c * charge_feeds.size() + place[i]];
+        });
+    if (cached) cache.Insert(packed, index);
+  }
+  for (const Rows& piece : open_pieces) {
+    std::fill(piece.batch->result.begin() + piece.begin,
+              piece.batch->result.begin() + piece.end, index);
+    piece.batch->open_rows -= piece.end - piece.begin;
+  }
+  open_pieces.clear();
+  ++arrests_by_result[index];
+}
+
+// One row per arrest with list columns of charges: element i of each list
+// feeds charge i, so arrests have any number of charges; each row's key is
+// built as text.
+absl::Status Screener::State::ScreenListBatch(
+    BatchOut* out, std::vector<screening::ColumnCoder>& coders) {
+  const int64_t rows = out->input.length;
+  codes.assign(feeds.size(), {});
+  std::vector<bool> is_list(feeds.size(), false);
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    FeedState& f = feeds[i];
+    std::vector<int32_t>& c = codes[i];
+    auto code_of = [&](const Cell& cell) { return CodeOf(f, cell); };
+    if (f.skipped) {
+      c.assign(rows, 0);
       continue;
     }
-    std::vector<int32_t> charge(feeds.size(), 0);
-    for (size_t i = 0; i < feeds.size(); ++i) {
-      if (feeds[i].feed.is_charge_field()) {
-        charge[i] = codes[i][r];
-        if (feeds[i].key) AppendInt(&open_key, feeds[i].key_ids[codes[i][r]]);
+    const ColumnReader& column = coders[i].reader();
+    if (column.is_list()) {
+      is_list[i] = true;
+      int64_t begin, end, first = 0, last = 0;
+      if (rows > 0) {
+        column.ListRange(0, &first, &end);
+        column.ListRange(rows - 1, &begin, &last);
+      }
+      c.assign(static_cast<size_t>(std::max<int64_t>(last, 0)), 0);
+      const ColumnReader* values = column.values();
+      for (int64_t e = first; e < last; ++e) {
+        c[e] = CodeOf(f, values->Get(e));
+        f.rows[c[e]]++;
+      }
+      continue;
+    }
+    c.resize(rows);
+    absl::Status status = coders[i].Code(0, rows, &f.texts, code_of, c.data());
+    if (!status.ok()) return status;
+    for (int64_t r = 0; r < rows; ++r) f.rows[c[r]]++;
+  }
+
+  for (int64_t r = 0; r < rows; ++r) {
+    // How many charges: the longest list, or one when charge fields come
+    // from plain columns.
+    int64_t count = 0;
+    bool any_plain_charge = false;
+    for (size_t i : charge_feeds) {
+      if (is_list[i]) {
+        int64_t begin, end;
+        coders[i].reader().ListRange(r, &begin, &end);
+        count = std::max(count, end - begin);
+      } else {
+        any_plain_charge = true;
       }
     }
-    out->charge_index[r] = static_cast<int32_t>(open_codes.charges.size());
-    open_codes.charges.push_back(std::move(charge));
+    // Plain charge columns all null: an arrest without a charge.
+    if (count == 0 && any_plain_charge) {
+      for (size_t i : charge_feeds) {
+        if (!is_list[i] && codes[i][r] != 0) count = 1;
+      }
+    }
+    auto charge_code = [&](size_t i, int64_t c) -> int32_t {
+      if (!is_list[i]) return codes[i][r];
+      int64_t begin, end;
+      coders[i].reader().ListRange(r, &begin, &end);
+      return begin + c < end ? codes[i][begin + c] : 0;
+    };
+    const int32_t index = ResolveArrest(
+        count, [&](size_t i) { return codes[i][r]; }, charge_code);
+    out->result[r] = index;
+    ++arrests_by_result[index];
   }
+  out->open_rows = 0;
   return absl::OkStatus();
 }
 
@@ -534,41 +872,51 @@ std::vector<std::string> Screener::State::ResultNames() const {
 
 std::vector<BuiltColumn> Screener::State::ResultColumns(
     const BatchOut& out) const {
-  const size_t rows = out.result.size();
+  const int64_t rows = static_cast<int64_t>(out.result.size());
+  const int32_t* by_row = out.result.data();
   const std::vector<std::string> names = ResultNames();
-  std::vector<BuiltColumn> columns;
   // Index widths are fixed per column, so that every batch matches the
-  // stream's schema: int8 for the fixed vocabularies, int32 for the rest.
-  auto column = [&](const std::string& name,
-                    const std::vector<std::string>& dictionary, bool narrow,
-                    auto&& pick) {
-    std::vector<int32_t> indices(rows);
-    for (size_t r = 0; r < rows; ++r) {
-      indices[r] = out.result[r] < 0 ? -1 : pick(results[out.result[r]]);
+  // stream's schema: int8 for the fixed vocabularies (outcome, rules),
+  // int32 for the rest.
+  std::vector<BuiltColumn> columns;
+  std::vector<uint8_t*> narrow;
+  std::vector<int32_t*> wide;
+  std::vector<uint8_t*> validity(result_values.size());
+  for (size_t k = 0; k < result_values.size(); ++k) {
+    const bool is_narrow = k == 0 || k >= 5;
+    const std::vector<std::string>& dictionary =
+        k == 0   ? OutcomeNames()
+        : k == 1 ? version_labels
+        : k == 2 ? decisive.strings()
+        : k == 3 ? missing.strings()
+        : k == 4 ? not_decided.strings()
+                 : RuleResultNames();
+    void* indices = nullptr;
+    columns.push_back(screening::DictionaryColumnToFill(
+        names[k], dictionary, rows, is_narrow, result_has_null[k], &indices,
+        &validity[k]));
+    if (is_narrow) {
+      narrow.push_back(static_cast<uint8_t*>(indices));
+    } else {
+      wide.push_back(static_cast<int32_t*>(indices));
     }
-    columns.push_back(
-        screening::DictionaryColumn(name, dictionary, indices, narrow));
-  };
-  column(names[0], OutcomeNames(), true,
-         [](const Result& r) { return r.outcome; });
-  column(names[1], version_labels, false,
-         [](const Result& r) { return r.version; });
-  column(names[2], decisive.strings(), false,
-         [](const Result& r) { return r.decisive; });
-  column(names[3], missing.strings(), false,
-         [](const Result& r) { return r.missing; });
-  column(names[4], not_decided.strings(), false,
-         [](const Result& r) { return r.not_decided; });
-  for (size_t k = 0; k < rule_ids.size(); ++k) {
-    column(names[5 + k], RuleResultNames(), true,
-           [k](const Result& r) { return r.rules[k]; });
+  }
+  for (size_t g = 0; g < narrow_tables.size(); ++g) {
+    screening::GatherBytes(
+        narrow_tables[g].data(), by_row, rows,
+        static_cast<int>(std::min<size_t>(16, narrow.size() - 16 * g)),
+        narrow.data() + 16 * g);
+  }
+  screening::GatherInt32x4(wide_table.data(), by_row, rows, wide.data());
+  for (size_t k = 0; k < result_values.size(); ++k) {
+    if (validity[k] == nullptr) continue;
+    columns[k].array.null_count =
+        rows - screening::NonNegativeBits(result_values[k].data(), by_row, rows,
+                                          validity[k]);
   }
   if (mapping.shape() == v1::CHARGE_PER_ROW) {
-    std::vector<absl::optional<int32_t>> index;
-    for (int32_t i : out.charge_index) {
-      index.push_back(i < 0 ? absl::nullopt : absl::optional<int32_t>(i));
-    }
-    columns.push_back(screening::Int32Column(names.back(), index));
+    columns.push_back(screening::NonNegativeInt32Column(
+        names.back(), out.charge_index.data(), rows));
   }
   return columns;
 }
@@ -646,12 +994,15 @@ absl::StatusOr<std::unique_ptr<Screener>> Screener::Create(
   for (const v1::ColumnFeed& feed : mapping.columns()) {
     absl::StatusOr<FieldFeed> compiled = FieldFeed::Compile(feed, zone);
     if (!compiled.ok()) return compiled.status();
-    FeedState f{*std::move(compiled)};
+    FeedState f(*std::move(compiled));
     const std::string& top = f.feed.path().front()->name();
     f.key = state->inputs.Matters(f.feed.path()) || f.feed.is_occurred_at() ||
             f.feed.is_statute_code() || top == "pathway";
     f.skipped = !f.key && !f.feed.can_fail() && !f.feed.is_charge_field();
-    if (f.feed.is_charge_field()) state->has_charge_feeds = true;
+    if (f.feed.is_charge_field()) {
+      state->has_charge_feeds = true;
+      state->charge_feeds.push_back(state->feeds.size());
+    }
     state->feeds.push_back(std::move(f));
   }
   for (const v1::PolicyVersion& version : state->policy->policy().versions()) {
@@ -662,6 +1013,9 @@ absl::StatusOr<std::unique_ptr<Screener>> Screener::Create(
       }
     }
   }
+  state->result_values.resize(5 + state->rule_ids.size());
+  state->result_has_null.resize(5 + state->rule_ids.size());
+  state->narrow_tables.resize((1 + state->rule_ids.size() + 15) / 16);
   state->summary.set_site_id(state->policy->policy().site_id());
   state->summary.set_mapping_name(mapping.name());
   return std::unique_ptr<Screener>(new Screener(std::move(state)));
@@ -681,10 +1035,30 @@ std::vector<std::string> Screener::fields_read() const {
 v1::ScreeningSummary Screener::summary() const {
   v1::ScreeningSummary summary = state_->summary;
   summary.set_distinct_inputs(static_cast<int64_t>(state_->results.size()));
+  // Results are made in the order arrests first need them, so the first
+  // arrest not decided has the first result not decided.
+  int64_t arrests = 0, not_decided = 0;
+  int64_t by_outcome[5] = {0, 0, 0, 0, 0};
+  for (size_t i = 0; i < state_->results.size(); ++i) {
+    const Result& result = state_->results[i];
+    const int64_t n = state_->arrests_by_result[i];
+    if (n == 0) continue;
+    arrests += n;
+    if (result.outcome >= 0) {
+      by_outcome[result.outcome] += n;
+      continue;
+    }
+    not_decided += n;
+    if (summary.first_not_decided_reason().empty()) {
+      summary.set_first_not_decided_reason(
+          state_->not_decided.strings()[result.not_decided]);
+    }
+  }
+  summary.set_arrests(arrests);
+  summary.set_arrests_not_decided(not_decided);
   for (int i = 0; i < 5; ++i) {
-    if (state_->arrests_by_outcome[i] > 0) {
-      (*summary.mutable_arrests_by_outcome())[OutcomeNames()[i]] =
-          state_->arrests_by_outcome[i];
+    if (by_outcome[i] > 0) {
+      (*summary.mutable_arrests_by_outcome())[OutcomeNames()[i]] = by_outcome[i];
     }
   }
   for (const FeedState& f : state_->feeds) {
@@ -805,7 +1179,7 @@ absl::Status Screener::Screen(ArrowArrayStream* input, ArrowArrayStream* output)
     ~Busy() {
       state->streaming = false;
       state->open = false;
-      state->open_slots.clear();
+      state->open_pieces.clear();
     }
   };
   auto busy = std::make_shared<Busy>();
@@ -828,10 +1202,7 @@ absl::Status Screener::Screen(ArrowArrayStream* input, ArrowArrayStream* output)
       }
       if (*ended) {
         if (state.open) {
-          AppendInt(&state.open_key,
-                    static_cast<int32_t>(state.open_codes.charges.size()));
-          state.Close(state.open_key, state.open_codes, state.open_slots);
-          state.open = false;
+          state.CloseArrest();
           continue;
         }
         return absl::OkStatus();  // the end: out->release stays null

@@ -222,15 +222,37 @@ std::vector<absl::optional<T>> Column(const std::vector<Arrest>& arrests,
   return out;
 }
 
-// The arrest-level columns of arrests[begin, end), each arrest repeated
-// `times(arrest)` times.
+// Text values as plain utf8, or dictionary-encoded (int8 indices when
+// the dictionary is small enough, else int32).
+BuiltColumn Text(const char* name,
+                 const std::vector<absl::optional<std::string>>& values,
+                 bool dictionary) {
+  if (!dictionary) return screening::TextColumn(name, values);
+  std::vector<std::string> words;
+  std::map<std::string, int32_t> index;
+  std::vector<int32_t> indices;
+  for (const auto& v : values) {
+    if (!v) {
+      indices.push_back(-1);
+      continue;
+    }
+    auto [it, added] = index.emplace(*v, static_cast<int32_t>(words.size()));
+    if (added) words.push_back(*v);
+    indices.push_back(it->second);
+  }
+  return screening::DictionaryColumn(name, words, indices, words.size() <= 127);
+}
+
+// The arrest-level columns of the arrests at `rows` (an arrest may be
+// repeated).
 std::vector<BuiltColumn> ArrestColumns(const std::vector<Arrest>& arrests,
-                                       const std::vector<size_t>& rows) {
+                                       const std::vector<size_t>& rows,
+                                       bool dictionary = false) {
   std::vector<BuiltColumn> columns;
   auto text = [&](const char* name, auto f) {
     std::vector<absl::optional<std::string>> v;
     for (size_t i : rows) v.push_back(f(arrests[i]));
-    columns.push_back(screening::TextColumn(name, v));
+    columns.push_back(Text(name, v, dictionary));
   };
   auto boolean = [&](const char* name, auto f) {
     std::vector<absl::optional<bool>> v;
@@ -298,7 +320,7 @@ std::vector<BuiltColumn> ArrestPerRow(const std::vector<Arrest>& arrests,
 // One row per charge (an arrest without charges has one row without a
 // code), with an arrest key, in batches of `batch` rows.
 std::vector<BuiltColumn> ChargePerRow(const std::vector<Arrest>& arrests,
-                                      size_t batch) {
+                                      size_t batch, bool dictionary = false) {
   struct Row {
     size_t arrest;
     int charge;  // -1: no charge
@@ -328,16 +350,54 @@ std::vector<BuiltColumn> ChargePerRow(const std::vector<Arrest>& arrests,
       violent.push_back(charge.violent);
       grams.push_back(charge.grams);
     }
-    std::vector<BuiltColumn> columns = ArrestColumns(arrests, rows);
+    std::vector<BuiltColumn> columns = ArrestColumns(arrests, rows, dictionary);
     columns.push_back(screening::Int64Column("arrest", keys));
-    columns.push_back(screening::TextColumn("law_code", codes));
-    columns.push_back(screening::TextColumn("level", levels));
+    columns.push_back(Text("law_code", codes, dictionary));
+    columns.push_back(Text("level", levels, dictionary));
     columns.push_back(screening::Int32Column("grams", grams));
-    columns.push_back(screening::TextColumn("violent", violent));
+    columns.push_back(Text("violent", violent, dictionary));
     batches.push_back(screening::RecordBatch(std::move(columns),
                                              static_cast<int64_t>(end - begin)));
   }
   return batches;
+}
+
+// One row per arrest, each charge field a plain column: arrests with at
+// most one charge (a charge without a code has a null one).
+std::vector<BuiltColumn> ArrestPerRowPlain(const std::vector<Arrest>& arrests,
+                                           size_t batch, bool dictionary) {
+  std::vector<BuiltColumn> batches;
+  for (size_t begin = 0; begin < arrests.size(); begin += batch) {
+    const size_t end = std::min(arrests.size(), begin + batch);
+    std::vector<size_t> rows;
+    std::vector<absl::optional<std::string>> codes, levels, violent;
+    std::vector<absl::optional<int32_t>> grams;
+    for (size_t i = begin; i < end; ++i) {
+      rows.push_back(i);
+      const Charge charge =
+          arrests[i].charges.empty() ? Charge() : arrests[i].charges[0];
+      codes.push_back(charge.code);
+      levels.push_back(charge.level);
+      violent.push_back(charge.violent);
+      grams.push_back(charge.grams);
+    }
+    std::vector<BuiltColumn> columns = ArrestColumns(arrests, rows, dictionary);
+    columns.push_back(Text("law_code", codes, dictionary));
+    columns.push_back(Text("level", levels, dictionary));
+    columns.push_back(screening::Int32Column("grams", grams));
+    columns.push_back(Text("violent", violent, dictionary));
+    batches.push_back(screening::RecordBatch(std::move(columns),
+                                             static_cast<int64_t>(end - begin)));
+  }
+  return batches;
+}
+
+// The arrests with their first charge only.
+std::vector<Arrest> AtMostOneCharge(std::vector<Arrest> arrests) {
+  for (Arrest& a : arrests) {
+    if (a.charges.size() > 1) a.charges.resize(1);
+  }
+  return arrests;
 }
 
 ArrowArrayStream StreamOf(std::vector<BuiltColumn> batches) {
@@ -426,29 +486,40 @@ void ExpectAgrees(const CompiledPolicy& policy, const Arrest& arrest,
   }
 }
 
+// Screens `batches` (one row per arrest, in the order of `arrests`) and
+// compares every arrest with per-record evaluation; the summary.
+v1::ScreeningSummary ExpectEveryArrestAgrees(
+    const std::shared_ptr<const CompiledPolicy>& policy,
+    const std::vector<Arrest>& arrests, std::vector<BuiltColumn> batches) {
+  auto screener = Screener::Create(policy, RandomMapping(v1::ARREST_PER_ROW));
+  EXPECT_TRUE(screener.ok()) << screener.status();
+  if (!screener.ok()) return {};
+  ArrowArrayStream input = StreamOf(std::move(batches));
+  ArrowArrayStream output;
+  EXPECT_TRUE((*screener)->Screen(&input, &output).ok());
+  const Screened screened = ReadAll(&output);
+  EXPECT_EQ(screened.rows, arrests.size());
+  int decided = 0;
+  for (size_t i = 0; i < arrests.size() && i < screened.rows; ++i) {
+    ExpectAgrees(*policy, arrests[i], screened, i, &decided);
+    if (::testing::Test::HasFailure()) break;
+  }
+  const v1::ScreeningSummary summary = (*screener)->summary();
+  EXPECT_EQ(summary.arrests() - summary.arrests_not_decided(), decided);
+  return summary;
+}
+
 TEST(ScreenerTest, ArrestPerRowAgreesWithPerRecordEvaluation) {
   auto policy = Example1();
   const std::vector<Arrest> arrests = RandomArrests(*policy, 100000, 7);
-  auto screener = Screener::Create(policy, RandomMapping(v1::ARREST_PER_ROW));
-  ASSERT_TRUE(screener.ok()) << screener.status();
-  ArrowArrayStream input = StreamOf(ArrestPerRow(arrests, 8192));
-  ArrowArrayStream output;
-  ASSERT_TRUE((*screener)->Screen(&input, &output).ok());
-  const Screened screened = ReadAll(&output);
-  ASSERT_EQ(screened.rows, arrests.size());
-  int decided = 0;
-  for (size_t i = 0; i < arrests.size(); ++i) {
-    ExpectAgrees(*policy, arrests[i], screened, i, &decided);
-    if (HasFailure()) return;
-  }
-  const v1::ScreeningSummary summary = (*screener)->summary();
+  const v1::ScreeningSummary summary =
+      ExpectEveryArrestAgrees(policy, arrests, ArrestPerRow(arrests, 8192));
   EXPECT_EQ(summary.rows(), 100000);
   EXPECT_EQ(summary.arrests(), 100000);
-  EXPECT_EQ(summary.arrests() - summary.arrests_not_decided(), decided);
   // Every outcome occurs, and far fewer distinct inputs than arrests.
   EXPECT_EQ(summary.arrests_by_outcome_size(), 5);
   EXPECT_LT(summary.distinct_inputs(), summary.arrests());
-  EXPECT_GT(decided, 90000);
+  EXPECT_GT(summary.arrests() - summary.arrests_not_decided(), 90000);
 }
 
 TEST(ScreenerTest, ChargePerRowAgreesAcrossBatchBoundaries) {
@@ -476,6 +547,63 @@ TEST(ScreenerTest, ChargePerRowAgreesAcrossBatchBoundaries) {
   }
   EXPECT_EQ(row, screened.rows);
   EXPECT_EQ((*screener)->summary().arrests(), 100000);
+}
+
+TEST(ScreenerTest, ArrestPerRowWithPlainColumnsAgreesWithPerRecordEvaluation) {
+  auto policy = Example1();
+  const std::vector<Arrest> arrests =
+      AtMostOneCharge(RandomArrests(*policy, 100000, 5));
+  // Batches larger than the screener's chunks, and a short last one.
+  const v1::ScreeningSummary summary = ExpectEveryArrestAgrees(
+      policy, arrests, ArrestPerRowPlain(arrests, 30000, false));
+  EXPECT_EQ(summary.arrests(), 100000);
+}
+
+// Screens `batches` with the random mapping of `shape`.
+std::pair<Screened, v1::ScreeningSummary> ScreenWith(
+    v1::TableShape shape, std::vector<BuiltColumn> batches) {
+  auto screener = Screener::Create(Example1(), RandomMapping(shape));
+  EXPECT_TRUE(screener.ok()) << screener.status();
+  ArrowArrayStream input = StreamOf(std::move(batches));
+  ArrowArrayStream output;
+  EXPECT_TRUE((*screener)->Screen(&input, &output).ok());
+  Screened screened = ReadAll(&output);
+  return {std::move(screened), (*screener)->summary()};
+}
+
+void ExpectIdentical(const std::pair<Screened, v1::ScreeningSummary>& text,
+                     const std::pair<Screened, v1::ScreeningSummary>& dictionary) {
+  ASSERT_EQ(text.first.rows, dictionary.first.rows);
+  for (const auto& [name, values] : text.first.columns) {
+    // The input's own text columns read back alike too.
+    EXPECT_EQ(values, dictionary.first.columns.at(name)) << name;
+  }
+  EXPECT_EQ(text.second.DebugString(), dictionary.second.DebugString());
+}
+
+TEST(ScreenerTest, DictionaryAndPlainTextGiveIdenticalResults) {
+  auto policy = Example1();
+  const std::vector<Arrest> arrests = RandomArrests(*policy, 20000, 13);
+  // Batches of 9001 rows: arrests span batches and the screener's chunks.
+  ExpectIdentical(ScreenWith(v1::CHARGE_PER_ROW, ChargePerRow(arrests, 9001, false)),
+                  ScreenWith(v1::CHARGE_PER_ROW, ChargePerRow(arrests, 9001, true)));
+  std::vector<Arrest> single = AtMostOneCharge(arrests);
+  ExpectIdentical(
+      ScreenWith(v1::ARREST_PER_ROW, ArrestPerRowPlain(single, 9001, false)),
+      ScreenWith(v1::ARREST_PER_ROW, ArrestPerRowPlain(single, 9001, true)));
+  // Columns the policy does not read whose values all translate (race,
+  // consent) are not read row by row when dictionary-encoded.
+  for (Arrest& a : single) {
+    if (a.race == "ASIAN / PACIFIC ISLANDER") a.race = "BLACK";
+    if (a.consent == "maybe") a.consent = "Y";
+  }
+  const auto text = ScreenWith(v1::ARREST_PER_ROW, ArrestPerRowPlain(single, 9001, false));
+  ExpectIdentical(
+      text, ScreenWith(v1::ARREST_PER_ROW, ArrestPerRowPlain(single, 9001, true)));
+  for (const v1::ColumnIssue& issue : text.second.issues()) {
+    EXPECT_NE(issue.column(), "race");
+    EXPECT_NE(issue.column(), "consent");
+  }
 }
 
 TEST(ScreenerTest, CountsValuesTheMappingCannotUseByColumn) {
@@ -557,6 +685,31 @@ TEST(ScreenerTest, RejectsInputsWithoutTheMappedColumns) {
   EXPECT_THAT(status.message(),
               HasSubstr("the mapping reads column 'pathway', which the input "
                         "does not have"));
+}
+
+TEST(ScreenerTest, RefusesADictionaryIndexOutsideItsDictionary) {
+  auto policy = Example1();
+  v1::ColumnMapping mapping = RandomMapping(v1::ARREST_PER_ROW);
+  mapping.clear_columns();
+  v1::ColumnFeed* feed = mapping.add_columns();
+  feed->set_column("law_code");
+  feed->set_field("charges.statute_code");
+  auto screener = Screener::Create(policy, mapping);
+  ASSERT_TRUE(screener.ok()) << screener.status();
+  std::vector<BuiltColumn> columns;
+  columns.push_back(screening::DictionaryColumn("law_code", {"PL 155.25", "PL 221.05"},
+                                                {0, 1, 2, 1}, /*narrow=*/true));
+  std::vector<BuiltColumn> batches;
+  batches.push_back(screening::RecordBatch(std::move(columns), 4));
+  ArrowArrayStream input = StreamOf(std::move(batches));
+  ArrowArrayStream output;
+  ASSERT_TRUE((*screener)->Screen(&input, &output).ok());
+  ArrowArray batch;
+  EXPECT_NE(output.get_next(&output, &batch), 0);
+  EXPECT_THAT(output.get_last_error(&output),
+              HasSubstr("column 'law_code' has a dictionary index outside its "
+                        "dictionary"));
+  output.release(&output);
 }
 
 TEST(ScreenerTest, ReadsOnlyTheFieldsThePolicyReads) {

@@ -1,0 +1,190 @@
+#include "screening/column_codes.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace divert::screening {
+namespace {
+
+bool Valid(const uint8_t* validity, int64_t i) {
+  return validity == nullptr || ((validity[i >> 3] >> (i & 7)) & 1) != 0;
+}
+
+const uint8_t* ValidityOf(const ArrowArray& array) {
+  return array.null_count != 0 && array.n_buffers > 0
+             ? static_cast<const uint8_t*>(array.buffers[0])
+             : nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<ColumnCoder> ColumnCoder::Create(const ArrowSchema& schema,
+                                                const ArrowArray& array) {
+  absl::StatusOr<std::unique_ptr<ColumnReader>> reader =
+      ColumnReader::Create(schema, array);
+  if (!reader.ok()) return reader.status();
+  ColumnCoder coder;
+  coder.schema_ = &schema;
+  coder.array_ = &array;
+  coder.reader_ = *std::move(reader);
+  const absl::string_view format = schema.format == nullptr ? "" : schema.format;
+  if (coder.reader_->is_dictionary()) {
+    coder.layout_ = Layout::kDictionary;
+    coder.index_format_ = format.empty() ? 0 : format[0];
+    coder.entry_codes_.assign(
+        static_cast<size_t>(coder.reader_->dictionary_size()), -1);
+  } else if (format == "u" || format == "z") {
+    coder.layout_ = Layout::kText32;
+  } else if (format == "U" || format == "Z") {
+    coder.layout_ = Layout::kText64;
+  }
+  return coder;
+}
+
+template <typename Offset>
+void ColumnCoder::CodeText(int64_t begin, int64_t end, TextCodes* texts,
+                           CodeOf code_of, int32_t* out) const {
+  const ArrowArray& a = *array_;
+  const uint8_t* validity = ValidityOf(a);
+  const Offset* offsets = static_cast<const Offset*>(a.buffers[1]) + a.offset;
+  const char* data = static_cast<const char*>(a.buffers[2]);
+  // The data buffer holds at least the bytes up to the last offset.
+  const char* limit = data + offsets[a.length];
+  auto code = [&](int64_t r) {
+    const char* text = data + offsets[r];
+    const size_t size = static_cast<size_t>(offsets[r + 1] - offsets[r]);
+    int32_t found = texts->Find(text, size, limit);
+    if (found < 0) {
+      Cell cell;
+      cell.kind = Cell::Kind::kText;
+      cell.text = absl::string_view(text, size);
+      found = code_of(cell);
+      texts->Insert(text, size, found);
+    }
+    return found;
+  };
+  if (validity == nullptr) {
+    for (int64_t r = begin; r < end; ++r) out[r - begin] = code(r);
+    return;
+  }
+  for (int64_t r = begin; r < end; ++r) {
+    out[r - begin] = Valid(validity, a.offset + r) ? code(r) : 0;
+  }
+}
+
+template <typename Index>
+absl::Status ColumnCoder::CodeDictionary(int64_t begin, int64_t end,
+                                         CodeOf code_of, int32_t* out) {
+  const ArrowArray& a = *array_;
+  const uint8_t* validity = ValidityOf(a);
+  const Index* indices = static_cast<const Index*>(a.buffers[1]) + a.offset;
+  const uint64_t entries = entry_codes_.size();
+  int32_t* codes = entry_codes_.data();
+  // Indices under a null bit may be anything: they are not read.
+  bool outside = false;
+  auto code = [&](int64_t r) {
+    const uint64_t index = static_cast<uint64_t>(indices[r]);
+    if (index >= entries) {
+      outside = true;
+      return 0;
+    }
+    int32_t found = codes[index];
+    if (found < 0) {
+      found = code_of(reader_->dictionary()->Get(static_cast<int64_t>(index)));
+      codes[index] = found;
+    }
+    return found;
+  };
+  if (validity == nullptr) {
+    for (int64_t r = begin; r < end; ++r) out[r - begin] = code(r);
+  } else {
+    for (int64_t r = begin; r < end; ++r) {
+      out[r - begin] = Valid(validity, a.offset + r) ? code(r) : 0;
+    }
+  }
+  if (outside) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "column '", schema_->name == nullptr ? "" : schema_->name,
+        "' has a dictionary index outside its dictionary"));
+  }
+  return absl::OkStatus();
+}
+
+template <typename Index>
+bool ColumnCoder::IndicesInside() const {
+  const ArrowArray& a = *array_;
+  const uint8_t* validity = ValidityOf(a);
+  const Index* indices = static_cast<const Index*>(a.buffers[1]) + a.offset;
+  const uint64_t entries = entry_codes_.size();
+  bool outside = false;
+  if (validity == nullptr) {
+    for (int64_t r = 0; r < a.length; ++r) {
+      outside |= static_cast<uint64_t>(indices[r]) >= entries;
+    }
+  } else {
+    for (int64_t r = 0; r < a.length; ++r) {
+      outside |= Valid(validity, a.offset + r) &&
+                 static_cast<uint64_t>(indices[r]) >= entries;
+    }
+  }
+  return !outside;
+}
+
+bool ColumnCoder::CodeAllEntries(int64_t limit, CodeOf code_of) {
+  if (layout_ != Layout::kDictionary ||
+      static_cast<int64_t>(entry_codes_.size()) > limit) {
+    return false;
+  }
+  bool inside;
+  switch (index_format_) {
+    case 'c': inside = IndicesInside<int8_t>(); break;
+    case 'C': inside = IndicesInside<uint8_t>(); break;
+    case 's': inside = IndicesInside<int16_t>(); break;
+    case 'S': inside = IndicesInside<uint16_t>(); break;
+    case 'i': inside = IndicesInside<int32_t>(); break;
+    case 'I': inside = IndicesInside<uint32_t>(); break;
+    case 'l': inside = IndicesInside<int64_t>(); break;
+    default: inside = IndicesInside<uint64_t>(); break;
+  }
+  if (!inside) return false;
+  for (size_t e = 0; e < entry_codes_.size(); ++e) {
+    if (entry_codes_[e] < 0) {
+      entry_codes_[e] = code_of(reader_->dictionary()->Get(static_cast<int64_t>(e)));
+    }
+  }
+  return true;
+}
+
+absl::Status ColumnCoder::Code(int64_t begin, int64_t end, TextCodes* texts,
+                               CodeOf code_of, int32_t* out) {
+  switch (layout_) {
+    case Layout::kText32:
+      CodeText<int32_t>(begin, end, texts, code_of, out);
+      return absl::OkStatus();
+    case Layout::kText64:
+      CodeText<int64_t>(begin, end, texts, code_of, out);
+      return absl::OkStatus();
+    case Layout::kDictionary:
+      switch (index_format_) {
+        case 'c': return CodeDictionary<int8_t>(begin, end, code_of, out);
+        case 'C': return CodeDictionary<uint8_t>(begin, end, code_of, out);
+        case 's': return CodeDictionary<int16_t>(begin, end, code_of, out);
+        case 'S': return CodeDictionary<uint16_t>(begin, end, code_of, out);
+        case 'i': return CodeDictionary<int32_t>(begin, end, code_of, out);
+        case 'I': return CodeDictionary<uint32_t>(begin, end, code_of, out);
+        case 'l': return CodeDictionary<int64_t>(begin, end, code_of, out);
+        default: return CodeDictionary<uint64_t>(begin, end, code_of, out);
+      }
+    case Layout::kValues:
+      break;
+  }
+  for (int64_t r = begin; r < end; ++r) {
+    const Cell cell = reader_->Get(r);
+    out[r - begin] = cell.kind == Cell::Kind::kNull ? 0 : code_of(cell);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace divert::screening

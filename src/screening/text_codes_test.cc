@@ -1,0 +1,73 @@
+// TextCodes gives back exactly the code recorded for the same bytes:
+// short texts (held in the slot) and long ones, texts that differ only
+// past a zero byte or in length, texts read near the end of their buffer,
+// and through many rounds of growth.
+#include "screening/text_codes.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace divert::screening {
+namespace {
+
+int32_t FindIn(const TextCodes& codes, const std::string& text) {
+  // The text at the very end of its buffer: no bytes to spare after it.
+  return codes.Find(text.data(), text.size(), text.data() + text.size());
+}
+
+TEST(TextCodesTest, FindsExactlyTheTextsRecorded) {
+  TextCodes codes;
+  const std::vector<std::string> texts = {
+      "",
+      "M",
+      "PL 1553502",
+      "PL 155350",
+      std::string("a\0b", 3),
+      std::string("a\0c", 3),
+      "exactly 8",
+      "16 bytes exactly",
+      "17 bytes, exactly",
+      "ASIAN / PACIFIC ISLANDER",
+      "ASIAN / PACIFIC ISLANDEr",
+  };
+  for (size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_EQ(FindIn(codes, texts[i]), -1) << texts[i];
+    codes.Insert(texts[i].data(), texts[i].size(), static_cast<int32_t>(i));
+  }
+  for (size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_EQ(FindIn(codes, texts[i]), static_cast<int32_t>(i)) << texts[i];
+  }
+  EXPECT_EQ(FindIn(codes, "PL 15535021"), -1);
+  EXPECT_EQ(FindIn(codes, std::string("M\0", 2)), -1);
+  EXPECT_EQ(codes.size(), texts.size());
+}
+
+TEST(TextCodesTest, ReadsShortTextsInsideALargerBufferAlike) {
+  TextCodes codes;
+  const std::string buffer = "12/26/2017PL 1553502BLACK HISPANIC and more bytes";
+  codes.Insert(buffer.data() + 10, 10, 7);  // "PL 1553502"
+  // Found from a copy at the end of its own buffer, and in place with
+  // bytes after it that must not count.
+  EXPECT_EQ(FindIn(codes, "PL 1553502"), 7);
+  EXPECT_EQ(codes.Find(buffer.data() + 10, 10, buffer.data() + buffer.size()), 7);
+  EXPECT_EQ(codes.Find(buffer.data() + 10, 9, buffer.data() + buffer.size()), -1);
+}
+
+TEST(TextCodesTest, KeepsEveryCodeThroughGrowth) {
+  TextCodes codes;
+  for (int i = 0; i < 50000; ++i) {
+    const std::string text = absl::StrCat(i % 2 ? "PL " : "a longer text number ", i);
+    codes.Insert(text.data(), text.size(), i);
+  }
+  for (int i = 0; i < 50000; ++i) {
+    const std::string text = absl::StrCat(i % 2 ? "PL " : "a longer text number ", i);
+    ASSERT_EQ(FindIn(codes, text), i) << text;
+  }
+  EXPECT_EQ(FindIn(codes, "PL 50001"), -1);
+}
+
+}  // namespace
+}  // namespace divert::screening
