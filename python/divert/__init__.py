@@ -43,6 +43,7 @@ from divert.store import EventStore, EventStoreError
 from divert.referral import Referral, ReferralError, Referrals
 from divert.screen import Mapping, Screener, ScreeningSummary
 from divert.report import PlanningReport, planning_report
+from divert.batches import BatchScreen, screen_batches
 from divert import v1  # noqa: F401  (divert.v1.decision_pb2 and the other messages)
 
 __all__ = [
@@ -73,6 +74,8 @@ __all__ = [
     "ScreeningSummary",
     "PlanningReport",
     "planning_report",
+    "BatchScreen",
+    "screen_batches",
 ]
 
 # Decisions and fidelity reports: one line as repr, HTML in IPython or Jupyter.
