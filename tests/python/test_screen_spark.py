@@ -46,6 +46,9 @@ def _session() -> Any:
         SparkSession.builder.master("local[2]")
         .appName("divert-test")
         .config("spark.ui.enabled", "false")
+        # Only the loopback interface, whatever the machine's name resolves to.
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "2")
         # Several partitions per Parquet file (some of them empty).
         .config("spark.sql.files.maxPartitionBytes", "65536")
