@@ -85,11 +85,11 @@ class BatchScreen:
         """Screens `data`: an iterator of RecordBatches (lazily, batch by
         batch), a pandas DataFrame, or a pyarrow Table or RecordBatch."""
         pa = _pyarrow()
-        if isinstance(data, (pa.Table, pa.RecordBatch)):
-            table = pa.Table.from_batches(list(self._screen(iter(data.to_batches()) if isinstance(data, pa.Table)
-                                                            else iter([data]), data.schema)),
-                                          self.schema(data.schema))
-            return table if isinstance(data, pa.Table) else table.combine_chunks().to_batches()[0]
+        if isinstance(data, pa.Table):
+            return self._screen_table(data)
+        if isinstance(data, pa.RecordBatch):
+            batches = self._screen_table(pa.Table.from_batches([data])).combine_chunks().to_batches()
+            return batches[0] if batches else pa.RecordBatch.from_pylist([], schema=self.schema(data.schema))
         if type(data).__module__.split(".")[0] == "pandas":
             return self._screen_pandas(data)
         if isinstance(data, pa.RecordBatchReader):
@@ -134,12 +134,13 @@ class BatchScreen:
         for batch in screener.screen_stream(pa.RecordBatchReader.from_batches(schema, batches)):
             yield _conform(batch, output)
 
-    def _screen_pandas(self, frame: Any) -> Any:
+    def _screen_table(self, table: Any) -> Any:
         pa = _pyarrow()
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        screened = pa.Table.from_batches(list(self._screen(iter(table.to_batches()), table.schema)),
-                                         self.schema(table.schema))
-        result = screened.to_pandas()
+        return pa.Table.from_batches(list(self._screen(iter(table.to_batches()), table.schema)), self.schema(table.schema))
+
+    def _screen_pandas(self, frame: Any) -> Any:
+        table = _pyarrow().Table.from_pandas(frame, preserve_index=False)
+        result = self._screen_table(table).to_pandas()
         result.index = frame.index
         return result
 
