@@ -45,6 +45,7 @@ from divert.screen import Mapping, Screener, ScreeningSummary
 from divert.report import PlanningReport, planning_report
 from divert import metrics
 from divert.metrics import MetricsError
+from divert.batches import BatchScreen, screen_batches
 from divert import v1  # noqa: F401  (divert.v1.decision_pb2 and the other messages)
 
 __all__ = [
@@ -77,6 +78,8 @@ __all__ = [
     "planning_report",
     "metrics",
     "MetricsError",
+    "BatchScreen",
+    "screen_batches",
 ]
 
 # Decisions and fidelity reports: one line as repr, HTML in IPython or Jupyter.

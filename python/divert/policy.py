@@ -349,15 +349,16 @@ class Policy:
 
     # --- screening tables --------------------------------------------------------------
 
-    def screen(self, data: Any, mapping: Any) -> Any:
+    def screen(self, data: Any, mapping: Any, *, progress: bool | str = False) -> Any:
         """Screens a table of arrests under this policy: `data` is a pyarrow
         Table or RecordBatchReader, a pandas or polars DataFrame (anything
         with ``__arrow_c_stream__``), `mapping` a :class:`divert.Mapping`,
         its text or its file. Returns the same kind of table with result
-        columns added; see :mod:`divert.screen`."""
+        columns added; see :mod:`divert.screen`. `progress` shows a tqdm
+        progress bar of the rows screened (a string is its label)."""
         from divert.screen import screen
 
-        return screen(self, data, mapping)
+        return screen(self, data, mapping, progress=progress)
 
     # --- checking and reading ----------------------------------------------------------
 

@@ -34,6 +34,7 @@ as JSON (:meth:`PlanningReport.to_dict`).
 
 from __future__ import annotations
 
+import array
 import datetime
 import html
 import importlib
@@ -361,39 +362,41 @@ class ReportBuilder:
 
     def add(self, batch: Any) -> None:
         """Adds one screened pyarrow RecordBatch (or Table). Counting is done
-        by pyarrow's compute functions, a column at a time."""
+        by pyarrow's compute functions, a column at a time.
+
+        Nothing here converts Python values to Arrow (``pyarrow.array``,
+        ``pyarrow.scalar``, a Python value as a compute argument) or groups
+        with ``Table.group_by``: those import pandas, which would more than
+        double the memory of ``divert screen``."""
         pa = importlib.import_module("pyarrow")
         pc = importlib.import_module("pyarrow.compute")
         if isinstance(batch, pa.RecordBatch):
             batch = pa.Table.from_batches([batch])
         if "charge_index" in batch.column_names:
-            batch = batch.filter(pc.fill_null(pc.less_equal(batch.column("charge_index"), 0), True))
+            first = pc.less_equal(batch.column("charge_index"), _int32_scalar(0))
+            batch = batch.filter(pc.or_kleene(pc.is_null(batch.column("charge_index")), first))
         self._arrests += batch.num_rows
         outcome = pc.cast(batch.column("outcome"), pa.string())
-        divertible = pc.fill_null(pc.is_in(outcome, value_set=pa.array(DIVERTIBLE_OUTCOMES)), False)
+        divertible = pc.is_in(outcome, value_set=_string_array(DIVERTIBLE_OUTCOMES))
         versions = pc.unique(pc.cast(batch.column("policy_version"), pa.string())).to_pylist()
         self._versions.update(str(v) for v in versions if v is not None)
-        counts = pa.table({"outcome": outcome, "rules": pc.cast(batch.column("decisive_rules"), pa.string())})
-        for row in counts.group_by(["outcome", "rules"]).aggregate([([], "count_all")]).to_pylist():
-            if row["outcome"] is None:
+        rules = pc.cast(batch.column("decisive_rules"), pa.string())
+        pairs = pc.binary_join_element_wise(outcome, rules, _string_array([_SEPARATOR])[0],
+                                            null_handling="replace", null_replacement="")
+        for pair, count in _value_counts(pairs).items():
+            outcome_name, _, rule_ids = (pair or "").partition(_SEPARATOR)
+            if not outcome_name:
                 continue
-            self._outcomes[row["outcome"]] += row["count_all"]
-            if row["outcome"] in ("EXCLUDED", "NOT_ELIGIBLE") and row["rules"]:
-                for rule in str(row["rules"]).split(", "):
-                    self._decisive[(row["outcome"], rule)] += row["count_all"]
+            self._outcomes[outcome_name] += count
+            if outcome_name in ("EXCLUDED", "NOT_ELIGIBLE") and rule_ids:
+                for rule in rule_ids.split(", "):
+                    self._decisive[(outcome_name, rule)] += count
         for label, column in self._breakdowns:
             values = pc.cast(batch.column(column), pa.string())
-            grouped = pa.table({"v": values, "d": divertible}).group_by(["v", "d"]).aggregate([([], "count_all")])
-            counter = self._by_value[label]
-            for row in grouped.to_pylist():
-                counter[("" if row["v"] is None else row["v"], bool(row["d"]))] += row["count_all"]
+            _count_into(self._by_value[label], values, divertible, "")
         if self._date_column:
             times = self._times(batch.column(self._date_column))
-            months = pc.strftime(times, format="%Y-%m")
-            grouped = pa.table({"m": months, "d": divertible}).group_by(["m", "d"]).aggregate([([], "count_all")])
-            for row in grouped.to_pylist():
-                if row["m"] is not None:
-                    self._by_month[(row["m"], bool(row["d"]))] += row["count_all"]
+            _count_into(self._by_month, pc.strftime(times, format="%Y-%m"), divertible, None)
             bounds = pc.min_max(times).as_py()
             for day in (bounds["min"], bounds["max"]):
                 if day is None:
@@ -402,8 +405,8 @@ class ReportBuilder:
                 self._first = day if self._first is None or day < self._first else self._first
                 self._last = day if self._last is None or day > self._last else self._last
             if self._person_column:
-                pairs = pa.table({"p": batch.column(self._person_column), "t": times}).filter(divertible)
-                for person, time in zip(pairs.column("p").to_pylist(), pairs.column("t").to_pylist()):
+                people = batch.column(self._person_column).filter(divertible).to_pylist()
+                for person, time in zip(people, times.filter(divertible).to_pylist()):
                     if person is not None and time is not None:
                         self._person_days[person].append(time.date())
 
@@ -467,6 +470,45 @@ class ReportBuilder:
             data_issues=issues,
             assumptions=self.assumptions,
         )
+
+
+# --- building small Arrow values without pyarrow.array ---------------------------------
+
+# Joins an outcome and its decisive rules into one value to count.
+_SEPARATOR = "\x1f"
+
+
+def _string_array(values: Any) -> Any:
+    """A pyarrow string array of `values`, made from its buffers."""
+    pa = importlib.import_module("pyarrow")
+    encoded = [str(v).encode("utf-8") for v in values]
+    offsets = array.array("i", [0])
+    for value in encoded:
+        offsets.append(offsets[-1] + len(value))
+    return pa.Array.from_buffers(pa.string(), len(encoded), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))])
+
+
+def _int32_scalar(value: int) -> Any:
+    pa = importlib.import_module("pyarrow")
+    return pa.Array.from_buffers(pa.int32(), 1, [None, pa.py_buffer(array.array("i", [value]))])[0]
+
+
+def _value_counts(values: Any) -> dict[Any, int]:
+    counts = importlib.import_module("pyarrow.compute").value_counts(values)
+    return dict(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()))
+
+
+def _count_into(counter: Counter[tuple[Any, bool]], values: Any, divertible: Any, null: Any) -> None:
+    """Adds (value, potentially divertible) counts of `values` to `counter`;
+    a null value counts as `null`, or not at all when `null` is None."""
+    every = _value_counts(values)
+    chosen = _value_counts(values.filter(divertible))
+    for value, count in every.items():
+        key = null if value is None else value
+        if key is None:
+            continue
+        counter[(key, True)] += chosen.get(value, 0)
+        counter[(key, False)] += count - chosen.get(value, 0)
 
 
 def planning_report(screened: Any, screener: Screener, assumptions: Assumptions | None = None) -> PlanningReport:

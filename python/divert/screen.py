@@ -34,8 +34,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Iterator, Union
 
 from divert import _core
 from divert.v1 import encounter_pb2, screening_pb2
@@ -199,9 +200,12 @@ class Screener:
         summary.ParseFromString(self._core.summary())
         return summary
 
-    def screen_stream(self, data: Any) -> Any:
+    def screen_stream(self, data: Any, *, progress: bool | str = False) -> Any:
         """Screens anything with ``__arrow_c_stream__`` into a lazy
-        pyarrow RecordBatchReader: batches are screened as they are read."""
+        pyarrow RecordBatchReader: batches are screened as they are read.
+
+        `progress` shows a tqdm bar of the rows screened (``tqdm.auto``: a
+        widget in Jupyter, text on a terminal); a string is its label."""
         pyarrow = _pyarrow()
 
         if not hasattr(data, "__arrow_c_stream__"):
@@ -210,32 +214,57 @@ class Screener:
                 "(__arrow_c_stream__); pass a pyarrow Table or RecordBatchReader, a pandas "
                 "DataFrame or a polars DataFrame"
             )
+        total = _rows(data)
         capsule = self._core.screen(data.__arrow_c_stream__())
-        return pyarrow.RecordBatchReader.from_stream(_Capsule(capsule))
+        reader = pyarrow.RecordBatchReader.from_stream(_Capsule(capsule))
+        if not progress:
+            return reader
+        label = progress if isinstance(progress, str) else "screening"
+        return pyarrow.RecordBatchReader.from_batches(reader.schema, _counted(reader, label, total))
 
-    def screen(self, data: Any) -> Any:
+    def screen(self, data: Any, *, progress: bool | str = False) -> Any:
         """Screens `data` and returns the same kind of table with the
-        result columns added (see the module's documentation)."""
+        result columns added (see the module's documentation); `progress`
+        as for :meth:`screen_stream`."""
         pyarrow = _pyarrow()
 
         if isinstance(data, pyarrow.RecordBatchReader):
-            return self.screen_stream(data)
+            return self.screen_stream(data, progress=progress)
         if isinstance(data, (pyarrow.Table, pyarrow.RecordBatch)):
             table = data if isinstance(data, pyarrow.Table) else pyarrow.Table.from_batches([data])
-            return self.screen_stream(table).read_all()
+            return self.screen_stream(table, progress=progress).read_all()
         module = _module_of(data)
         if module == "pandas":
             table = pyarrow.Table.from_pandas(data, preserve_index=False)
-            return self.screen_stream(table).read_all().to_pandas()
+            return self.screen_stream(table, progress=progress).read_all().to_pandas()
         if module == "polars":
             polars = importlib.import_module("polars")
-            return polars.from_arrow(self.screen_stream(data).read_all())
-        return self.screen_stream(data)
+            return polars.from_arrow(self.screen_stream(data, progress=progress).read_all())
+        return self.screen_stream(data, progress=progress)
 
 
-def screen(policy: Policy, data: Any, mapping: MappingLike) -> Any:
+def _rows(data: Any) -> int | None:
+    """The rows of a table whose size is known before it is read."""
+    rows = getattr(data, "num_rows", None)
+    if isinstance(rows, int):
+        return rows
+    height = getattr(data, "height", None)  # polars
+    return height if isinstance(height, int) else None
+
+
+def _counted(batches: Any, label: str, total: int | None) -> Iterator[Any]:
+    """`batches`, counting their rows on a tqdm progress bar."""
+    tqdm = importlib.import_module("tqdm.auto").tqdm
+    with tqdm(desc=label, total=total, unit=" rows", unit_scale=True, file=sys.stderr) as bar:
+        for batch in batches:
+            bar.update(batch.num_rows)
+            yield batch
+
+
+def screen(policy: Policy, data: Any, mapping: MappingLike, *, progress: bool | str = False) -> Any:
     """Screens `data` (a pyarrow Table or RecordBatchReader, a pandas or
     polars DataFrame, or anything with ``__arrow_c_stream__``) under
-    `policy` with `mapping`; returns the same kind with result columns."""
-    return Screener(policy, mapping).screen(data)
+    `policy` with `mapping`; returns the same kind with result columns.
+    `progress` shows a tqdm bar (see :meth:`Screener.screen_stream`)."""
+    return Screener(policy, mapping).screen(data, progress=progress)
 

@@ -16,7 +16,7 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from divert.report import Assumptions, PlanningReport, ReportBuilder
 from divert.screen import Mapping, Screener
@@ -26,9 +26,11 @@ __all__ = ["add_screen_command", "read_batches", "screen_file"]
 _FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
 
 
-def read_batches(path: str | Path, block_size: int = 1 << 20) -> Any:
+def read_batches(path: str | Path, block_size: int = 1 << 18) -> Any:
     """A pyarrow RecordBatchReader over a CSV or Parquet file, read a block
-    at a time."""
+    at a time. pyarrow's CSV reader holds about 40 blocks at once (read
+    ahead and being parsed): 256 KB blocks keep that near 10 MB, and screen
+    as fast as 1 MB blocks (benchmarks/screen_memory.py)."""
     path = Path(path)
     if path.suffix.lower() in (".parquet", ".pq"):
         parquet = importlib.import_module("pyarrow.parquet")
@@ -37,17 +39,6 @@ def read_batches(path: str | Path, block_size: int = 1 << 20) -> Any:
         return pa.RecordBatchReader.from_batches(file.schema_arrow, file.iter_batches(batch_size=65536))
     csv = importlib.import_module("pyarrow.csv")
     return csv.open_csv(path, read_options=csv.ReadOptions(block_size=block_size))
-
-
-def _progress(batches: Any, label: str, enabled: bool) -> Iterator[Any]:
-    if not enabled:
-        yield from batches
-        return
-    tqdm = importlib.import_module("tqdm.auto").tqdm
-    with tqdm(desc=label, unit=" rows", unit_scale=True, file=sys.stderr) as bar:
-        for batch in batches:
-            bar.update(batch.num_rows)
-            yield batch
 
 
 def screen_file(
@@ -59,7 +50,8 @@ def screen_file(
     """Screens the CSV or Parquet file at `path` batch by batch and returns
     its planning report."""
     builder = ReportBuilder(screener, assumptions)
-    for batch in _progress(screener.screen_stream(read_batches(path)), f"screening {Path(path).name}", progress):
+    label = f"screening {Path(path).name}" if progress else False
+    for batch in screener.screen_stream(read_batches(path), progress=label):
         builder.add(batch)
     return builder.finish()
 
