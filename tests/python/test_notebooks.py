@@ -1,11 +1,15 @@
 """Every notebook in examples/notebooks/ runs from top to bottom (nbclient, an
-IPython kernel of this interpreter) without an error, from its own folder as
-Jupyter would run it.
+IPython kernel of this interpreter) without an error, from a notebooks folder
+as Jupyter would run it: a copy in a temporary directory, next to the
+repository's other example folders, so that files a notebook writes stay out
+of the repository.
 
-A notebook says what it must print in its metadata: ``divert.expect`` lists
-lines (or parts of lines) that must appear in its printed output, so a
-notebook that runs but computes something else fails too. Notebooks are
-committed without outputs.
+A notebook says what it must produce in its metadata, so that a notebook that
+runs but computes something else fails too: ``divert.expect`` lists lines (or
+parts of lines) that must appear in its printed output, ``divert.expect_files``
+maps a file it writes to texts that file must contain, and
+``divert.expect_images`` asks for at least one chart. Notebooks are committed
+without outputs.
 """
 
 from __future__ import annotations
@@ -48,14 +52,40 @@ def _printed(notebook: Any) -> str:
     return "".join(parts)
 
 
+def _examples_copy(tmp_path: Path) -> Path:
+    """A notebooks folder in `tmp_path`, beside links to the other example
+    folders (data, policies, mappings), as notebooks find them."""
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    for folder in (REPO_ROOT / "examples").iterdir():
+        if folder.is_dir() and folder.name != "notebooks":
+            (examples / folder.name).symlink_to(folder, target_is_directory=True)
+    notebooks = examples / "notebooks"
+    notebooks.mkdir()
+    return notebooks
+
+
+def _has_image(notebook: Any) -> bool:
+    return any("image/png" in output.get("data", {})
+               for cell in notebook.cells for output in cell.get("outputs", []))
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
-def test_runs_without_error(path: Path) -> None:
+def test_runs_without_error(path: Path, tmp_path: Path) -> None:
     notebook = _read(path)
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    folder = _examples_copy(tmp_path)
+    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(folder)}})
     client.execute()  # raises CellExecutionError, naming the cell, on an error
 
     printed = _printed(notebook)
     assert printed.strip(), "the notebook printed nothing"
-    for line in notebook.metadata.get("divert", {}).get("expect", []):
+    expected = notebook.metadata.get("divert", {})
+    for line in expected.get("expect", []):
         assert line in printed, f"{path.name} did not print {line!r}; it printed:\n{printed}"
+    for name, texts in expected.get("expect_files", {}).items():
+        written = (folder / name).read_text()
+        for text in texts:
+            assert text in written, f"{path.name} wrote {name} without {text!r}"
+    if expected.get("expect_images"):
+        assert _has_image(notebook), f"{path.name} drew no chart"
