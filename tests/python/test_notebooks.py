@@ -1,6 +1,8 @@
 """Every notebook in examples/notebooks/ runs from top to bottom (nbclient, an
 IPython kernel of this interpreter) without an error, from its own folder as
-Jupyter would run it.
+Jupyter would run it: a scratch examples/notebooks/ whose siblings (data/,
+policies/, ...) link to the repository's, so that what a notebook writes
+lands there, not in the repository.
 
 A notebook says what it must print in its metadata: ``divert.expect`` lists
 lines (or parts of lines) that must appear in its printed output, so a
@@ -48,11 +50,20 @@ def _printed(notebook: Any) -> str:
     return "".join(parts)
 
 
+def _scratch_folder(tmp_path: Path) -> Path:
+    examples = tmp_path / "examples"
+    (examples / "notebooks").mkdir(parents=True)
+    for entry in (REPO_ROOT / "examples").iterdir():
+        if entry.name != "notebooks":
+            (examples / entry.name).symlink_to(entry)
+    return examples / "notebooks"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
-def test_runs_without_error(path: Path) -> None:
+def test_runs_without_error(path: Path, tmp_path: Path) -> None:
     notebook = _read(path)
     client = NotebookClient(notebook, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(_scratch_folder(tmp_path))}})
     client.execute()  # raises CellExecutionError, naming the cell, on an error
 
     printed = _printed(notebook)
