@@ -357,8 +357,8 @@ class ReportBuilder:
         self._by_month: Counter[tuple[str, bool]] = Counter()
         self._first: datetime.date | None = None
         self._last: datetime.date | None = None
-        # Person key -> days of potentially divertible arrests (keys stay here).
-        self._person_days: dict[Any, list[datetime.date]] = defaultdict(list)
+        # (person key, day) of potentially divertible arrests (keys stay here).
+        self._person_days = _PersonDays()
 
     def add(self, batch: Any) -> None:
         """Adds one screened pyarrow RecordBatch (or Table). Counting is done
@@ -404,11 +404,10 @@ class ReportBuilder:
                 day = day.date()
                 self._first = day if self._first is None or day < self._first else self._first
                 self._last = day if self._last is None or day > self._last else self._last
-            if self._person_column:
-                people = batch.column(self._person_column).filter(divertible).to_pylist()
-                for person, time in zip(people, times.filter(divertible).to_pylist()):
-                    if person is not None and time is not None:
-                        self._person_days[person].append(time.date())
+            if self._person_column and self._last is not None:
+                people = batch.column(self._person_column)
+                keep = pc.and_(divertible, pc.and_(pc.is_valid(people), pc.is_valid(times)))
+                self._person_days.add(people.filter(keep), pc.cast(times.filter(keep), pa.date32()), self._last)
 
     def _times(self, column: Any) -> Any:
         """The date column as timestamps (dates at midnight)."""
@@ -446,9 +445,7 @@ class ReportBuilder:
                     for m in months]
         faces: int | None = None
         if self._person_column and self._last is not None:
-            start = self._last - datetime.timedelta(days=365)
-            minimum = self.assumptions.familiar_faces_min_arrests
-            faces = sum(1 for days in self._person_days.values() if sum(1 for d in days if d > start) >= minimum)
+            faces = self._person_days.people_with(self.assumptions.familiar_faces_min_arrests, self._last)
         kind = importlib.import_module("divert.v1.screening_pb2").ColumnIssue.Kind
         issues = [(i.column, kind.Name(i.kind), i.value, i.rows) for i in summary.issues]
         return PlanningReport(
@@ -472,6 +469,48 @@ class ReportBuilder:
         )
 
 
+class _PersonDays:
+    """The person keys and days of potentially divertible arrests, as Arrow
+    arrays. Only the 12 months before the data's last day count, so days a
+    year or more before the latest day seen so far are dropped as batches
+    come: in data spanning years, about a year's arrests are kept."""
+
+    def __init__(self, prune_after: int = 1 << 20) -> None:
+        self._people: list[Any] = []
+        self._days: list[Any] = []
+        self._rows = 0
+        self._kept = 0
+        # Drops old days when this many rows came since the last time.
+        self._prune_after = prune_after
+
+    def add(self, people: Any, days: Any, latest: datetime.date) -> None:
+        self._people += people.chunks
+        self._days += days.chunks
+        self._rows += len(people)
+        if self._rows > 2 * self._kept + self._prune_after:
+            people, days = self._within_a_year_of(latest)
+            self._people, self._days = people.chunks, days.chunks
+            self._rows = self._kept = len(people)
+
+    def people_with(self, minimum: int, last: datetime.date) -> int:
+        """How many people have at least `minimum` days in the 12 months
+        before `last`."""
+        if not self._people:
+            return 0
+        pc = importlib.import_module("pyarrow.compute")
+        people, _ = self._within_a_year_of(last)
+        counts = pc.value_counts(people).field("counts")  # counted in Arrow: one key per person
+        return int(pc.sum(pc.greater_equal(counts, _int64_scalar(minimum))).as_py() or 0)
+
+    def _within_a_year_of(self, last: datetime.date) -> tuple[Any, Any]:
+        pa = importlib.import_module("pyarrow")
+        pc = importlib.import_module("pyarrow.compute")
+        people = pa.chunked_array(self._people)
+        days = pa.chunked_array(self._days, type=pa.date32())
+        recent = pc.greater(days, _date32_scalar(last - datetime.timedelta(days=365)))
+        return people.filter(recent), days.filter(recent)
+
+
 # --- building small Arrow values without pyarrow.array ---------------------------------
 
 # Joins an outcome and its decisive rules into one value to count.
@@ -491,6 +530,17 @@ def _string_array(values: Any) -> Any:
 def _int32_scalar(value: int) -> Any:
     pa = importlib.import_module("pyarrow")
     return pa.Array.from_buffers(pa.int32(), 1, [None, pa.py_buffer(array.array("i", [value]))])[0]
+
+
+def _int64_scalar(value: int) -> Any:
+    pa = importlib.import_module("pyarrow")
+    return pa.Array.from_buffers(pa.int64(), 1, [None, pa.py_buffer(array.array("q", [value]))])[0]
+
+
+def _date32_scalar(day: datetime.date) -> Any:
+    pa = importlib.import_module("pyarrow")
+    days = day.toordinal() - datetime.date(1970, 1, 1).toordinal()
+    return pa.Array.from_buffers(pa.date32(), 1, [None, pa.py_buffer(array.array("i", [days]))])[0]
 
 
 def _value_counts(values: Any) -> dict[Any, int]:

@@ -16,7 +16,7 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from divert.report import Assumptions, PlanningReport, ReportBuilder
 from divert.screen import Mapping, Screener
@@ -26,19 +26,20 @@ __all__ = ["add_screen_command", "read_batches", "screen_file"]
 _FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
 
 
-def read_batches(path: str | Path, block_size: int = 1 << 18) -> Any:
+def read_batches(path: str | Path, block_size: int = 1 << 18, source: Any = None) -> Any:
     """A pyarrow RecordBatchReader over a CSV or Parquet file, read a block
-    at a time. pyarrow's CSV reader holds about 40 blocks at once (read
-    ahead and being parsed): 256 KB blocks keep that near 10 MB, and screen
-    as fast as 1 MB blocks (benchmarks/screen_memory.py)."""
+    at a time (from `source`, the file opened as a pyarrow NativeFile, when
+    given). pyarrow's CSV reader holds about 40 blocks at once (read ahead
+    and being parsed): 256 KB blocks keep that near 10 MB, and screen as fast
+    as 1 MB blocks (benchmarks/screen_memory.py)."""
     path = Path(path)
-    if path.suffix.lower() in (".parquet", ".pq"):
+    if _is_parquet(path):
         parquet = importlib.import_module("pyarrow.parquet")
         pa = importlib.import_module("pyarrow")
-        file = parquet.ParquetFile(path)
+        file = parquet.ParquetFile(source or path)
         return pa.RecordBatchReader.from_batches(file.schema_arrow, file.iter_batches(batch_size=65536))
     csv = importlib.import_module("pyarrow.csv")
-    return csv.open_csv(path, read_options=csv.ReadOptions(block_size=block_size))
+    return csv.open_csv(source or path, read_options=csv.ReadOptions(block_size=block_size))
 
 
 def screen_file(
@@ -48,12 +49,39 @@ def screen_file(
     progress: bool = False,
 ) -> PlanningReport:
     """Screens the CSV or Parquet file at `path` batch by batch and returns
-    its planning report."""
+    its planning report. `progress` shows a tqdm bar: of the bytes of a CSV
+    file read so far (with the rows screened), of the rows of a Parquet file."""
     builder = ReportBuilder(screener, assumptions)
-    label = f"screening {Path(path).name}" if progress else False
-    for batch in screener.screen_stream(read_batches(path), progress=label):
-        builder.add(batch)
+    path = Path(path)
+    if progress and not _is_parquet(path):
+        pa = importlib.import_module("pyarrow")
+        with pa.OSFile(str(path)) as file:
+            for batch in _bytes_read(screener.screen_stream(read_batches(path, source=file)), file, path):
+                builder.add(batch)
+    else:
+        label = f"screening {path.name}" if progress else False
+        for batch in screener.screen_stream(read_batches(path), progress=label):
+            builder.add(batch)
     return builder.finish()
+
+
+def _is_parquet(path: Path) -> bool:
+    return path.suffix.lower() in (".parquet", ".pq")
+
+
+def _bytes_read(batches: Any, file: Any, path: Path) -> Iterator[Any]:
+    """`batches`, showing on a tqdm bar how far into `file` the reader is."""
+    tqdm = importlib.import_module("tqdm.auto").tqdm
+    size = path.stat().st_size
+    rows = 0
+    with tqdm(desc=f"screening {path.name}", total=size, unit="B", unit_scale=True, unit_divisor=1024,
+              file=sys.stderr) as bar:
+        for batch in batches:
+            rows += batch.num_rows
+            bar.set_postfix_str(f"{rows:,} rows", refresh=False)
+            bar.update(min(file.tell(), size) - bar.n)
+            yield batch
+        bar.update(size - bar.n)
 
 
 def _run(args: argparse.Namespace, load_policy: Callable[[str], Any]) -> int:

@@ -3,8 +3,10 @@ Example 1, and small tables whose answers are worked out by hand."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
+import random
 from pathlib import Path
 
 import pyarrow
@@ -13,7 +15,7 @@ import pytest
 
 import divert
 from divert.cli import main
-from divert.report import Assumptions, ReportBuilder
+from divert.report import Assumptions, ReportBuilder, _PersonDays
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE1 = REPO_ROOT / "examples" / "policies" / "example1_new_york.textproto"
@@ -151,3 +153,29 @@ def test_divert_screen_without_a_mapping_reads_field_named_columns(
     bad.write_text("a,b\n1,2\n")
     assert main(["screen", "--policy", str(EXAMPLE1), "--data", str(bad)]) == 2
     assert "no column is named after an encounter field" in capsys.readouterr().err
+
+
+def test_familiar_faces_count_only_the_last_year_when_old_days_are_dropped() -> None:
+    # Three years of seeded random arrests of 200 people, fed in small batches
+    # so that days a year older than the latest are dropped many times over:
+    # the count equals the one worked out from every arrest.
+    rng = random.Random(5)
+    start = datetime.date(2016, 1, 1)
+    arrests = sorted(((f"p{rng.randrange(200)}", start + datetime.timedelta(days=rng.randrange(3 * 365)))
+                      for _ in range(3000)), key=lambda arrest: arrest[1])
+    last = arrests[-1][1]
+    days = _PersonDays(prune_after=100)
+    for i in range(0, len(arrests), 40):
+        chunk = arrests[i:i + 40]
+        people = pyarrow.chunked_array([pyarrow.array([p for p, _ in chunk])])
+        dates = pyarrow.chunked_array([pyarrow.array([d for _, d in chunk], pyarrow.date32())])
+        days.add(people, dates, chunk[-1][1])
+    assert days._rows < 1500  # old days were dropped
+    for minimum in (4, 6, 8):
+        recent: dict[str, int] = {}
+        for person, day in arrests:
+            if day > last - datetime.timedelta(days=365):
+                recent[person] = recent.get(person, 0) + 1
+        expected = sum(1 for count in recent.values() if count >= minimum)
+        assert 0 < expected < 200
+        assert days.people_with(minimum, last) == expected

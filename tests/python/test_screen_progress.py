@@ -1,6 +1,7 @@
 """A progress bar (tqdm) while screening: Policy.screen, Screener.screen and
 Screener.screen_stream count the rows they screen on stderr when asked, and
-print nothing otherwise."""
+print nothing otherwise; `divert screen` (screen_file) shows how much of a
+CSV file it has read."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pyarrow.csv
 import pytest
 
 import divert
+from divert.screen_cli import screen_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE1 = REPO_ROOT / "examples" / "policies" / "example1_new_york.textproto"
@@ -48,3 +50,15 @@ def test_no_bar_unless_asked(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().err == ""
     assert len(policy.screen(frame, NYPD_MAPPING, progress=True)) == 100
     assert "100/100" in capsys.readouterr().err
+
+
+def test_a_csv_file_shows_the_bytes_read_and_the_rows(
+        screener: divert.Screener, capsys: pytest.CaptureFixture[str]) -> None:
+    report = screen_file(screener, NYPD_DATA, progress=True)
+    assert report.arrests == 19452
+    bar = capsys.readouterr().err
+    size = f"{NYPD_DATA.stat().st_size / 2**20:.2f}M"
+    assert "screening nypd_arrests_2017-12.csv" in bar and "100%" in bar
+    assert f"{size}/{size}" in bar and "19,452 rows" in bar
+    screen_file(screener, NYPD_DATA)
+    assert capsys.readouterr().err == ""
