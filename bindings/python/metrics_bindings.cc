@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "divert/metrics/evaluation.h"
 #include "divert/metrics/metrics.h"
 #include "divert/metrics/synthetic_site.h"
 #include "divert/v1/metrics.pb.h"
@@ -87,6 +88,38 @@ void RegisterMetrics(py::module_& m) {
           py::arg("records"), py::arg("request"),
           "The serialized divert.v1.MetricReport for a serialized request over "
           "serialized records.");
+
+  m.def(
+      "metrics_evaluate_rearrest",
+      [](const py::bytes& records, const py::bytes& request) {
+        std::string records_bytes = records;
+        std::string request_bytes = request;
+        std::string evaluation;
+        absl::Status status;
+        {
+          py::gil_scoped_release release;
+          google::protobuf::Arena arena;
+          auto* site = google::protobuf::Arena::Create<v1::MetricRecords>(&arena);
+          v1::EvaluationRequest wanted;
+          if (!site->ParseFromString(records_bytes) ||
+              !wanted.ParseFromString(request_bytes)) {
+            status = absl::InvalidArgumentError(
+                "records or request: not a serialized message");
+          } else {
+            auto result = metrics::EvaluateRearrest(*site, wanted);
+            if (result.ok()) {
+              evaluation = result->SerializeAsString();
+            } else {
+              status = result.status();
+            }
+          }
+        }
+        if (!status.ok()) throw py::value_error(std::string(status.message()));
+        return py::bytes(evaluation);
+      },
+      py::arg("records"), py::arg("request"),
+      "The serialized divert.v1.RearrestEvaluation for serialized records and "
+      "a serialized divert.v1.EvaluationRequest.");
 
   m.def(
       "metric_catalog_from_text",

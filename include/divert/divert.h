@@ -1029,6 +1029,24 @@ DIVERT_EXPORT int divert_metrics_synthetic_site(uint64_t seed, int referrals,
                                                 int out_format, char** records,
                                                 size_t* records_len);
 
+/*
+** Re-arrest within a follow-up window (365 days by default) for the people
+** enrolled on a referral made in the request's window, against the
+** comparison group the records mark: a divert.v1.RearrestEvaluation (rates,
+** the odds ratio with its 95% confidence interval, the relative
+** reductions, or "too small to report" when a group has fewer than 11
+** people) for a divert.v1.EvaluationRequest, in `out_format` (JSON or
+** binary) in *evaluation (a buffer for divert_buffer_free()) and its length
+** in *evaluation_len (required for binary output). Errors:
+** DIVERT_ERROR_INVALID_ARGUMENT for NULL pointers, formats that are not
+** allowed, input that does not parse, a window whose end is before its
+** start, or records that do not fold.
+*/
+DIVERT_EXPORT int divert_metrics_evaluate_rearrest(
+    const char* records, size_t records_len, int records_format,
+    const char* request, size_t request_len, int request_format,
+    int out_format, char** evaluation, size_t* evaluation_len);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

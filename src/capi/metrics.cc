@@ -9,6 +9,7 @@
 #include "capi/errors.h"
 #include "capi/referral_messages.h"
 #include "divert/divert.h"
+#include "divert/metrics/evaluation.h"
 #include "divert/metrics/metrics.h"
 #include "divert/metrics/synthetic_site.h"
 #include "divert/v1/metrics.pb.h"
@@ -100,6 +101,31 @@ int divert_metrics_synthetic_site(uint64_t seed, int referrals, int out_format,
     auto* site = google::protobuf::Arena::Create<divert::v1::MetricRecords>(&arena);
     divert::metrics::GenerateSyntheticSite(options, site);
     return ReturnMessageAs(*site, out_format, records, records_len, "records");
+  });
+}
+
+int divert_metrics_evaluate_rearrest(const char* records, size_t records_len,
+                                     int records_format, const char* request,
+                                     size_t request_len, int request_format,
+                                     int out_format, char** evaluation,
+                                     size_t* evaluation_len) {
+  return Guard([&] {
+    divert::capi::ClearBuffer(evaluation, evaluation_len);
+    google::protobuf::Arena arena;
+    auto* site = google::protobuf::Arena::Create<divert::v1::MetricRecords>(&arena);
+    if (!ReadMessage(records, records_len, records_format, kAllFormats,
+                     "records", site)) {
+      return DIVERT_ERROR_INVALID_ARGUMENT;
+    }
+    divert::v1::EvaluationRequest wanted;
+    if (!ReadMessage(request, request_len, request_format, kAllFormats,
+                     "request", &wanted)) {
+      return DIVERT_ERROR_INVALID_ARGUMENT;
+    }
+    auto result = divert::metrics::EvaluateRearrest(*site, wanted);
+    if (!result.ok()) return Fail(result.status());
+    return ReturnMessageAs(*result, out_format, evaluation, evaluation_len,
+                           "evaluation");
   });
 }
 

@@ -107,6 +107,28 @@ int main(int argc, char** argv) {
                                       &records_len) ==
         DIVERT_ERROR_INVALID_ARGUMENT);
 
+  /* Re-arrest against the comparison group, on the synthetic site. */
+  CHECK(divert_metrics_synthetic_site(7, 3000, DIVERT_FORMAT_BINARY, &records,
+                                      &records_len) == DIVERT_OK);
+  CHECK(divert_metrics_evaluate_rearrest(
+            records, records_len, DIVERT_FORMAT_BINARY,
+            "{\"window\": {\"start\": {\"year\": 2023, \"month\": 1, \"day\": 1},"
+            " \"end\": {\"year\": 2023, \"month\": 6, \"day\": 30}}}",
+            DIVERT_NUL_TERMINATED, DIVERT_FORMAT_JSON, DIVERT_FORMAT_JSON, &report,
+            &report_len) == DIVERT_OK);
+  CHECK(report != NULL && strstr(report, "\"reportable\":true") != NULL);
+  CHECK(report != NULL && strstr(report, "\"oddsRatio\":") != NULL);
+  divert_buffer_free(report);
+  report = NULL;
+  CHECK(divert_metrics_evaluate_rearrest(
+            records, records_len, DIVERT_FORMAT_BINARY,
+            "{\"window\": {\"start\": {\"year\": 2023, \"month\": 6, \"day\": 1},"
+            " \"end\": {\"year\": 2023, \"month\": 1, \"day\": 1}}}",
+            DIVERT_NUL_TERMINATED, DIVERT_FORMAT_JSON, DIVERT_FORMAT_JSON, &report,
+            &report_len) == DIVERT_ERROR_INVALID_ARGUMENT);
+  CHECK(strcmp(divert_last_error(), "window: end is before start") == 0);
+  divert_buffer_free(records);
+
   divert_metric_catalog_destroy(catalog);
   divert_metric_catalog_destroy(NULL);
   free(text);

@@ -185,3 +185,18 @@ def test_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert any(",Social contact,4.0," in line for line in lines)
     assert main(["metrics", str(FIXTURE), "--period", "spring"]) == 2
     assert "is not a year" in capsys.readouterr().err
+
+
+def test_rearrest_against_the_comparison_group() -> None:
+    small = dm.evaluate_rearrest(FIXTURE, "2024Q1")
+    assert not small.reportable and small.participants.too_small
+    assert small.notes[0] == "the participants (3 people) is too small to report: at least 11 are needed"
+    by_hand = dm.evaluate_rearrest(FIXTURE, "2024Q1", min_group_size=1)
+    assert (by_hand.participants.rearrested, by_hand.comparison.rearrested) == (1, 2)
+    assert by_hand.odds_ratio == pytest.approx(0.12)
+    assert by_hand.odds_reduction == pytest.approx(0.88)
+    site = dm.evaluate_rearrest(dm.synthetic_site(seed=1, referrals=4000), "2024Q1")
+    assert site.reportable
+    assert site.odds_ratio_ci_low < site.odds_ratio < site.odds_ratio_ci_high
+    with pytest.raises(divert.MetricsError, match="window: end is before start"):
+        dm.evaluate_rearrest(FIXTURE, ("2024-03-01", "2024-01-01"))
