@@ -752,7 +752,7 @@ void Screener::State::AddRow(BatchOut* out, int64_t begin, int64_t r) {
   // A row whose charge columns are all null lists no charge.
   if (!charged[r]) return;
   out->charge_index[row] = open_charge_count;
-  if (open_charge_count < cached_charges) {
+  if (packable && open_charge_count < cached_charges) {
     open_charge_keys |= charge_keys[r]
                         << (encounter_bits + open_charge_count * charge_bits);
   }
