@@ -139,7 +139,10 @@ DIVERT_EXPORT int divert_version_check(int header_version);
 ** (an undeclared variable, `age + "x"`, a field the message does not
 ** have). The last error is formatted as for DIVERT_ERROR_SYNTAX. */
 #define DIVERT_ERROR_TYPE 3
-/* An expression exceeds a limit: its length, nesting depth or size. */
+/* An input exceeds a limit: an expression's length, nesting depth or
+** size, or the size of a policy, encounter, event, log or record batch
+** (docs/limits.md lists them). The last error names the input, its size
+** and the limit. */
 #define DIVERT_ERROR_LIMIT 4
 /* Evaluation produced an error value: division by zero, a missing map
 ** key, an overflow, a variable with no binding. */

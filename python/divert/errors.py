@@ -266,7 +266,8 @@ class DecisionError(Error, ValueError):
 
     ``.code`` says why: ``"INVALID_ARGUMENT"`` when the encounter is not one
     (no date or pathway, a value of the wrong type), ``"NOT_FOUND"`` when no
-    version of the policy is in force on its date. Messages name fields,
+    version of the policy is in force on its date, ``"RESOURCE_EXHAUSTED"``
+    when it is past a limit of docs/limits.md. Messages name fields,
     never their values::
 
         >>> try:

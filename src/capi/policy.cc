@@ -18,6 +18,7 @@
 #include "capi/errors.h"
 #include "divert/divert.h"
 #include "divert/eligibility/policy.h"
+#include "divert/limits.h"
 #include "divert/v1/decision.pb.h"
 #include "divert/v1/encounter.pb.h"
 #include "divert/v1/policy.pb.h"
@@ -142,6 +143,11 @@ std::string FieldInJsonError(absl::string_view message) {
 // (the parser's own messages may quote it).
 absl::Status ParseEncounter(absl::string_view data, int format,
                             v1::Encounter* encounter) {
+  if (data.size() > limits::kMaxEncounterBytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "encounter: ", data.size(), " bytes; the limit is ",
+        limits::kMaxEncounterBytes, " (docs/limits.md)"));
+  }
   if (format == DIVERT_FORMAT_BINARY) {
     if (!encounter->ParseFromArray(data.data(), static_cast<int>(data.size()))) {
       return absl::InvalidArgumentError(

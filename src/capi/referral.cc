@@ -53,10 +53,12 @@ int divert_referrals_create(const char* settings, size_t len, int format,
     if (out == nullptr) return Fail(DIVERT_ERROR_INVALID_ARGUMENT, "out is NULL");
     *out = nullptr;
     divert::v1::ProgramSettings program;
-    if (!ReadMessage(settings, len, format,
-                     {DIVERT_FORMAT_TEXT, DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY},
-                     "settings", &program)) {
-      return DIVERT_ERROR_INVALID_ARGUMENT;
+    if (const int rc = ReadMessage(
+            settings, len, format,
+            {DIVERT_FORMAT_TEXT, DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY},
+            "settings", &program);
+        rc != DIVERT_OK) {
+      return rc;
     }
     auto rules = divert::LifecycleRules::Create(
         program, time_zone == nullptr ? "" : time_zone);
@@ -75,8 +77,10 @@ int divert_referrals_append(divert_referrals* referrals, const char* event,
       return Fail(DIVERT_ERROR_INVALID_ARGUMENT, "referrals is NULL");
     }
     divert::v1::ReferralEvent message;
-    if (!ReadMessage(event, len, format, kEventFormats, "event", &message)) {
-      return DIVERT_ERROR_INVALID_ARGUMENT;
+    if (const int rc =
+            ReadMessage(event, len, format, kEventFormats, "event", &message);
+        rc != DIVERT_OK) {
+      return rc;
     }
     return FailLifecycle(referrals->referrals.Append(message));
   });
@@ -89,8 +93,10 @@ int divert_referrals_append_log(divert_referrals* referrals, const char* log,
       return Fail(DIVERT_ERROR_INVALID_ARGUMENT, "referrals is NULL");
     }
     divert::v1::ReferralLog message;
-    if (!ReadMessage(log, len, format, kEventFormats, "log", &message)) {
-      return DIVERT_ERROR_INVALID_ARGUMENT;
+    if (const int rc =
+            ReadMessage(log, len, format, kEventFormats, "log", &message);
+        rc != DIVERT_OK) {
+      return rc;
     }
     return FailLifecycle(
         referrals->referrals.AppendBatch(divert::capi::TakeEvents(&message)));

@@ -6,6 +6,7 @@
 #include "capi/buffers.h"
 #include "capi/errors.h"
 #include "divert/divert.h"
+#include "divert/limits.h"
 #include "divert/referral/lifecycle.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -40,28 +41,37 @@ bool Allowed(int format, std::initializer_list<int> allowed,
 
 }  // namespace
 
-bool ReadMessage(const char* data, size_t len, int format,
+int ReadMessage(const char* data, size_t len, int format,
                  std::initializer_list<int> allowed, absl::string_view what,
                  google::protobuf::Message* message) {
-  if (!Allowed(format, allowed, what)) return false;
+  if (!Allowed(format, allowed, what)) return DIVERT_ERROR_INVALID_ARGUMENT;
   if (data == nullptr) {
     Fail(DIVERT_ERROR_INVALID_ARGUMENT, absl::StrCat(what, " is NULL"));
-    return false;
+    return DIVERT_ERROR_INVALID_ARGUMENT;
   }
   if (format == DIVERT_FORMAT_BINARY && len == DIVERT_NUL_TERMINATED) {
     Fail(DIVERT_ERROR_INVALID_ARGUMENT,
          absl::StrCat(what, ": binary input needs its length in bytes, not "
                             "DIVERT_NUL_TERMINATED"));
-    return false;
+    return DIVERT_ERROR_INVALID_ARGUMENT;
   }
   absl::string_view bytes;
-  if (!ReadText(data, len, what, &bytes)) return false;
+  if (!ReadText(data, len, what, &bytes)) return DIVERT_ERROR_INVALID_ARGUMENT;
   const std::string& type = message->GetDescriptor()->full_name();
+  const size_t limit = type == "divert.v1.ReferralEvent" ? limits::kMaxEventBytes
+                       : type == "divert.v1.ReferralLog" ? limits::kMaxLogBytes
+                                                         : limits::kMaxPolicyBytes;
+  if (bytes.size() > limit) {
+    Fail(DIVERT_ERROR_LIMIT, absl::StrCat(what, " is ", bytes.size(),
+                                          " bytes; the limit for a ", type, " is ",
+                                          limit, " (docs/limits.md)"));
+    return DIVERT_ERROR_LIMIT;
+  }
   if (format == DIVERT_FORMAT_BINARY) {
     if (!message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
       Fail(DIVERT_ERROR_INVALID_ARGUMENT,
            absl::StrCat(what, ": the bytes are not a serialized ", type));
-      return false;
+      return DIVERT_ERROR_INVALID_ARGUMENT;
     }
   } else if (format == DIVERT_FORMAT_JSON) {
     google::protobuf::util::JsonParseOptions options;
@@ -77,15 +87,15 @@ bool ReadMessage(const char* data, size_t len, int format,
       Fail(DIVERT_ERROR_INVALID_ARGUMENT,
            absl::StrCat(what, ": not a ", type, " in proto3 JSON (", reason,
                         ")"));
-      return false;
+      return DIVERT_ERROR_INVALID_ARGUMENT;
     }
   } else if (!google::protobuf::TextFormat::ParseFromString(
                  std::string(bytes), message)) {
     Fail(DIVERT_ERROR_INVALID_ARGUMENT,
          absl::StrCat(what, ": not a ", type, " in text format"));
-    return false;
+    return DIVERT_ERROR_INVALID_ARGUMENT;
   }
-  return true;
+  return DIVERT_OK;
 }
 
 int ReturnMessageAs(const google::protobuf::Message& message, int format,

@@ -15,8 +15,10 @@
 namespace divert::capi {
 
 // Parses `message` from (`data`, `len`) in `format`, one of `allowed`.
-// Sets the last error (naming `what`) and returns false when it cannot.
-bool ReadMessage(const char* data, size_t len, int format,
+// Returns DIVERT_OK, or sets the last error (naming `what`) and returns
+// DIVERT_ERROR_LIMIT for an input past its limit (docs/limits.md),
+// DIVERT_ERROR_INVALID_ARGUMENT for one that does not parse.
+int ReadMessage(const char* data, size_t len, int format,
                  std::initializer_list<int> allowed, absl::string_view what,
                  google::protobuf::Message* message);
 

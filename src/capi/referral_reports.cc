@@ -114,10 +114,11 @@ int divert_referrals_disclose_decision(
   return Guard([&] {
     ClearBuffer(disclosure, disclosure_len);
     divert::v1::Decision about;
-    if (!divert::capi::ReadMessage(decision, decision_len, decision_format,
-                                   {DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY},
-                                   "decision", &about)) {
-      return DIVERT_ERROR_INVALID_ARGUMENT;
+    if (const int rc = divert::capi::ReadMessage(
+            decision, decision_len, decision_format,
+            {DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY}, "decision", &about);
+        rc != DIVERT_OK) {
+      return rc;
     }
     return Disclose(
         referrals, referral_id, agency, role, purpose, as_of, out_format,

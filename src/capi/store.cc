@@ -87,10 +87,11 @@ int divert_referrals_commit(divert_referrals* referrals,
                   referrals == nullptr ? "referrals is NULL" : "store is NULL");
     }
     divert::v1::ReferralLog message;
-    if (!divert::capi::ReadMessage(log, len, format,
-                                   {DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY},
-                                   "log", &message)) {
-      return DIVERT_ERROR_INVALID_ARGUMENT;
+    if (const int rc = divert::capi::ReadMessage(
+            log, len, format, {DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY}, "log",
+            &message);
+        rc != DIVERT_OK) {
+      return rc;
     }
     const std::vector<divert::v1::ReferralEvent> events =
         divert::capi::TakeEvents(&message);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "divert/limits.h"
 #include "eligibility/dates.h"
 #include "eligibility/decision_writer.h"
 #include "eligibility/evaluation_scratch.h"
@@ -87,6 +88,11 @@ absl::StatusOr<v1::Decision> CompiledPolicyImpl::EvaluateWithVersion(
 
 absl::Status CompiledPolicyImpl::EvaluateSerialized(
     absl::string_view encounter_bytes, std::string* decision_bytes) const {
+  if (encounter_bytes.size() > limits::kMaxEncounterBytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the encounter is ", encounter_bytes.size(), " bytes; the limit is ",
+        limits::kMaxEncounterBytes, " (docs/limits.md)"));
+  }
   EvaluationScratch& scratch = EvaluationScratch::ForThisThread();
   v1::Encounter* encounter = scratch.ParseEncounter(encounter_bytes);
   if (encounter == nullptr) {

@@ -1,5 +1,7 @@
 #include "eligibility/evaluator.h"
 
+#include "absl/strings/str_cat.h"
+#include "divert/limits.h"
 #include "eligibility/charge_enricher.h"
 #include "eligibility/decision_builder.h"
 #include "eligibility/decision_id.h"
@@ -20,6 +22,11 @@ absl::Status CheckEncounter(const v1::Encounter& encounter) {
       encounter.pathway() != v1::SOCIAL_CONTACT) {
     return absl::InvalidArgumentError(
         "the encounter has no pathway: ARREST_DIVERSION or SOCIAL_CONTACT");
+  }
+  if (encounter.charges_size() > limits::kMaxCharges) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the encounter has ", encounter.charges_size(), " charges; the limit is ",
+        limits::kMaxCharges, " (docs/limits.md)"));
   }
   return absl::OkStatus();
 }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "divert/eligibility/policy.h"
+#include "divert/limits.h"
 #include "eligibility/compiled_policy.h"
 #include "eligibility/json_positions.h"
 #include "eligibility/policy_compiler.h"
@@ -39,6 +40,15 @@ absl::Status Failed(const std::vector<PolicyIssue>& found,
   return absl::InvalidArgumentError(eligibility::DescribeIssues(found));
 }
 
+// A policy too large to read: refused before parsing.
+absl::Status TooLarge(size_t size, std::vector<PolicyIssue>* issues) {
+  const std::string message = absl::StrCat(
+      "the policy is ", size, " bytes; the limit is ", limits::kMaxPolicyBytes,
+      " (docs/limits.md)");
+  if (issues != nullptr) issues->push_back({"", "", 0, 0, message});
+  return absl::ResourceExhaustedError(message);
+}
+
 // "(versions[0].rules[0].kind): invalid value ..." → the path and the rest;
 // "bogus: Cannot find field." → the name.
 std::string PathInJsonError(absl::string_view message) {
@@ -56,6 +66,7 @@ std::string PathInJsonError(absl::string_view message) {
 
 absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::FromTextFormat(
     absl::string_view text, std::vector<PolicyIssue>* issues) {
+  if (text.size() > limits::kMaxPolicyBytes) return TooLarge(text.size(), issues);
   v1::SitePolicy policy;
   std::vector<PolicyIssue> found;
   IssueCollector collector(&found);
@@ -74,6 +85,7 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::FromTextFo
 
 absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::FromJson(
     absl::string_view json, std::vector<PolicyIssue>* issues) {
+  if (json.size() > limits::kMaxPolicyBytes) return TooLarge(json.size(), issues);
   std::vector<PolicyIssue> found;
   eligibility::JsonPosition at;
   std::string message;
@@ -97,6 +109,7 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::FromJson(
 
 absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::FromBinary(
     absl::string_view bytes, std::vector<PolicyIssue>* issues) {
+  if (bytes.size() > limits::kMaxPolicyBytes) return TooLarge(bytes.size(), issues);
   v1::SitePolicy policy;
   if (!policy.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return Failed({{"", "", 0, 0,
