@@ -10,6 +10,9 @@
 namespace divert::screening {
 namespace {
 
+// Far more slots than any batch has; keeps byte counts from overflowing.
+constexpr int64_t kMaxArrowSlots = int64_t{1} << 48;
+
 bool BitSet(const void* bits, int64_t i) {
   return (static_cast<const uint8_t*>(bits)[i >> 3] >> (i & 7)) & 1;
 }
@@ -216,6 +219,184 @@ class ListReader final : public ArrayBase {
   std::unique_ptr<ColumnReader> values_;
 };
 
+std::string ColumnName(const ArrowSchema& schema) {
+  return schema.name == nullptr ? "" : schema.name;
+}
+
+absl::Status Malformed(const ArrowSchema& schema, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "column '", ColumnName(schema), "' is not a valid Arrow array: ", problem));
+}
+
+// What every layout shares: a sane length, offset and null count, the
+// number of buffers the layout has, and a validity bitmap when the null
+// count says there are nulls. `buffers` < 0: at least -buffers.
+absl::Status CheckCommon(const ArrowSchema& schema, const ArrowArray& array,
+                         int64_t buffers) {
+  if (array.length < 0 || array.offset < 0 ||
+      array.length > kMaxArrowSlots - array.offset) {
+    return Malformed(schema, absl::StrCat("length ", array.length, " and offset ",
+                                          array.offset, " are out of range"));
+  }
+  if (array.null_count < -1 || array.null_count > array.length) {
+    return Malformed(schema, absl::StrCat("null_count ", array.null_count,
+                                          " for a length of ", array.length));
+  }
+  if (buffers >= 0 ? array.n_buffers != buffers : array.n_buffers < -buffers) {
+    return Malformed(schema, absl::StrCat("format '", schema.format, "' has ",
+                                          buffers >= 0 ? "" : "at least ",
+                                          buffers >= 0 ? buffers : -buffers,
+                                          " buffers, the array gives ", array.n_buffers));
+  }
+  if (array.n_buffers > 0 && array.buffers == nullptr) {
+    return Malformed(schema, "n_buffers is not 0 but buffers is null");
+  }
+  if (array.null_count > 0 && array.buffers[0] == nullptr) {
+    return Malformed(schema, absl::StrCat("null_count is ", array.null_count,
+                                          " but there is no validity bitmap"));
+  }
+  return absl::OkStatus();
+}
+
+// A buffer every non-empty array of the layout needs.
+absl::Status CheckBuffer(const ArrowSchema& schema, const ArrowArray& array,
+                         int64_t i, absl::string_view what) {
+  if (array.length > 0 && array.buffers[i] == nullptr) {
+    return Malformed(schema, absl::StrCat("its ", what, " buffer (buffer ", i,
+                                          ") is missing"));
+  }
+  return absl::OkStatus();
+}
+
+bool IsValid(const ArrowArray& array, int64_t slot) {
+  return array.null_count == 0 || array.buffers[0] == nullptr ||
+         BitSet(array.buffers[0], slot);
+}
+
+// Offsets of a variable-size layout: from offset to offset + length, never
+// negative, never decreasing, the last at most `limit` (< 0: no limit).
+template <typename Offset>
+absl::Status CheckOffsets(const ArrowSchema& schema, const ArrowArray& array,
+                          int64_t limit) {
+  if (array.length == 0) return absl::OkStatus();
+  const auto* offsets = static_cast<const Offset*>(array.buffers[1]);
+  if (offsets[array.offset] < 0) {
+    return Malformed(schema, absl::StrCat("offset ", offsets[array.offset],
+                                          " of row 0 is negative"));
+  }
+  for (int64_t row = 0; row < array.length; ++row) {
+    const int64_t slot = array.offset + row;
+    if (offsets[slot + 1] < offsets[slot]) {
+      return Malformed(schema, absl::StrCat("offsets decrease at row ", row,
+                                            " (", offsets[slot], " then ",
+                                            offsets[slot + 1], ")"));
+    }
+  }
+  const int64_t last = offsets[array.offset + array.length];
+  if (limit >= 0 && last > limit) {
+    return Malformed(schema, absl::StrCat("the last offset ", last,
+                                          " is past the end of its ", limit,
+                                          " child values"));
+  }
+  return absl::OkStatus();
+}
+
+// Binary and utf8 views: each one inline or within its data buffer (whose
+// sizes the last buffer holds).
+absl::Status CheckViews(const ArrowSchema& schema, const ArrowArray& array) {
+  if (absl::Status s = CheckBuffer(schema, array, 1, "views"); !s.ok()) return s;
+  const int64_t data_buffers = array.n_buffers - 3;
+  const auto* sizes = static_cast<const int64_t*>(array.buffers[array.n_buffers - 1]);
+  if (data_buffers > 0 && sizes == nullptr) {
+    return Malformed(schema, "its buffer of data buffer sizes is missing");
+  }
+  const auto* views = static_cast<const uint8_t*>(array.buffers[1]);
+  for (int64_t row = 0; row < array.length; ++row) {
+    const int64_t slot = array.offset + row;
+    if (!IsValid(array, slot)) continue;
+    const uint8_t* view = views + 16 * slot;
+    int32_t length, buffer, offset;
+    std::memcpy(&length, view, 4);
+    if (length < 0) {
+      return Malformed(schema, absl::StrCat("the view of row ", row,
+                                            " has a negative length"));
+    }
+    if (length <= 12) continue;
+    std::memcpy(&buffer, view + 8, 4);
+    std::memcpy(&offset, view + 12, 4);
+    if (buffer < 0 || buffer >= data_buffers || offset < 0 ||
+        array.buffers[2 + buffer] == nullptr ||
+        static_cast<int64_t>(offset) + length > sizes[buffer]) {
+      return Malformed(schema, absl::StrCat("the view of row ", row,
+                                            " points outside its data buffers"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Dictionary indices: each non-null one names a dictionary entry.
+template <typename Index>
+absl::Status CheckIndices(const ArrowSchema& schema, const ArrowArray& array,
+                          int64_t dictionary_size) {
+  const auto* indices = static_cast<const Index*>(array.buffers[1]);
+  for (int64_t row = 0; row < array.length; ++row) {
+    const int64_t slot = array.offset + row;
+    if (!IsValid(array, slot)) continue;
+    const int64_t index = static_cast<int64_t>(indices[slot]);
+    if (index < 0 || index >= dictionary_size) {
+      return Malformed(schema, absl::StrCat("dictionary index ", index, " of row ",
+                                            row, " is not in its dictionary of ",
+                                            dictionary_size));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Checks `array` against the layout of `format` (a plain, not
+// dictionary-encoded, value layout the readers below know).
+absl::Status CheckLayout(const ArrowSchema& schema, const ArrowArray& array,
+                         absl::string_view format) {
+  if (format == "u" || format == "z" || format == "U" || format == "Z") {
+    if (absl::Status s = CheckCommon(schema, array, 3); !s.ok()) return s;
+    if (absl::Status s = CheckBuffer(schema, array, 1, "offsets"); !s.ok()) return s;
+    absl::Status s = (format == "u" || format == "z")
+                         ? CheckOffsets<int32_t>(schema, array, -1)
+                         : CheckOffsets<int64_t>(schema, array, -1);
+    if (!s.ok()) return s;
+    // The data buffer may be missing only when it would be empty.
+    if (array.length > 0 && array.buffers[2] == nullptr) {
+      const int64_t first = format == "u" || format == "z"
+          ? static_cast<const int32_t*>(array.buffers[1])[array.offset]
+          : static_cast<const int64_t*>(array.buffers[1])[array.offset];
+      const int64_t last = format == "u" || format == "z"
+          ? static_cast<const int32_t*>(array.buffers[1])[array.offset + array.length]
+          : static_cast<const int64_t*>(array.buffers[1])[array.offset + array.length];
+      if (last != 0 || first != 0) {
+        return Malformed(schema, "its data buffer (buffer 2) is missing");
+      }
+    }
+    return absl::OkStatus();
+  }
+  if (format == "vu" || format == "vz") {
+    if (absl::Status s = CheckCommon(schema, array, -3); !s.ok()) return s;
+    return CheckViews(schema, array);
+  }
+  if (absl::Status s = CheckCommon(schema, array, 2); !s.ok()) return s;
+  return CheckBuffer(schema, array, 1, "values");
+}
+
+// The formats ValueReader reads.
+bool IsKnownValueFormat(absl::string_view format) {
+  static constexpr absl::string_view kFormats[] = {
+      "u", "z", "U", "Z", "vu", "vz", "c", "C", "s", "S", "i", "I", "l", "L",
+      "f", "g", "b", "tdD", "tdm", "+l", "+L"};
+  for (absl::string_view known : kFormats) {
+    if (format == known) return true;
+  }
+  return format.size() >= 4 && format.substr(0, 2) == "ts" && format[3] == ':' &&
+         absl::string_view("smun").find(format[2]) != absl::string_view::npos;
+}
+
 absl::Status Unsupported(const ArrowSchema& schema) {
   return absl::InvalidArgumentError(absl::StrCat(
       "column '", schema.name == nullptr ? "" : schema.name,
@@ -226,7 +407,11 @@ absl::Status Unsupported(const ArrowSchema& schema) {
 // A reader of the plain (not dictionary-encoded) values of `array`.
 absl::StatusOr<std::unique_ptr<ColumnReader>> ValueReader(
     const ArrowSchema& schema, const ArrowArray& array) {
-  const absl::string_view format = schema.format == nullptr ? "" : schema.format;
+  const absl::string_view format = schema.format;
+  if (!IsKnownValueFormat(format)) return Unsupported(schema);
+  if (format != "+l" && format != "+L") {
+    if (absl::Status s = CheckLayout(schema, array, format); !s.ok()) return s;
+  }
   std::unique_ptr<ColumnReader> reader;
   if (format == "u" || format == "z") {
     reader = std::make_unique<TextReader<int32_t>>(array);
@@ -270,12 +455,27 @@ absl::StatusOr<std::unique_ptr<ColumnReader>> ValueReader(
       default: return Unsupported(schema);
     }
     reader = std::make_unique<TimeReader<int64_t>>(array, unit, format.size() > 4);
-  } else if ((format == "+l" || format == "+L") && schema.n_children == 1 &&
-             array.n_children == 1) {
+  } else if (format == "+l" || format == "+L") {
+    if (schema.n_children != 1 || schema.children == nullptr ||
+        schema.children[0] == nullptr) {
+      return Unsupported(schema);
+    }
+    if (array.n_children != 1 || array.children == nullptr ||
+        array.children[0] == nullptr) {
+      return Malformed(schema, absl::StrCat("a list has one child array, it gives ",
+                                            array.n_children));
+    }
+    if (absl::Status s = CheckCommon(schema, array, 2); !s.ok()) return s;
+    if (absl::Status s = CheckBuffer(schema, array, 1, "offsets"); !s.ok()) return s;
     absl::StatusOr<std::unique_ptr<ColumnReader>> values =
         ColumnReader::Create(*schema.children[0], *array.children[0]);
     if (!values.ok()) return values.status();
     if ((*values)->is_list()) return Unsupported(schema);
+    const int64_t children = array.children[0]->length;
+    absl::Status offsets = format == "+l"
+                               ? CheckOffsets<int32_t>(schema, array, children)
+                               : CheckOffsets<int64_t>(schema, array, children);
+    if (!offsets.ok()) return offsets;
     if (format == "+l") {
       reader = std::make_unique<ListReader<int32_t>>(array, *std::move(values));
     } else {
@@ -291,13 +491,35 @@ absl::StatusOr<std::unique_ptr<ColumnReader>> ValueReader(
 
 absl::StatusOr<std::unique_ptr<ColumnReader>> ColumnReader::Create(
     const ArrowSchema& schema, const ArrowArray& array) {
+  if (schema.format == nullptr) return Unsupported(schema);
   if (schema.dictionary == nullptr) return ValueReader(schema, array);
-  if (array.dictionary == nullptr) return Unsupported(schema);
+  if (array.dictionary == nullptr) {
+    return Malformed(schema, "its schema has a dictionary, the array does not");
+  }
+  if (schema.dictionary->format == nullptr || schema.dictionary->dictionary != nullptr) {
+    return Unsupported(schema);
+  }
   absl::StatusOr<std::unique_ptr<ColumnReader>> values =
       ValueReader(*schema.dictionary, *array.dictionary);
   if (!values.ok()) return values.status();
-  const absl::string_view format = schema.format == nullptr ? "" : schema.format;
+  const absl::string_view format = schema.format;
   const int64_t size = array.dictionary->length;
+  if (format.size() == 1 && absl::string_view("cCsSiIlL").find(format[0]) !=
+                                absl::string_view::npos) {
+    if (absl::Status s = CheckLayout(schema, array, format); !s.ok()) return s;
+    absl::Status indices;
+    switch (format[0]) {
+      case 'c': indices = CheckIndices<int8_t>(schema, array, size); break;
+      case 'C': indices = CheckIndices<uint8_t>(schema, array, size); break;
+      case 's': indices = CheckIndices<int16_t>(schema, array, size); break;
+      case 'S': indices = CheckIndices<uint16_t>(schema, array, size); break;
+      case 'i': indices = CheckIndices<int32_t>(schema, array, size); break;
+      case 'I': indices = CheckIndices<uint32_t>(schema, array, size); break;
+      case 'l': indices = CheckIndices<int64_t>(schema, array, size); break;
+      default: indices = CheckIndices<uint64_t>(schema, array, size); break;
+    }
+    if (!indices.ok()) return indices;
+  }
   if (format == "c") {
     return std::make_unique<DictionaryReader<int8_t>>(array, *std::move(values), size);
   } else if (format == "C") {

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "divert/limits.h"
 #include "divert/v1/decision.pb.h"
 #include "eligibility/compiled_policy.h"
 #include "eligibility/version_selector.h"
@@ -246,6 +247,15 @@ struct Screener::State {
   void StartArrest(int64_t r);
   void AddRow(BatchOut* out, int64_t begin, int64_t r);
   void CloseArrest();
+  // The input columns a batch is read from: those fed, and the arrest key.
+  std::vector<int64_t> ColumnsRead() const {
+    std::vector<int64_t> columns;
+    for (const FeedState& f : feeds) {
+      if (!f.skipped) columns.push_back(f.column);
+    }
+    if (arrest_key_column >= 0) columns.push_back(arrest_key_column);
+    return columns;
+  }
   std::vector<BuiltColumn> ResultColumns(const BatchOut& out) const;
   std::vector<std::string> ResultNames() const;
 };
@@ -486,7 +496,32 @@ absl::Status Screener::State::ScreenBatch(BatchOut* out) {
     return absl::InvalidArgumentError(
         "a record batch has a different number of columns than its schema");
   }
+  if (batch.n_children > 0 && batch.children == nullptr) {
+    return absl::InvalidArgumentError(
+        "a record batch is not a valid Arrow array: it has columns but no children");
+  }
+  if (batch.length < 0 || batch.offset != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a record batch has length ", batch.length, " and offset ", batch.offset,
+        "; divert reads batches with offset 0 (slice the columns instead)"));
+  }
+  if (batch.length > limits::kMaxBatchRows) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "a record batch has ", batch.length, " rows; the limit is ",
+        limits::kMaxBatchRows, " (docs/limits.md): split it into smaller batches"));
+  }
   const int64_t rows = batch.length;
+  for (int64_t column : ColumnsRead()) {
+    const ArrowArray* child = batch.children[column];
+    if (child == nullptr || child->length < rows) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column '", input_schema.children[column]->name == nullptr
+                          ? ""
+                          : input_schema.children[column]->name,
+          "' has ", child == nullptr ? 0 : child->length,
+          " values in a record batch of ", rows, " rows"));
+    }
+  }
   out->result.assign(rows, -1);
   out->open_rows = rows;
   summary.set_rows(summary.rows() + rows);
@@ -941,6 +976,11 @@ class MappingErrors : public google::protobuf::io::ErrorCollector {
 }  // namespace
 
 absl::StatusOr<v1::ColumnMapping> Screener::ParseMapping(absl::string_view text) {
+  if (text.size() > limits::kMaxPolicyBytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the mapping is ", text.size(), " bytes; the limit is ", limits::kMaxPolicyBytes,
+        " (docs/limits.md)"));
+  }
   v1::ColumnMapping mapping;
   const size_t start = text.find_first_not_of(" \t\r\n");
   if (start != absl::string_view::npos && text[start] == '{') {
@@ -1120,6 +1160,16 @@ absl::Status Screener::Screen(ArrowArrayStream* input, ArrowArrayStream* output)
   if (absl::string_view(schema.format == nullptr ? "" : schema.format) != "+s") {
     return absl::InvalidArgumentError(
         "the input is not a stream of record batches (its schema is not a struct)");
+  }
+  if (schema.n_children < 0 || (schema.n_children > 0 && schema.children == nullptr)) {
+    return absl::InvalidArgumentError(
+        "the input's schema is not a valid Arrow schema: its children are missing");
+  }
+  for (int64_t i = 0; i < schema.n_children; ++i) {
+    if (schema.children[i] == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the input's schema is not a valid Arrow schema: child ", i, " is missing"));
+    }
   }
   absl::flat_hash_map<std::string, int64_t> by_name;
   for (int64_t i = 0; i < schema.n_children; ++i) {
