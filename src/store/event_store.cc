@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -31,17 +32,80 @@ CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
   BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 )sql";
 
+// The last error on `db`, with the operating system's reason when there is
+// one ("disk I/O error (File too large)"), as a status whose code says what
+// kind of failure it was: a full disk, a read-only file, an I/O error.
 absl::Status Error(sqlite3* db, absl::string_view what) {
-  return absl::InternalError(
-      absl::StrCat("event store: ", what, ": ", sqlite3_errmsg(db)));
+  std::string message = absl::StrCat("event store: ", what, ": ", sqlite3_errmsg(db));
+  const int system_errno = sqlite3_system_errno(db);
+  if (system_errno != 0) absl::StrAppend(&message, " (", std::strerror(system_errno), ")");
+  switch (sqlite3_extended_errcode(db)) {
+    case SQLITE_IOERR_WRITE:
+    case SQLITE_IOERR_FSYNC:
+    case SQLITE_IOERR_TRUNCATE:
+    case SQLITE_IOERR_SHMSIZE:
+    case SQLITE_FULL:
+      absl::StrAppend(&message,
+                      "; writing the file failed: the disk may be full, or the "
+                      "file at its size limit");
+      break;
+    default:
+      break;
+  }
+  switch (sqlite3_errcode(db)) {
+    case SQLITE_FULL:
+      return absl::ResourceExhaustedError(message);
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      return absl::FailedPreconditionError(message);
+    case SQLITE_IOERR:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+      return absl::UnavailableError(message);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(message);
+    default:
+      return absl::InternalError(message);
+  }
 }
 
 absl::Status Exec(sqlite3* db, const char* sql, absl::string_view what) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message != nullptr ? message : "unknown error";
-    sqlite3_free(message);
-    return absl::InternalError(absl::StrCat("event store: ", what, ": ", text));
+  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Error(db, what);
+  }
+  return absl::OkStatus();
+}
+
+// A failure to set up the store: a fault (a full disk, a read-only or
+// unreadable file) as it is, anything else because the file is not a store.
+absl::Status NotAStoreUnlessFault(const absl::Status& status, const std::string& path) {
+  if (absl::IsResourceExhausted(status) || absl::IsFailedPrecondition(status) ||
+      absl::IsUnavailable(status)) {
+    return status;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      path, " is not a divert event store (", status.message(), ")"));
+}
+
+// The store's format marker, which a store opened read-only must have.
+absl::Status CheckFormat(sqlite3* db, const std::string& path) {
+  sqlite3_stmt* stmt = nullptr;
+  bool found = false;
+  if (sqlite3_prepare_v2(db, "SELECT value FROM divert_store WHERE key = 'format'",
+                         -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    const unsigned char* value = sqlite3_column_text(stmt, 0);
+    found = value != nullptr &&
+            absl::string_view(reinterpret_cast<const char*>(value)) ==
+                "divert.v1.ReferralEvent/1";
+  }
+  sqlite3_finalize(stmt);
+  if (!found) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is not a divert event store (it is read-only and has no "
+                           "divert event table)"));
   }
   return absl::OkStatus();
 }
@@ -77,10 +141,15 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
   }
   std::unique_ptr<EventStore> store(new EventStore(db, path));
   sqlite3_busy_timeout(db, 10000);
+  if (sqlite3_db_readonly(db, "main") == 1) {
+    // A write-protected file: readable, never appended to.
+    if (absl::Status s = CheckFormat(db, path); !s.ok()) return s;
+    store->read_only_ = true;
+    return store;
+  }
   if (absl::Status s = Exec(db, "PRAGMA journal_mode=WAL", "journal mode");
       !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, " is not a divert event store (", s.message(), ")"));
+    return NotAStoreUnlessFault(s, path);
   }
   if (absl::Status s = Exec(db,
                             options.sync_full ? "PRAGMA synchronous=FULL"
@@ -90,8 +159,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(
     return s;
   }
   if (absl::Status s = Exec(db, kSchema, "schema"); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, " is not a divert event store (", s.message(), ")"));
+    return NotAStoreUnlessFault(s, path);
   }
   return store;
 }
@@ -100,6 +168,10 @@ EventStore::~EventStore() { sqlite3_close(db_); }
 
 absl::Status EventStore::Append(absl::Span<const v1::ReferralEvent> events) {
   if (events.empty()) return absl::OkStatus();
+  if (read_only_) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "event store: ", path_, " is read-only; the batch was not stored"));
+  }
   if (absl::Status s = Exec(db_, "BEGIN IMMEDIATE", "begin"); !s.ok()) return s;
   Statement insert(db_,
                    "INSERT INTO events (referral_id, occurred_at, recorded_at, "

@@ -42,7 +42,8 @@ class EventStore {
 
   // Opens the store at `path`, creating the file and its schema when
   // missing. Fails with InvalidArgument when the file is not a divert event
-  // store, Unavailable when it cannot be opened.
+  // store, Unavailable when it cannot be opened. A write-protected store
+  // opens read-only: it can be read, and Append fails.
   static absl::StatusOr<std::unique_ptr<EventStore>> Open(
       const std::string& path, Options options);
   static absl::StatusOr<std::unique_ptr<EventStore>> Open(
@@ -56,7 +57,10 @@ class EventStore {
 
   // Appends `events` in one transaction: all of them or, on error, none.
   // Events are stored as given; checking them is the caller's job
-  // (divert::Referrals).
+  // (divert::Referrals). Fails with ResourceExhausted when the disk is full,
+  // FailedPrecondition for a read-only store, Unavailable for an I/O error
+  // (the message gives the operating system's reason, e.g. "File too
+  // large"); the batches stored before are untouched.
   absl::Status Append(absl::Span<const v1::ReferralEvent> events);
 
   // Every event, in the order appended. DataLoss when a stored event does
@@ -73,6 +77,7 @@ class EventStore {
 
   sqlite3* db_;
   std::string path_;
+  bool read_only_ = false;
 };
 
 }  // namespace divert
