@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: bootstrap, build, C++ and C tests (ctest), the Python
-# package (pip install . + pytest), and the fuzzers when there are any.
+# package (pip install . + pytest), the tests again under sanitizers with
+# their line coverage, and the fuzzers.
 #
 # Ends with one line `N passed, M failed` (ctest tests + pytest tests + fuzz
 # targets; a stage that breaks, like the build, counts as one failure) and
@@ -11,6 +12,8 @@
 #   JOBS              parallel build/test jobs (default: all cores)
 #   FUZZ_SECONDS      how long each fuzz target runs (default: 60)
 #   DIVERT_SKIP_FUZZ=1  skip the fuzz stage
+#   DIVERT_SKIP_SANITIZERS=1  skip the test suite under ASan + UBSan, its
+#                     coverage, and the concurrency tests under TSan
 #   DIVERT_PIP_ISOLATION=1  build the wheel in pip's isolated build environment
 #                     (slower: its pybind11 lives in a new temporary folder
 #                     each time, so the module is recompiled every run)
@@ -23,6 +26,7 @@ JOBS="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 BUILD_DIR="$ROOT/build"
 FUZZ_DIR="$ROOT/build-fuzz"
+TSAN_DIR="$ROOT/build-tsan"
 LOG_DIR="$BUILD_DIR/test-logs"
 
 passed=0
@@ -180,18 +184,106 @@ EOF
   rm -rf "$mypy_dir"
 fi
 
-# --- fuzzers ------------------------------------------------------------------
-mapfile -t fuzz_srcs < <(find src tests/fuzz -name '*_fuzzer.cc' -type f 2>/dev/null | sort)
-if [[ "${DIVERT_SKIP_FUZZ:-0}" != 1 ]] && [[ -d tests/fuzz || ${#fuzz_srcs[@]} -gt 0 ]]; then
-  step "fuzz: build ($FUZZ_DIR, clang-14)"
-  if [[ -f "$FUZZ_DIR/CMakeCache.txt" ]] &&
-     ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$FUZZ_DIR/CMakeCache.txt"; then
-    rm -rf "$FUZZ_DIR/CMakeCache.txt" "$FUZZ_DIR/CMakeFiles"
+# --- sanitizers, coverage and fuzzers (clang-14) ---------------------------
+# One tree, build-fuzz, instrumented for ASan + UBSan, libFuzzer and gcov:
+# the C++ tests, the concurrency tests and the C ABI's C tests run there
+# under the sanitizers (each counts as a test), their line coverage of src/
+# is printed, then each fuzz target runs. A second tree, build-tsan, builds
+# only the concurrency tests, under ThreadSanitizer.
+
+# Adds the results in a gtest XML file to the counts.
+count_gtest_xml() {
+  local counts
+  counts="$("$PYTHON" - "$1" <<'EOF'
+import sys, os
+import xml.etree.ElementTree as ET
+path = sys.argv[1]
+if not os.path.exists(path):
+    print(0, 1)
+    sys.exit()
+root = ET.parse(path).getroot()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+tests = failures = 0
+for s in suites:
+    tests += int(s.get("tests", 0)) - int(s.get("disabled", 0)) - int(s.get("skipped", 0))
+    failures += int(s.get("failures", 0)) + int(s.get("errors", 0))
+print(tests - failures, failures)
+EOF
+  )"
+  passed=$((passed + ${counts% *}))
+  failed=$((failed + ${counts#* }))
+}
+
+# ctest in `dir`, counted like the first ctest stage.
+run_ctest() {
+  local dir="$1" log="$2"
+  set +e
+  ctest --test-dir "$dir" --output-on-failure --timeout 900 -j "$JOBS" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  local line f t
+  line="$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)"
+  if [[ -z "$line" ]]; then
+    echo "ctest ($dir): failed without a summary (exit code $rc)" >&2
+    failed=$((failed + 1))
+    return
   fi
+  f="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")"
+  t="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")"
+  passed=$((passed + t - f))
+  failed=$((failed + f))
+  if (( rc != 0 && f == 0 )); then failed=$((failed + 1)); fi
+}
+
+fresh_generator() {  # a build dir made with another generator cannot be reused
+  if [[ -f "$1/CMakeCache.txt" ]] &&
+     ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$1/CMakeCache.txt"; then
+    rm -rf "$1/CMakeCache.txt" "$1/CMakeFiles"
+  fi
+}
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:check_initialization_order=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+run_sanitizers=0
+[[ "${DIVERT_SKIP_SANITIZERS:-0}" != 1 ]] && run_sanitizers=1
+run_fuzz=0
+[[ "${DIVERT_SKIP_FUZZ:-0}" != 1 && -d tests/fuzz ]] && run_fuzz=1
+
+if (( run_sanitizers || run_fuzz )); then
+  step "sanitizers: build ($FUZZ_DIR, clang-14, ASan + UBSan + libFuzzer + gcov)"
+  stage_start=$SECONDS
+  fresh_generator "$FUZZ_DIR"
   cmake -S . -B "$FUZZ_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
-    -DDIVERT_FUZZ=ON -DDIVERT_BUILD_TESTS=OFF -DDIVERT_BUILD_BENCHMARKS=OFF
-  cmake --build "$FUZZ_DIR" -j "$JOBS" --target divert_fuzzers
+    -DDIVERT_FUZZ=ON -DDIVERT_BUILD_TESTS=ON -DDIVERT_COVERAGE=ON \
+    -DDIVERT_CONSUMER_TESTS=OFF -DDIVERT_BUILD_BENCHMARKS=OFF
+  cmake --build "$FUZZ_DIR" -j "$JOBS"
+  echo "sanitizers: built in $((SECONDS - stage_start)) s"
+fi
+
+if (( run_sanitizers )); then
+  step "sanitizers: ctest under ASan + UBSan ($FUZZ_DIR)"
+  stage_start=$SECONDS
+  find "$FUZZ_DIR" -name '*.gcda' -delete
+  run_ctest "$FUZZ_DIR" "$LOG_DIR/ctest-asan.log"
+  echo "sanitizers: ran in $((SECONDS - stage_start)) s"
+
+  step "coverage: lines of src/ (gcovr, the tests above)"
+  if "$PYTHON" -m gcovr --root "$ROOT" --object-directory "$FUZZ_DIR" \
+       --gcov-executable 'llvm-cov-14 gcov' --filter "$ROOT/src/" \
+       --exclude '.*_test\.cc$' --exclude '.*/testing/.*' --exclude '.*/test_[a-z_]*\.h$' \
+       --txt "$LOG_DIR/coverage.txt" --print-summary >"$LOG_DIR/gcovr.log" 2>&1; then
+    grep -E '^(lines|functions|branches):' "$LOG_DIR/gcovr.log" || tail -n 5 "$LOG_DIR/gcovr.log"
+    echo "coverage: per file in $LOG_DIR/coverage.txt"
+  else
+    tail -n 20 "$LOG_DIR/gcovr.log" >&2
+    echo "coverage: gcovr failed (log: $LOG_DIR/gcovr.log)" >&2
+    failed=$((failed + 1))
+  fi
+fi
+
+if (( run_fuzz )); then
+  mapfile -t fuzz_srcs < <(find src tests/fuzz -name '*_fuzzer.cc' -type f 2>/dev/null | sort)
   for src in "${fuzz_srcs[@]}"; do
     name="$(basename "$src" .cc)"
     step "fuzz: $name (${FUZZ_SECONDS} s)"
@@ -219,6 +311,36 @@ if [[ "${DIVERT_SKIP_FUZZ:-0}" != 1 ]] && [[ -d tests/fuzz || ${#fuzz_srcs[@]} -
       failed=$((failed + 1))
     fi
   done
+fi
+
+if (( run_sanitizers )); then
+  step "tsan: build ($TSAN_DIR, clang-14, the concurrency tests only)"
+  stage_start=$SECONDS
+  fresh_generator "$TSAN_DIR"
+  cmake -S . -B "$TSAN_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+    -DDIVERT_SANITIZE=thread -DDIVERT_CONSUMER_TESTS=OFF -DDIVERT_BUILD_BENCHMARKS=OFF
+  cmake --build "$TSAN_DIR" -j "$JOBS" --target divert_concurrency_tests
+
+  step "tsan: the concurrency tests under ThreadSanitizer"
+  rm -f "$LOG_DIR/tsan.xml"
+  set +e
+  TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1}" \
+    "$TSAN_DIR/divert_concurrency_tests" --gtest_output="xml:$LOG_DIR/tsan.xml" \
+    >"$LOG_DIR/tsan.log" 2>&1
+  tsan_rc=$?
+  set -e
+  tail -n 3 "$LOG_DIR/tsan.log"
+  count_gtest_xml "$LOG_DIR/tsan.xml"
+  if (( tsan_rc != 0 )); then
+    grep -A 40 'WARNING: ThreadSanitizer' "$LOG_DIR/tsan.log" | head -n 80 >&2 || true
+    echo "tsan: failed (exit code $tsan_rc; log: $LOG_DIR/tsan.log)" >&2
+    # A race report ends the run before the XML counts a failure.
+    if [[ -f "$LOG_DIR/tsan.xml" ]] && ! grep -q 'failures="[1-9]' "$LOG_DIR/tsan.xml"; then
+      failed=$((failed + 1))
+    fi
+  fi
+  echo "tsan: built and ran in $((SECONDS - stage_start)) s"
 fi
 
 stage="summary"
