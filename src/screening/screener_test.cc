@@ -707,8 +707,8 @@ TEST(ScreenerTest, RefusesADictionaryIndexOutsideItsDictionary) {
   ArrowArray batch;
   EXPECT_NE(output.get_next(&output, &batch), 0);
   EXPECT_THAT(output.get_last_error(&output),
-              HasSubstr("column 'law_code' has a dictionary index outside its "
-                        "dictionary"));
+              HasSubstr("column 'law_code' is not a valid Arrow array: "
+                        "dictionary index 2 of row 2 is not in its dictionary of 2"));
   output.release(&output);
 }
 

@@ -74,7 +74,8 @@ class TextCodes {
 #else
     (void)limit;
 #endif
-    std::memcpy(&w.lo, data, size < 8 ? size : 8);
+    // An empty text may have no buffer at all (data == nullptr).
+    if (size > 0) std::memcpy(&w.lo, data, size < 8 ? size : 8);
     if (size > 8) std::memcpy(&w.hi, data + 8, size < 16 ? size - 8 : 8);
     w.hash = Mix(w.lo, w.hi, size);
     if (size > 16) w.hash = Mix(w.hash, LongHash(data + 16, size - 16), size);

@@ -45,6 +45,17 @@ TEST(TextCodesTest, FindsExactlyTheTextsRecorded) {
   EXPECT_EQ(codes.size(), texts.size());
 }
 
+// An Arrow text column whose values are all empty may have no data buffer:
+// the empty text then arrives as (nullptr, 0). Found by
+// tests/fuzz/arrow_batch_fuzzer.cc (UBSan: null passed to memcpy).
+TEST(TextCodesTest, TheEmptyTextWithoutABuffer) {
+  TextCodes codes;
+  EXPECT_EQ(codes.Find(nullptr, 0, nullptr), -1);
+  codes.Insert(nullptr, 0, 7);
+  EXPECT_EQ(codes.Find(nullptr, 0, nullptr), 7);
+  EXPECT_EQ(FindIn(codes, ""), 7);
+}
+
 TEST(TextCodesTest, ReadsShortTextsInsideALargerBufferAlike) {
   TextCodes codes;
   const std::string buffer = "12/26/2017PL 1553502BLACK HISPANIC and more bytes";
