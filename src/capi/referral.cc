@@ -21,7 +21,7 @@ using divert::capi::Fail;
 using divert::capi::FailLifecycle;
 using divert::capi::Guard;
 using divert::capi::Ok;
-using divert::capi::ReadMessage;
+using divert::capi::ParseMessage;
 using divert::capi::ReturnMessageAs;
 
 namespace {
@@ -53,7 +53,7 @@ int divert_referrals_create(const char* settings, size_t len, int format,
     if (out == nullptr) return Fail(DIVERT_ERROR_INVALID_ARGUMENT, "out is NULL");
     *out = nullptr;
     divert::v1::ProgramSettings program;
-    if (const int rc = ReadMessage(
+    if (const int rc = ParseMessage(
             settings, len, format,
             {DIVERT_FORMAT_TEXT, DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY},
             "settings", &program);
@@ -78,7 +78,7 @@ int divert_referrals_append(divert_referrals* referrals, const char* event,
     }
     divert::v1::ReferralEvent message;
     if (const int rc =
-            ReadMessage(event, len, format, kEventFormats, "event", &message);
+            ParseMessage(event, len, format, kEventFormats, "event", &message);
         rc != DIVERT_OK) {
       return rc;
     }
@@ -94,7 +94,7 @@ int divert_referrals_append_log(divert_referrals* referrals, const char* log,
     }
     divert::v1::ReferralLog message;
     if (const int rc =
-            ReadMessage(log, len, format, kEventFormats, "log", &message);
+            ParseMessage(log, len, format, kEventFormats, "log", &message);
         rc != DIVERT_OK) {
       return rc;
     }

@@ -41,7 +41,7 @@ bool Allowed(int format, std::initializer_list<int> allowed,
 
 }  // namespace
 
-int ReadMessage(const char* data, size_t len, int format,
+int ParseMessage(const char* data, size_t len, int format,
                  std::initializer_list<int> allowed, absl::string_view what,
                  google::protobuf::Message* message) {
   if (!Allowed(format, allowed, what)) return DIVERT_ERROR_INVALID_ARGUMENT;
@@ -96,6 +96,12 @@ int ReadMessage(const char* data, size_t len, int format,
     return DIVERT_ERROR_INVALID_ARGUMENT;
   }
   return DIVERT_OK;
+}
+
+bool ReadMessage(const char* data, size_t len, int format,
+                 std::initializer_list<int> allowed, absl::string_view what,
+                 google::protobuf::Message* message) {
+  return ParseMessage(data, len, format, allowed, what, message) == DIVERT_OK;
 }
 
 int ReturnMessageAs(const google::protobuf::Message& message, int format,

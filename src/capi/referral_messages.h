@@ -18,7 +18,11 @@ namespace divert::capi {
 // Returns DIVERT_OK, or sets the last error (naming `what`) and returns
 // DIVERT_ERROR_LIMIT for an input past its limit (docs/limits.md),
 // DIVERT_ERROR_INVALID_ARGUMENT for one that does not parse.
-int ReadMessage(const char* data, size_t len, int format,
+int ParseMessage(const char* data, size_t len, int format,
+                 std::initializer_list<int> allowed, absl::string_view what,
+                 google::protobuf::Message* message);
+// As ParseMessage; true when it returns DIVERT_OK.
+bool ReadMessage(const char* data, size_t len, int format,
                  std::initializer_list<int> allowed, absl::string_view what,
                  google::protobuf::Message* message);
 

@@ -114,7 +114,7 @@ int divert_referrals_disclose_decision(
   return Guard([&] {
     ClearBuffer(disclosure, disclosure_len);
     divert::v1::Decision about;
-    if (const int rc = divert::capi::ReadMessage(
+    if (const int rc = divert::capi::ParseMessage(
             decision, decision_len, decision_format,
             {DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY}, "decision", &about);
         rc != DIVERT_OK) {

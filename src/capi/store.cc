@@ -87,7 +87,7 @@ int divert_referrals_commit(divert_referrals* referrals,
                   referrals == nullptr ? "referrals is NULL" : "store is NULL");
     }
     divert::v1::ReferralLog message;
-    if (const int rc = divert::capi::ReadMessage(
+    if (const int rc = divert::capi::ParseMessage(
             log, len, format, {DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY}, "log",
             &message);
         rc != DIVERT_OK) {
