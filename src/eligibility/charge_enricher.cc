@@ -32,14 +32,14 @@ void EnrichCharge(const v1::Offense& offense, v1::Charge* charge) {
 }
 
 void EnrichCharges(const OffenseIndex& catalog, absl::string_view version,
-                   v1::Encounter* encounter, v1::Decision* decision) {
+                   v1::Encounter* encounter, std::vector<std::string>* notes) {
   for (int i = 0; i < encounter->charges_size(); ++i) {
     v1::Charge* charge = encounter->mutable_charges(i);
     if (const v1::Offense* offense = catalog.Find(charge->statute_code())) {
       EnrichCharge(*offense, charge);
       continue;
     }
-    decision->add_notes(absl::StrCat(
+    notes->push_back(absl::StrCat(
         "charge ", i + 1, " (",
         charge->statute_code().empty() ? "no statute code"
                                        : charge->statute_code(),

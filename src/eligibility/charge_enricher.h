@@ -5,10 +5,10 @@
 #define DIVERT_SRC_ELIGIBILITY_CHARGE_ENRICHER_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "divert/v1/charge.pb.h"
-#include "divert/v1/decision.pb.h"
 #include "divert/v1/encounter.pb.h"
 #include "eligibility/offense_catalog.h"
 
@@ -23,10 +23,10 @@ void EnrichCharge(const v1::Offense& offense, v1::Charge* charge);
 
 // Enriches every charge of `encounter` from `catalog`. A charge whose code
 // is not in the catalog stays as given, and a note such as "charge 2 (PL
-// 999.99) is not in the offense catalog of policy 2024-2" is added to
-// `decision`.
+// 999.99) is not in the offense catalog of policy 2024-2" is appended to
+// `notes`.
 void EnrichCharges(const OffenseIndex& catalog, absl::string_view version,
-                   v1::Encounter* encounter, v1::Decision* decision);
+                   v1::Encounter* encounter, std::vector<std::string>* notes);
 
 }  // namespace divert::eligibility
 

@@ -11,6 +11,7 @@ namespace divert::eligibility {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::IsEmpty;
 
 class EligibilityChargeEnricherTest : public ::testing::Test {
  protected:
@@ -30,8 +31,8 @@ class EligibilityChargeEnricherTest : public ::testing::Test {
 TEST_F(EligibilityChargeEnricherTest, FillsWhatTheChargeLeftOpen) {
   v1::Encounter e;
   e.add_charges()->set_statute_code("pl 2200300");
-  v1::Decision d;
-  EnrichCharges(index_, "v1", &e, &d);
+  std::vector<std::string> notes;
+  EnrichCharges(index_, "v1", &e, &notes);
   const v1::Charge& c = e.charges(0);
   EXPECT_EQ(c.statute_code(), "PL 220.03");
   EXPECT_EQ(c.description(), "Criminal possession 7th");
@@ -41,7 +42,7 @@ TEST_F(EligibilityChargeEnricherTest, FillsWhatTheChargeLeftOpen) {
   EXPECT_TRUE(c.drug_possession());
   ASSERT_TRUE(c.has_violent()) << "the catalog's false is a known no";
   EXPECT_FALSE(c.violent());
-  EXPECT_TRUE(d.notes().empty());
+  EXPECT_THAT(notes, IsEmpty());
 }
 
 TEST_F(EligibilityChargeEnricherTest, TheOfficersValuesWin) {
@@ -53,8 +54,8 @@ TEST_F(EligibilityChargeEnricherTest, TheOfficersValuesWin) {
   c->set_offense_category("narcotics");
   c->set_drug_possession(false);
   c->set_drug_sale(true);
-  v1::Decision d;
-  EnrichCharges(index_, "v1", &e, &d);
+  std::vector<std::string> notes;
+  EnrichCharges(index_, "v1", &e, &notes);
   EXPECT_EQ(c->description(), "Possession");
   EXPECT_EQ(c->level(), v1::FELONY);
   EXPECT_EQ(c->offense_category(), "narcotics");
@@ -68,11 +69,11 @@ TEST_F(EligibilityChargeEnricherTest, UnknownCodesStayAsGivenWithANote) {
   e.add_charges()->set_statute_code("PL 220.03");
   e.add_charges()->set_statute_code("PL 999.99");
   e.add_charges();
-  v1::Decision d;
-  EnrichCharges(index_, "2024-2", &e, &d);
+  std::vector<std::string> notes;
+  EnrichCharges(index_, "2024-2", &e, &notes);
   EXPECT_EQ(e.charges(1).statute_code(), "PL 999.99");
   EXPECT_FALSE(e.charges(1).has_violent()) << "unknown, not no";
-  EXPECT_THAT(d.notes(),
+  EXPECT_THAT(notes,
               ElementsAre("charge 2 (PL 999.99) is not in the offense catalog "
                           "of policy 2024-2",
                           "charge 3 (no statute code) is not in the offense "

@@ -57,7 +57,7 @@ absl::Status CompiledPolicyImpl::EvaluateInto(const v1::Encounter& encounter,
   }
   absl::StatusOr<const CompiledVersion*> version = VersionFor(encounter);
   if (!version.ok()) return version.status();
-  Decide(policy(), **version, encounter, decision);
+  Decide(**version, encounter, decision);
   return absl::OkStatus();
 }
 
@@ -82,7 +82,7 @@ absl::StatusOr<v1::Decision> CompiledPolicyImpl::EvaluateWithVersion(
                                             "'"));
   }
   v1::Decision decision;
-  Decide(policy(), *compiled, encounter, &decision);
+  Decide(*compiled, encounter, &decision);
   return decision;
 }
 
@@ -105,8 +105,8 @@ absl::Status CompiledPolicyImpl::EvaluateSerialized(
   absl::StatusOr<const CompiledVersion*> version = VersionFor(*encounter);
   if (!version.ok()) return version.status();
   // The parsed encounter is ours: enrich it in place rather than copy it.
-  DecideInPlace(policy(), **version, encounter, &scratch.decision);
-  WriteDecision(**version, scratch.decision, decision_bytes);
+  DecideInPlace(**version, encounter, &scratch.record);
+  WriteDecision(**version, *encounter, scratch.record, decision_bytes);
   return absl::OkStatus();
 }
 

@@ -48,6 +48,11 @@ struct CompiledRule {
 struct CompiledVersion {
   // Points into the CompiledPolicy's SitePolicy.
   const v1::PolicyVersion* version = nullptr;
+  // The policy's site id.
+  std::string site_id;
+  // A Decision's site_id, policy_version and policy_approved_on fields,
+  // encoded for WriteDecision: the same in every decision of the version.
+  std::string decision_header_fields;
   absl::CivilDay effective_from;
   // "2024-02-14".
   std::string approved_on;

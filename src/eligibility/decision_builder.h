@@ -7,9 +7,9 @@
 #ifndef DIVERT_SRC_ELIGIBILITY_DECISION_BUILDER_H_
 #define DIVERT_SRC_ELIGIBILITY_DECISION_BUILDER_H_
 
-#include "divert/v1/decision.pb.h"
 #include "divert/v1/encounter.pb.h"
 #include "eligibility/compiled_version.h"
+#include "eligibility/decision_record.h"
 
 namespace divert::eligibility {
 
@@ -22,7 +22,7 @@ namespace divert::eligibility {
 // be diverted: for NEEDS_INFORMATION and NEEDS_REVIEW, not for EXCLUDED or
 // NOT_ELIGIBLE.
 void DecideOutcome(const CompiledVersion& version,
-                   const v1::Encounter& encounter, v1::Decision* decision);
+                   const v1::Encounter& encounter, DecisionRecord* decision);
 
 }  // namespace divert::eligibility
 

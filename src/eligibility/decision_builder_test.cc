@@ -30,24 +30,28 @@ class EligibilityDecisionBuilderTest : public ::testing::Test {
       compiled.rule = &rule;
       version_.rules.push_back(std::move(compiled));
     }
+    version_.version = &rules_;
   }
 
-  // Decides with the given results of c, x, t and u.
+  // Decides with the given results of c, x, t and u; the decision as the
+  // message door returns it.
   v1::Decision Decide(v1::RuleResult c, v1::RuleResult x, v1::RuleResult t,
                       v1::RuleResult u) {
-    v1::Decision d;
+    DecisionRecord record;
+    record.Reset(4);
     const v1::RuleResult results[] = {c, x, t, u};
     for (int i = 0; i < 4; ++i) {
-      v1::RuleOutcome* r = d.add_rules();
-      r->set_rule_id(rules_.rules(i).id());
-      r->set_kind(rules_.rules(i).kind());
-      r->set_result(results[i]);
+      RuleRecord& r = record.rules[i];
+      r.result = results[i];
       if (results[i] == v1::RULE_UNKNOWN) {
-        r->add_missing_facts("encounter.circumstances.able_to_consent");
+        r.missing_facts.push_back("encounter.circumstances.able_to_consent");
       }
-      if (results[i] == v1::RULE_ERROR) r->set_error("boom");
+      if (results[i] == v1::RULE_ERROR) r.error = "boom";
     }
-    DecideOutcome(version_, v1::Encounter(), &d);
+    const v1::Encounter encounter;
+    DecideOutcome(version_, encounter, &record);
+    v1::Decision d;
+    ToDecision(version_, encounter, record, &d);
     return d;
   }
 

@@ -1,17 +1,20 @@
-// Serializing a decision without protobuf's generic serializer. A decision
-// carries every rule's approved text, about 2 KB for Example 1, which the
-// generic serializer copies into the message, measures and checks as UTF-8
-// on every decision; here each rule's text is encoded once, when the policy
-// is compiled, and copied into the output as bytes. The output is exactly
-// what protobuf writes for the same decision.
+// Serializing a decision straight from its DecisionRecord, without building
+// the v1::Decision message. A decision carries every rule's approved text,
+// about 2 KB for Example 1, which the generic serializer would copy into the
+// message, measure and check as UTF-8 on every decision; here each rule's
+// id, kind and text, and the decision's site and policy version, are encoded
+// once, when the policy is compiled, and copied into the output as bytes.
+// The output is exactly what protobuf writes for the same decision.
 #ifndef DIVERT_SRC_ELIGIBILITY_DECISION_WRITER_H_
 #define DIVERT_SRC_ELIGIBILITY_DECISION_WRITER_H_
 
 #include <string>
 
-#include "divert/v1/decision.pb.h"
+#include "absl/strings/string_view.h"
+#include "divert/v1/encounter.pb.h"
 #include "divert/v1/policy.pb.h"
 #include "eligibility/compiled_version.h"
+#include "eligibility/decision_record.h"
 
 namespace divert::eligibility {
 
@@ -21,15 +24,17 @@ namespace divert::eligibility {
 std::string EncodeRuleIdAndKindFields(const v1::Rule& rule);
 std::string EncodeRuleTextField(const v1::Rule& rule);
 
-// Writes `decision`, decided under `version` and whose rules have no id,
-// kind or text, to `*bytes` as the serialization of the same decision with
-// each rule's id, kind and text filled in from `version`.
-void WriteDecision(const CompiledVersion& version,
-                   const v1::Decision& decision, std::string* bytes);
+// The wire encoding of a Decision's `site_id`, `policy_version` and
+// `policy_approved_on` fields for `version` of site `site_id`: what
+// CompiledVersion's decision_header_fields holds.
+std::string EncodeDecisionHeaderFields(absl::string_view site_id,
+                                       const v1::PolicyVersion& version);
 
-// Fills in each rule's id, kind and text from `version`: the decision as
-// the message API returns it.
-void AddRuleNames(const CompiledVersion& version, v1::Decision* decision);
+// Writes to `*bytes` the serialization of the decision that ToDecision
+// (decision_record.h) builds from the same arguments.
+void WriteDecision(const CompiledVersion& version,
+                   const v1::Encounter& encounter,
+                   const DecisionRecord& record, std::string* bytes);
 
 }  // namespace divert::eligibility
 

@@ -11,9 +11,9 @@
 
 #include "absl/strings/string_view.h"
 #include "divert/cel/cel.h"
-#include "divert/v1/decision.pb.h"
 #include "divert/v1/encounter.pb.h"
 #include "eligibility/compiled_version.h"
+#include "eligibility/decision_record.h"
 #include "google/protobuf/arena.h"
 
 namespace divert::eligibility {
@@ -40,8 +40,8 @@ class EvaluationScratch {
 
   // The encounter being decided, enriched from the catalog.
   v1::Encounter enriched;
-  // EvaluateSerialized's decision.
-  v1::Decision decision;
+  // The decision being worked out.
+  DecisionRecord record;
   // The deterministic serialization hashed into the decision id.
   std::string encounter_bytes;
 

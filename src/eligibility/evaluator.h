@@ -7,26 +7,25 @@
 #include "absl/status/status.h"
 #include "divert/v1/decision.pb.h"
 #include "divert/v1/encounter.pb.h"
-#include "divert/v1/policy.pb.h"
 #include "eligibility/compiled_version.h"
+#include "eligibility/decision_record.h"
 
 namespace divert::eligibility {
 
 // Fails with InvalidArgument when the encounter has no date or pathway.
 absl::Status CheckEncounter(const v1::Encounter& encounter);
 
-// Decides `encounter` under `version` of `policy` into `decision`, which
-// is cleared first. Uses this thread's scratch memory.
-void Decide(const v1::SitePolicy& policy, const CompiledVersion& version,
-            const v1::Encounter& encounter, v1::Decision* decision);
+// Decides `encounter` under `version` into `decision`, whose contents are
+// replaced. Uses this thread's scratch memory.
+void Decide(const CompiledVersion& version, const v1::Encounter& encounter,
+            v1::Decision* decision);
 
-// As Decide, but enriches `encounter` in place instead of copying it, and
-// leaves the rules' ids, kinds and texts out of `decision` (WriteDecision
-// serializes the decision with them): for callers that own an encounter they no longer
-// need as given and want the decision serialized.
-void DecideInPlace(const v1::SitePolicy& policy,
-                   const CompiledVersion& version, v1::Encounter* encounter,
-                   v1::Decision* decision);
+// Decides `encounter` under `version` into `record` (reset first),
+// enriching the encounter in place: for callers that own an encounter they
+// no longer need as given. ToDecision or WriteDecision, given the enriched
+// encounter, turn the record into the decision.
+void DecideInPlace(const CompiledVersion& version, v1::Encounter* encounter,
+                   DecisionRecord* record);
 
 }  // namespace divert::eligibility
 

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "eligibility/dates.h"
+#include "eligibility/decision_writer.h"
 #include "eligibility/rule_compiler.h"
 #include "eligibility/version_selector.h"
 
@@ -177,6 +178,9 @@ CompiledVersions CompileVersions(const v1::SitePolicy& policy,
   out.versions.reserve(policy.versions_size());
   for (const v1::PolicyVersion& version : policy.versions()) {
     out.versions.push_back(VersionCompiler(version, issues).Compile());
+    out.versions.back()->site_id = policy.site_id();
+    out.versions.back()->decision_header_fields =
+        EncodeDecisionHeaderFields(policy.site_id(), version);
   }
   return out;
 }

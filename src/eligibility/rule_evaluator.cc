@@ -2,23 +2,23 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "divert/cel/value.h"
-#include "google/protobuf/repeated_ptr_field.h"
 
 namespace divert::eligibility {
 namespace {
 
-using Strings = google::protobuf::RepeatedPtrField<std::string>;
+using Strings = std::vector<std::string>;
 
 void SortUnique(Strings* strings) {
   if (strings->size() < 2) return;
   std::sort(strings->begin(), strings->end());
-  auto end = std::unique(strings->begin(), strings->end());
-  while (strings->end() != end) strings->RemoveLast();
+  strings->erase(std::unique(strings->begin(), strings->end()),
+                 strings->end());
 }
 
 // Names a missing fact as the encounter sees it: for charge `index`,
@@ -28,18 +28,19 @@ void AddMissing(absl::string_view attribute, int charge_index,
   absl::string_view rest = attribute;
   if (charge_index >= 0 &&
       (rest == "charge" || absl::ConsumePrefix(&rest, "charge."))) {
-    std::string* path = missing->Add();
-    absl::StrAppend(path, "encounter.charges[", charge_index, "]");
-    if (rest != "charge") absl::StrAppend(path, ".", rest);
+    std::string& path = missing->emplace_back();
+    absl::StrAppend(&path, "encounter.charges[", charge_index, "]");
+    if (rest != "charge") absl::StrAppend(&path, ".", rest);
     return;
   }
-  missing->Add(std::string(attribute));
+  missing->emplace_back(attribute);
 }
 
 struct Verdict {
   v1::RuleResult result = v1::RULE_DOES_NOT_HOLD;
-  // For "any of": the alternative that holds.
-  const std::string* alternative = nullptr;
+  // For "any of": the alternative that holds, as an index into the rule's
+  // conditions.
+  int alternative = -1;
 };
 
 // Evaluates the rule's condition or alternatives with the current
@@ -49,15 +50,16 @@ Verdict EvaluateConditions(const CompiledRule& rule, int charge_index,
                            std::string* error) {
   bool unknown = false;
   bool failed = false;
-  for (const CompiledCondition& condition : rule.conditions) {
+  const int n = static_cast<int>(rule.conditions.size());
+  for (int i = 0; i < n; ++i) {
+    const CompiledCondition& condition = rule.conditions[i];
     const cel::Value value = condition.program->Evaluate(*activation);
     switch (value.kind()) {
       case cel::ValueKind::kBool:
         if (value.bool_value()) {
-          if (!missing->empty()) missing->Clear();
+          missing->clear();
           error->clear();
-          return {v1::RULE_HOLDS, rule.any_of ? &condition.alternative_id
-                                              : nullptr};
+          return {v1::RULE_HOLDS, rule.any_of ? i : -1};
         }
         break;
       case cel::ValueKind::kUnknown:
@@ -99,57 +101,50 @@ Verdict EvaluateConditions(const CompiledRule& rule, int charge_index,
 }  // namespace
 
 bool BeginRule(const CompiledRule& rule, const v1::Encounter& encounter,
-               cel::Activation* activation, v1::RuleOutcome* out) {
+               cel::Activation* activation, RuleRecord* out) {
   if (!rule.AppliesTo(encounter.pathway())) {
-    out->set_result(v1::RULE_NOT_APPLICABLE);
+    out->result = v1::RULE_NOT_APPLICABLE;
     return false;
   }
   if (rule.each_charge) {
     if (!encounter.charges().empty()) return true;
     if (encounter.pathway() == v1::SOCIAL_CONTACT) {
-      out->set_result(v1::RULE_NOT_APPLICABLE);
+      out->result = v1::RULE_NOT_APPLICABLE;
     } else {
-      out->set_result(v1::RULE_UNKNOWN);
-      out->add_missing_facts("encounter.charges");
+      out->result = v1::RULE_UNKNOWN;
+      out->missing_facts.emplace_back("encounter.charges");
     }
     return false;
   }
-  std::string error;
-  const Verdict verdict = EvaluateConditions(
-      rule, -1, activation, out->mutable_missing_facts(), &error);
-  out->set_result(verdict.result);
-  if (verdict.alternative != nullptr) {
-    out->set_alternative_id(*verdict.alternative);
-  }
-  if (verdict.result == v1::RULE_ERROR) out->set_error(std::move(error));
+  const Verdict verdict = EvaluateConditions(rule, -1, activation,
+                                             &out->missing_facts, &out->error);
+  out->result = verdict.result;
+  out->alternative = verdict.alternative;
+  if (verdict.result != v1::RULE_ERROR) out->error.clear();
   return false;
 }
 
 void EvaluateCharge(const CompiledRule& rule, int index,
                     const v1::Charge& charge, cel::Activation* activation,
-                    v1::RuleOutcome* out) {
-  v1::ChargeResult* result = out->add_charges();
-  result->set_charge_index(index);
-  result->set_statute_code(charge.statute_code());
+                    RuleRecord* out) {
+  ChargeRecord& result = out->charges.emplace_back();
   std::string error;
   const Verdict verdict = EvaluateConditions(
-      rule, index, activation, result->mutable_missing_facts(), &error);
-  result->set_result(verdict.result);
-  if (verdict.alternative != nullptr) {
-    result->set_alternative_id(*verdict.alternative);
-  }
+      rule, index, activation, &result.missing_facts, &error);
+  result.result = verdict.result;
+  result.alternative = verdict.alternative;
   // Until FinishEachCharge, `error` holds the first charge's error.
-  if (verdict.result == v1::RULE_ERROR && out->error().empty()) {
-    out->set_error(absl::StrCat("charge ", index + 1, " (",
-                                charge.statute_code(), "): ", error));
+  if (verdict.result == v1::RULE_ERROR && out->error.empty()) {
+    out->error = absl::StrCat("charge ", index + 1, " (",
+                              charge.statute_code(), "): ", error);
   }
 }
 
-void FinishEachCharge(const CompiledRule& rule, v1::RuleOutcome* out) {
+void FinishEachCharge(const CompiledRule& rule, RuleRecord* out) {
   const bool every = rule.rule->kind() == v1::CRITERION;
   int holds = 0, not_holds = 0, unknown = 0, failed = 0;
-  for (const v1::ChargeResult& charge : out->charges()) {
-    switch (charge.result()) {
+  for (const ChargeRecord& charge : out->charges) {
+    switch (charge.result) {
       case v1::RULE_HOLDS:
         ++holds;
         break;
@@ -176,29 +171,29 @@ void FinishEachCharge(const CompiledRule& rule, v1::RuleOutcome* out) {
              : failed > 0   ? v1::RULE_ERROR
                             : v1::RULE_DOES_NOT_HOLD;
   }
-  out->set_result(result);
-  if (result != v1::RULE_ERROR) out->clear_error();
+  out->result = result;
+  if (result != v1::RULE_ERROR) out->error.clear();
   if (result == v1::RULE_UNKNOWN) {
-    for (const v1::ChargeResult& charge : out->charges()) {
-      for (const std::string& fact : charge.missing_facts()) {
-        out->add_missing_facts(fact);
-      }
+    for (const ChargeRecord& charge : out->charges) {
+      out->missing_facts.insert(out->missing_facts.end(),
+                                charge.missing_facts.begin(),
+                                charge.missing_facts.end());
     }
-    SortUnique(out->mutable_missing_facts());
-  } else if (result == v1::RULE_HOLDS && rule.any_of && out->charges_size() > 0) {
+    SortUnique(&out->missing_facts);
+  } else if (result == v1::RULE_HOLDS && rule.any_of && !out->charges.empty()) {
     if (every) {
       // Name the alternative when every charge met the same one.
-      const std::string& first = out->charges(0).alternative_id();
+      const int first = out->charges.front().alternative;
       bool same = true;
-      for (const v1::ChargeResult& charge : out->charges()) {
-        same = same && charge.alternative_id() == first;
+      for (const ChargeRecord& charge : out->charges) {
+        same = same && charge.alternative == first;
       }
-      if (same) out->set_alternative_id(first);
+      if (same) out->alternative = first;
     } else {
       // The alternative of the first charge it holds for.
-      for (const v1::ChargeResult& charge : out->charges()) {
-        if (charge.result() == v1::RULE_HOLDS) {
-          out->set_alternative_id(charge.alternative_id());
+      for (const ChargeRecord& charge : out->charges) {
+        if (charge.result == v1::RULE_HOLDS) {
+          out->alternative = charge.alternative;
           break;
         }
       }

@@ -6,9 +6,9 @@
 #define DIVERT_SRC_ELIGIBILITY_RULE_EVALUATOR_H_
 
 #include "divert/cel/cel.h"
-#include "divert/v1/decision.pb.h"
 #include "divert/v1/encounter.pb.h"
 #include "eligibility/compiled_version.h"
+#include "eligibility/decision_record.h"
 
 namespace divert::eligibility {
 
@@ -37,13 +37,13 @@ namespace divert::eligibility {
 // that does not apply, or an EACH_CHARGE rule without charges, and then
 // returns false; it returns true when the rule waits for its charges.
 bool BeginRule(const CompiledRule& rule, const v1::Encounter& encounter,
-               cel::Activation* activation, v1::RuleOutcome* out);
+               cel::Activation* activation, RuleRecord* out);
 // Evaluates the rule for charge `index`, bound in `activation` as `charge`.
 void EvaluateCharge(const CompiledRule& rule, int index,
                     const v1::Charge& charge, cel::Activation* activation,
-                    v1::RuleOutcome* out);
+                    RuleRecord* out);
 // Combines the charges' results into the rule's result.
-void FinishEachCharge(const CompiledRule& rule, v1::RuleOutcome* out);
+void FinishEachCharge(const CompiledRule& rule, RuleRecord* out);
 
 }  // namespace divert::eligibility
 

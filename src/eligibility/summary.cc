@@ -1,5 +1,8 @@
 #include "eligibility/summary.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "eligibility/words.h"
@@ -25,19 +28,17 @@ void AppendChargeName(const CompiledVersion& version, const v1::Charge& charge,
 // the PCG wrote it ("A non-violent Penal Law misdemeanor"); "" when no
 // alternative criterion names one.
 absl::string_view HoldingAlternativeText(const CompiledVersion& version,
-                                         const v1::Decision& decision,
+                                         const DecisionRecord& decision,
                                          int index) {
-  for (int i = 0; i < decision.rules_size(); ++i) {
-    for (const v1::ChargeResult& charge : decision.rules(i).charges()) {
-      if (charge.charge_index() != index || charge.alternative_id().empty()) {
-        continue;
-      }
-      for (const v1::Alternative& alternative :
-           version.rules[i].rule->any_of()) {
-        if (alternative.id() == charge.alternative_id()) {
-          return alternative.text();
-        }
-      }
+  const size_t rules = std::min(decision.rules.size(), version.rules.size());
+  for (size_t i = 0; i < rules; ++i) {
+    const std::vector<ChargeRecord>& charges = decision.rules[i].charges;
+    if (index >= static_cast<int>(charges.size())) continue;
+    const absl::string_view id =
+        AlternativeId(version.rules[i], charges[index].alternative);
+    if (id.empty()) continue;
+    for (const v1::Alternative& alternative : version.rules[i].rule->any_of()) {
+      if (alternative.id() == id) return alternative.text();
     }
   }
   return "";
@@ -46,7 +47,7 @@ absl::string_view HoldingAlternativeText(const CompiledVersion& version,
 // "PL 155.25 Petit larceny is a non-violent Penal Law misdemeanor": the
 // alternative that made the charge eligible, or else its level.
 void AppendChargeDescription(const CompiledVersion& version,
-                             const v1::Decision& decision, int index,
+                             const DecisionRecord& decision, int index,
                              const v1::Charge& charge, std::string* out) {
   AppendChargeName(version, charge, out);
   absl::string_view alternative =
@@ -79,14 +80,15 @@ void AppendRuleText(const v1::Rule& rule, std::string* out) {
 // " (PL 120.00 Assault in the third degree)": the charges of an EACH_CHARGE
 // rule that have `result`.
 void AppendCharges(const CompiledVersion& version,
-                   const v1::Encounter& encounter, const v1::RuleOutcome& rule,
+                   const v1::Encounter& encounter, const RuleRecord& rule,
                    v1::RuleResult result, std::string* out) {
   bool first = true;
-  for (const v1::ChargeResult& charge : rule.charges()) {
-    if (charge.result() != result) continue;
-    if (charge.charge_index() >= encounter.charges_size()) continue;
+  const int n = std::min(static_cast<int>(rule.charges.size()),
+                         encounter.charges_size());
+  for (int c = 0; c < n; ++c) {
+    if (rule.charges[c].result != result) continue;
     absl::StrAppend(out, first ? " (" : ", ");
-    AppendChargeName(version, encounter.charges(charge.charge_index()), out);
+    AppendChargeName(version, encounter.charges(c), out);
     first = false;
   }
   if (!first) absl::StrAppend(out, ")");
@@ -95,12 +97,12 @@ void AppendCharges(const CompiledVersion& version,
 // The decisive rules' texts, "; "-separated, each with its charges.
 void AppendDecisiveRules(const CompiledVersion& version,
                          const v1::Encounter& encounter,
-                         const v1::Decision& decision, v1::RuleResult result,
+                         const DecisionRecord& decision, v1::RuleResult result,
                          std::string* out) {
   bool first = true;
-  for (int i = 0; i < decision.rules_size(); ++i) {
-    const v1::RuleOutcome& rule = decision.rules(i);
-    if (!rule.decisive()) continue;
+  for (size_t i = 0; i < decision.rules.size(); ++i) {
+    const RuleRecord& rule = decision.rules[i];
+    if (!rule.decisive) continue;
     if (!first) absl::StrAppend(out, "; ");
     AppendRuleText(*version.rules[i].rule, out);
     AppendCharges(version, encounter, rule, result, out);
@@ -108,9 +110,9 @@ void AppendDecisiveRules(const CompiledVersion& version,
   }
 }
 
-int CountDecisive(const v1::Decision& decision) {
+int CountDecisive(const DecisionRecord& decision) {
   int n = 0;
-  for (const v1::RuleOutcome& rule : decision.rules()) n += rule.decisive();
+  for (const RuleRecord& rule : decision.rules) n += rule.decisive;
   return n;
 }
 
@@ -124,10 +126,10 @@ void AppendPathway(absl::string_view before, v1::Pathway pathway,
 
 void WriteSummary(const CompiledVersion& version,
                   const v1::Encounter& encounter,
-                  const v1::Decision& decision, std::string* out) {
+                  const DecisionRecord& decision, std::string* out) {
   out->clear();
   const v1::Pathway pathway = encounter.pathway();
-  switch (decision.outcome()) {
+  switch (decision.outcome) {
     case v1::ELIGIBLE:
       AppendPathway("Eligible for ", pathway, out);
       break;
@@ -137,16 +139,15 @@ void WriteSummary(const CompiledVersion& version,
     case v1::EXCLUDED:
       AppendPathway("Excluded from ", pathway, out);
       break;
-    case v1::NEEDS_REVIEW:
+    case v1::NEEDS_REVIEW: {
       absl::StrAppend(out, "Needs review by ");
-      for (int i = 0; i < decision.review_by_size(); ++i) {
-        if (i > 0) {
-          absl::StrAppend(out,
-                          i + 1 == decision.review_by_size() ? " and " : ", ");
-        }
-        absl::StrAppend(out, ReviewBodyWords(decision.review_by(i)));
+      const size_t bodies = decision.review_by.size();
+      for (size_t i = 0; i < bodies; ++i) {
+        if (i > 0) absl::StrAppend(out, i + 1 == bodies ? " and " : ", ");
+        absl::StrAppend(out, ReviewBodyWords(decision.review_by[i]));
       }
       break;
+    }
     case v1::NEEDS_INFORMATION:
       absl::StrAppend(out, "Needs information");
       break;
@@ -157,7 +158,7 @@ void WriteSummary(const CompiledVersion& version,
   absl::StrAppend(out, " under policy ", version.version->version(),
                   ", approved ", version.approved_on, ": ");
 
-  switch (decision.outcome()) {
+  switch (decision.outcome) {
     case v1::ELIGIBLE: {
       if (pathway == v1::SOCIAL_CONTACT) {
         absl::StrAppend(out,
@@ -188,14 +189,14 @@ void WriteSummary(const CompiledVersion& version,
       break;
     case v1::NEEDS_REVIEW: {
       bool errors = false;
-      for (const v1::RuleOutcome& rule : decision.rules()) {
-        errors = errors || (rule.decisive() && rule.result() == v1::RULE_ERROR);
+      for (const RuleRecord& rule : decision.rules) {
+        errors = errors || (rule.decisive && rule.result == v1::RULE_ERROR);
       }
       if (errors) {
         absl::StrAppend(out, CountDecisive(decision) == 1 ? "rule " : "rules ");
         bool first = true;
-        for (int i = 0; i < decision.rules_size(); ++i) {
-          if (!decision.rules(i).decisive()) continue;
+        for (size_t i = 0; i < decision.rules.size(); ++i) {
+          if (!decision.rules[i].decisive) continue;
           absl::StrAppend(out, first ? "" : ", ", version.rules[i].rule->id());
           first = false;
         }
@@ -207,9 +208,9 @@ void WriteSummary(const CompiledVersion& version,
       break;
     }
     case v1::NEEDS_INFORMATION: {
-      const int n = decision.missing_facts_size();
+      const int n = static_cast<int>(decision.missing_facts.size());
       for (int i = 0; i < n && i < kMaxQuestions; ++i) {
-        const std::string& question = decision.missing_facts(i).question();
+        const std::string& question = decision.missing_facts[i].question;
         if (i == 0) {
           absl::StrAppend(out, LowerFirst(question));
         } else {

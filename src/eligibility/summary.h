@@ -13,9 +13,9 @@
 
 #include <string>
 
-#include "divert/v1/decision.pb.h"
 #include "divert/v1/encounter.pb.h"
 #include "eligibility/compiled_version.h"
+#include "eligibility/decision_record.h"
 
 namespace divert::eligibility {
 
@@ -23,7 +23,7 @@ namespace divert::eligibility {
 // `out`, replacing its contents. `encounter` is the enriched encounter.
 void WriteSummary(const CompiledVersion& version,
                   const v1::Encounter& encounter,
-                  const v1::Decision& decision, std::string* out);
+                  const DecisionRecord& decision, std::string* out);
 
 }  // namespace divert::eligibility
 
