@@ -32,10 +32,14 @@ void EnrichCharge(const v1::Offense& offense, v1::Charge* charge) {
 }
 
 void EnrichCharges(const OffenseIndex& catalog, absl::string_view version,
-                   v1::Encounter* encounter, std::vector<std::string>* notes) {
+                   v1::Encounter* encounter,
+                   std::vector<const v1::Offense*>* offenses,
+                   std::vector<std::string>* notes) {
   for (int i = 0; i < encounter->charges_size(); ++i) {
     v1::Charge* charge = encounter->mutable_charges(i);
-    if (const v1::Offense* offense = catalog.Find(charge->statute_code())) {
+    const v1::Offense* offense = catalog.Find(charge->statute_code());
+    offenses->push_back(offense);
+    if (offense != nullptr) {
       EnrichCharge(*offense, charge);
       continue;
     }

@@ -21,12 +21,15 @@ namespace divert::eligibility {
 // left them unset — an officer's explicit value wins.
 void EnrichCharge(const v1::Offense& offense, v1::Charge* charge);
 
-// Enriches every charge of `encounter` from `catalog`. A charge whose code
-// is not in the catalog stays as given, and a note such as "charge 2 (PL
-// 999.99) is not in the offense catalog of policy 2024-2" is appended to
+// Enriches every charge of `encounter` from `catalog`, appending each
+// charge's catalog entry to `offenses`. A charge whose code is not in the
+// catalog stays as given, its entry is null, and a note such as "charge 2
+// (PL 999.99) is not in the offense catalog of policy 2024-2" is appended to
 // `notes`.
 void EnrichCharges(const OffenseIndex& catalog, absl::string_view version,
-                   v1::Encounter* encounter, std::vector<std::string>* notes);
+                   v1::Encounter* encounter,
+                   std::vector<const v1::Offense*>* offenses,
+                   std::vector<std::string>* notes);
 
 }  // namespace divert::eligibility
 

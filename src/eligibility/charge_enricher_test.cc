@@ -31,8 +31,9 @@ class EligibilityChargeEnricherTest : public ::testing::Test {
 TEST_F(EligibilityChargeEnricherTest, FillsWhatTheChargeLeftOpen) {
   v1::Encounter e;
   e.add_charges()->set_statute_code("pl 2200300");
+  std::vector<const v1::Offense*> offenses;
   std::vector<std::string> notes;
-  EnrichCharges(index_, "v1", &e, &notes);
+  EnrichCharges(index_, "v1", &e, &offenses, &notes);
   const v1::Charge& c = e.charges(0);
   EXPECT_EQ(c.statute_code(), "PL 220.03");
   EXPECT_EQ(c.description(), "Criminal possession 7th");
@@ -54,8 +55,9 @@ TEST_F(EligibilityChargeEnricherTest, TheOfficersValuesWin) {
   c->set_offense_category("narcotics");
   c->set_drug_possession(false);
   c->set_drug_sale(true);
+  std::vector<const v1::Offense*> offenses;
   std::vector<std::string> notes;
-  EnrichCharges(index_, "v1", &e, &notes);
+  EnrichCharges(index_, "v1", &e, &offenses, &notes);
   EXPECT_EQ(c->description(), "Possession");
   EXPECT_EQ(c->level(), v1::FELONY);
   EXPECT_EQ(c->offense_category(), "narcotics");
@@ -69,10 +71,15 @@ TEST_F(EligibilityChargeEnricherTest, UnknownCodesStayAsGivenWithANote) {
   e.add_charges()->set_statute_code("PL 220.03");
   e.add_charges()->set_statute_code("PL 999.99");
   e.add_charges();
+  std::vector<const v1::Offense*> offenses;
   std::vector<std::string> notes;
-  EnrichCharges(index_, "2024-2", &e, &notes);
+  EnrichCharges(index_, "2024-2", &e, &offenses, &notes);
   EXPECT_EQ(e.charges(1).statute_code(), "PL 999.99");
   EXPECT_FALSE(e.charges(1).has_violent()) << "unknown, not no";
+  ASSERT_EQ(offenses.size(), 3u);
+  EXPECT_EQ(offenses[0], &catalog_.offenses(0));
+  EXPECT_EQ(offenses[1], nullptr);
+  EXPECT_EQ(offenses[2], nullptr);
   EXPECT_THAT(notes,
               ElementsAre("charge 2 (PL 999.99) is not in the offense catalog "
                           "of policy 2024-2",

@@ -4,6 +4,7 @@
 #ifndef DIVERT_SRC_ELIGIBILITY_COMPILED_VERSION_H_
 #define DIVERT_SRC_ELIGIBILITY_COMPILED_VERSION_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,10 +14,15 @@
 #include "absl/time/civil_time.h"
 #include "divert/cel/cel.h"
 #include "divert/cel/value.h"
+#include "divert/v1/decision.pb.h"
 #include "divert/v1/policy.pb.h"
 #include "eligibility/offense_catalog.h"
 
 namespace divert::eligibility {
+
+// The number of RuleResult values: RULE_RESULT_UNSPECIFIED to
+// RULE_NOT_APPLICABLE.
+constexpr int kRuleResultCount = v1::RuleResult_ARRAYSIZE;
 
 // A rule's condition, or one alternative of an "any of" rule.
 struct CompiledCondition {
@@ -35,10 +41,9 @@ struct CompiledRule {
   // The rule's condition, or its alternatives in order (any_of).
   std::vector<CompiledCondition> conditions;
   bool any_of = false;
-  // A RuleOutcome's fields that are the same in every decision, encoded
-  // for WriteDecision: the rule's id and kind, and its text.
-  std::string id_and_kind_fields;
-  std::string text_field;
+  // A RuleOutcome's rule_id, kind, result and text fields, encoded for
+  // WriteDecision, for each RuleResult value (the index).
+  std::array<std::string, kRuleResultCount> head_fields;
 
   bool AppliesTo(v1::Pathway pathway) const {
     return pathway > 0 && pathway < 3 && applies_to[pathway];

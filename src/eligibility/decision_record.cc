@@ -19,6 +19,7 @@ void DecisionRecord::Reset(size_t rule_count) {
     rule.decisive = false;
   }
   missing_facts.clear();
+  offenses.clear();
   summary.clear();
   notes.clear();
 }

@@ -18,6 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "divert/v1/decision.pb.h"
 #include "divert/v1/encounter.pb.h"
+#include "divert/v1/policy.pb.h"
 #include "eligibility/compiled_version.h"
 
 namespace divert::eligibility {
@@ -58,6 +59,9 @@ struct DecisionRecord {
   // One per rule of the version, in order.
   std::vector<RuleRecord> rules;
   std::vector<MissingFactRecord> missing_facts;
+  // Each charge's entry in the version's offense catalog; null for a code
+  // the catalog does not have.
+  std::vector<const v1::Offense*> offenses;
   std::string summary;
   std::vector<std::string> notes;
 

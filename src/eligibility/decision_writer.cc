@@ -120,14 +120,14 @@ void WriteChargeResult(const CompiledRule& rule, const ChargeRecord& charge,
 // order the second pass writes them.
 using SizeList = absl::InlinedVector<size_t, 64>;
 
-// The rule's encoded id, kind and text come from `rule`, each written in
-// its place among the outcome's fields, as protobuf orders fields. The
-// sizes of the outcome's charge results are appended to `charge_sizes`.
+// The rule's id, kind, result and text are written together from the
+// encodings of `rule` (fields 1 to 4, before the others, as protobuf orders
+// fields). The sizes of the outcome's charge results are appended to
+// `charge_sizes`.
 size_t RuleOutcomeSize(const CompiledRule& rule, const RuleRecord& r,
                        const v1::Encounter& encounter,
                        SizeList* charge_sizes) {
-  size_t n = rule.id_and_kind_fields.size() + Int32FieldSize(r.result) +
-             rule.text_field.size() +
+  size_t n = rule.head_fields[r.result].size() +
              StringFieldSize(AlternativeId(rule, r.alternative)) +
              RepeatedStringsSize(r.missing_facts) + StringFieldSize(r.error) +
              BoolFieldSize(r.decisive);
@@ -142,9 +142,7 @@ size_t RuleOutcomeSize(const CompiledRule& rule, const RuleRecord& r,
 void WriteRuleOutcome(const CompiledRule& rule, const RuleRecord& r,
                       const v1::Encounter& encounter,
                       const size_t** charge_size, Writer* w) {
-  w->Raw(rule.id_and_kind_fields);
-  w->Int32Field(R::kResultFieldNumber, r.result);
-  w->Raw(rule.text_field);
+  w->Raw(rule.head_fields[r.result]);
   w->StringField(R::kAlternativeIdFieldNumber,
                  AlternativeId(rule, r.alternative));
   w->RepeatedStrings(R::kMissingFactsFieldNumber, r.missing_facts);
@@ -185,17 +183,18 @@ size_t ReviewBodiesSize(const std::vector<v1::ReviewBody>& bodies) {
 
 }  // namespace
 
-std::string EncodeRuleIdAndKindFields(const v1::Rule& rule) {
-  v1::RuleOutcome id_and_kind;
-  id_and_kind.set_rule_id(rule.id());
-  id_and_kind.set_kind(rule.kind());
-  return id_and_kind.SerializeAsString();
-}
-
-std::string EncodeRuleTextField(const v1::Rule& rule) {
-  v1::RuleOutcome text_only;
-  text_only.set_text(rule.text());
-  return text_only.SerializeAsString();
+std::array<std::string, kRuleResultCount> EncodeRuleHeadFields(
+    const v1::Rule& rule) {
+  std::array<std::string, kRuleResultCount> encoded;
+  for (int result = 0; result < kRuleResultCount; ++result) {
+    v1::RuleOutcome head;
+    head.set_rule_id(rule.id());
+    head.set_kind(rule.kind());
+    head.set_result(static_cast<v1::RuleResult>(result));
+    head.set_text(rule.text());
+    encoded[result] = head.SerializeAsString();
+  }
+  return encoded;
 }
 
 std::string EncodeDecisionHeaderFields(absl::string_view site_id,

@@ -8,6 +8,7 @@
 #ifndef DIVERT_SRC_ELIGIBILITY_DECISION_WRITER_H_
 #define DIVERT_SRC_ELIGIBILITY_DECISION_WRITER_H_
 
+#include <array>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -18,11 +19,11 @@
 
 namespace divert::eligibility {
 
-// The wire encodings of a RuleOutcome's `rule_id` and `kind` fields, and of
-// its `text` field, for `rule`: what CompiledRule's id_and_kind_fields and
-// text_field hold.
-std::string EncodeRuleIdAndKindFields(const v1::Rule& rule);
-std::string EncodeRuleTextField(const v1::Rule& rule);
+// The wire encodings of a RuleOutcome's `rule_id`, `kind`, `result` and
+// `text` fields for `rule`, one for each result: what CompiledRule's
+// head_fields holds.
+std::array<std::string, kRuleResultCount> EncodeRuleHeadFields(
+    const v1::Rule& rule);
 
 // The wire encoding of a Decision's `site_id`, `policy_version` and
 // `policy_approved_on` fields for `version` of site `site_id`: what

@@ -43,8 +43,7 @@ class DecisionWriterTest : public ::testing::Test {
     for (const v1::Rule& rule : rules_) {
       CompiledRule compiled;
       compiled.rule = &rule;
-      compiled.id_and_kind_fields = EncodeRuleIdAndKindFields(rule);
-      compiled.text_field = EncodeRuleTextField(rule);
+      compiled.head_fields = EncodeRuleHeadFields(rule);
       version_.rules.push_back(std::move(compiled));
     }
     version_.rules[0].any_of = true;

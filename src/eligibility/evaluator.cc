@@ -54,7 +54,7 @@ void DecideInPlace(const CompiledVersion& version, v1::Encounter* encounter,
   // field ("...circumstances.able_to_consent") rather than by the message
   // around it.
   EnrichCharges(version.catalog, version.version->version(), encounter,
-                &record->notes);
+                &record->offenses, &record->notes);
   encounter->mutable_circumstances();
   encounter->mutable_person()->mutable_needs();
   const v1::Encounter& enriched = *encounter;

@@ -23,8 +23,7 @@ class RuleCompiler {
   void Compile(CompiledRule* out) {
     out->rule = &rule_;
     out->each_charge = rule_.scope() == v1::EACH_CHARGE;
-    out->id_and_kind_fields = EncodeRuleIdAndKindFields(rule_);
-    out->text_field = EncodeRuleTextField(rule_);
+    out->head_fields = EncodeRuleHeadFields(rule_);
     CheckKind();
     SetPathways(out);
     const bool has_condition = !rule_.condition().empty();

@@ -13,14 +13,18 @@ namespace {
 // At most this many questions are spelled out.
 constexpr int kMaxQuestions = 3;
 
-// "PL 155.25 Petit larceny": the code and the catalog's description.
-void AppendChargeName(const CompiledVersion& version, const v1::Charge& charge,
+// "PL 155.25 Petit larceny": charge `index`'s code and the catalog's
+// description.
+void AppendChargeName(const v1::Encounter& encounter,
+                      const DecisionRecord& decision, int index,
                       std::string* out) {
-  absl::StrAppend(out, charge.statute_code());
-  if (const v1::Offense* offense = version.catalog.Find(charge.statute_code())) {
-    if (!offense->description().empty()) {
-      absl::StrAppend(out, " ", offense->description());
-    }
+  absl::StrAppend(out, encounter.charges(index).statute_code());
+  const v1::Offense* offense =
+      static_cast<size_t>(index) < decision.offenses.size()
+          ? decision.offenses[index]
+          : nullptr;
+  if (offense != nullptr && !offense->description().empty()) {
+    absl::StrAppend(out, " ", offense->description());
   }
 }
 
@@ -47,9 +51,11 @@ absl::string_view HoldingAlternativeText(const CompiledVersion& version,
 // "PL 155.25 Petit larceny is a non-violent Penal Law misdemeanor": the
 // alternative that made the charge eligible, or else its level.
 void AppendChargeDescription(const CompiledVersion& version,
+                             const v1::Encounter& encounter,
                              const DecisionRecord& decision, int index,
-                             const v1::Charge& charge, std::string* out) {
-  AppendChargeName(version, charge, out);
+                             std::string* out) {
+  const v1::Charge& charge = encounter.charges(index);
+  AppendChargeName(encounter, decision, index, out);
   absl::string_view alternative =
       HoldingAlternativeText(version, decision, index);
   if (!alternative.empty()) {
@@ -79,8 +85,8 @@ void AppendRuleText(const v1::Rule& rule, std::string* out) {
 
 // " (PL 120.00 Assault in the third degree)": the charges of an EACH_CHARGE
 // rule that have `result`.
-void AppendCharges(const CompiledVersion& version,
-                   const v1::Encounter& encounter, const RuleRecord& rule,
+void AppendCharges(const v1::Encounter& encounter,
+                   const DecisionRecord& decision, const RuleRecord& rule,
                    v1::RuleResult result, std::string* out) {
   bool first = true;
   const int n = std::min(static_cast<int>(rule.charges.size()),
@@ -88,7 +94,7 @@ void AppendCharges(const CompiledVersion& version,
   for (int c = 0; c < n; ++c) {
     if (rule.charges[c].result != result) continue;
     absl::StrAppend(out, first ? " (" : ", ");
-    AppendChargeName(version, encounter.charges(c), out);
+    AppendChargeName(encounter, decision, c, out);
     first = false;
   }
   if (!first) absl::StrAppend(out, ")");
@@ -105,7 +111,7 @@ void AppendDecisiveRules(const CompiledVersion& version,
     if (!rule.decisive) continue;
     if (!first) absl::StrAppend(out, "; ");
     AppendRuleText(*version.rules[i].rule, out);
-    AppendCharges(version, encounter, rule, result, out);
+    AppendCharges(encounter, decision, rule, result, out);
     first = false;
   }
 }
@@ -168,8 +174,7 @@ void WriteSummary(const CompiledVersion& version,
       }
       for (int i = 0; i < encounter.charges_size(); ++i) {
         if (i > 0) absl::StrAppend(out, "; ");
-        AppendChargeDescription(version, decision, i, encounter.charges(i),
-                                out);
+        AppendChargeDescription(version, encounter, decision, i, out);
       }
       absl::StrAppend(out, encounter.charges().empty()
                                ? "every criterion is met; no exclusion applies."
