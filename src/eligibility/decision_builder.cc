@@ -1,34 +1,45 @@
 #include "eligibility/decision_builder.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "eligibility/questions.h"
 
 namespace divert::eligibility {
 namespace {
 
-bool Is(const CompiledRule& rule, const RuleRecord& outcome,
-        v1::RuleKind kind, v1::RuleResult result) {
-  return rule.rule->kind() == kind && outcome.result == result;
-}
+// What a rule's result can decide, as bits, in the order of precedence
+// between them.
+enum Deciding : uint8_t {
+  kExcludes = 1,        // an exclusion that holds
+  kFailsCriterion = 2,  // a criterion that does not hold
+  kTriggersReview = 4,  // a review trigger that holds
+  kUnknown = 8,
+  kFailed = 16,
+  kApplies = 32,  // every rule that applies, for an eligible decision
+};
 
-// Marks every rule `pick` chooses as decisive; returns how many.
-template <typename Pick>
-int MarkDecisive(const CompiledVersion& version, DecisionRecord* decision,
-                 Pick pick) {
-  int n = 0;
-  const size_t rules = std::min(decision->rules.size(), version.rules.size());
-  for (size_t i = 0; i < rules; ++i) {
-    RuleRecord& outcome = decision->rules[i];
-    if (pick(version.rules[i], outcome)) {
-      outcome.decisive = true;
-      ++n;
-    }
+uint8_t DecidingOf(v1::RuleKind kind, v1::RuleResult result) {
+  switch (result) {
+    case v1::RULE_HOLDS:
+      return kApplies | (kind == v1::EXCLUSION        ? kExcludes
+                         : kind == v1::REVIEW_TRIGGER ? kTriggersReview
+                                                      : 0);
+    case v1::RULE_DOES_NOT_HOLD:
+      return kApplies | (kind == v1::CRITERION ? kFailsCriterion : 0);
+    case v1::RULE_UNKNOWN:
+      return kApplies | kUnknown;
+    case v1::RULE_ERROR:
+      return kApplies | kFailed;
+    case v1::RULE_NOT_APPLICABLE:
+      return 0;
+    default:
+      return kApplies;
   }
-  return n;
 }
 
 void AddReviewer(v1::ReviewBody body, DecisionRecord* decision) {
@@ -64,64 +75,65 @@ void AddMissingFacts(const v1::Encounter& encounter, DecisionRecord* decision) {
 
 void DecideOutcome(const CompiledVersion& version,
                    const v1::Encounter& encounter, DecisionRecord* decision) {
-  if (MarkDecisive(version, decision, [](const CompiledRule& rule,
-                                         const RuleRecord& r) {
-        return Is(rule, r, v1::EXCLUSION, v1::RULE_HOLDS);
-      }) > 0) {
-    decision->outcome = v1::EXCLUDED;
-    return;
+  const size_t n = std::min(decision->rules.size(), version.rules.size());
+  absl::InlinedVector<uint8_t, 32> deciding(n);
+  uint8_t present = 0;
+  for (size_t i = 0; i < n; ++i) {
+    deciding[i] =
+        DecidingOf(version.rules[i].rule->kind(), decision->rules[i].result);
+    present |= deciding[i];
   }
-  if (MarkDecisive(version, decision, [](const CompiledRule& rule,
-                                         const RuleRecord& r) {
-        return Is(rule, r, v1::CRITERION, v1::RULE_DOES_NOT_HOLD);
-      }) > 0) {
-    decision->outcome = v1::NOT_ELIGIBLE;
-    return;
-  }
-  if (MarkDecisive(version, decision, [](const CompiledRule& rule,
-                                         const RuleRecord& r) {
-        return Is(rule, r, v1::REVIEW_TRIGGER, v1::RULE_HOLDS);
-      }) > 0) {
-    decision->outcome = v1::NEEDS_REVIEW;
-    for (size_t i = 0; i < decision->rules.size(); ++i) {
-      if (!decision->rules[i].decisive) continue;
-      const v1::ReviewBody body = version.rules[i].rule->review_by();
-      AddReviewer(body == v1::REVIEW_BODY_UNSPECIFIED ? v1::OPERATIONS_WORK_GROUP
-                                                      : body,
-                  decision);
+  // The first in precedence decides; the rules that have it are decisive.
+  uint8_t decides = kApplies;
+  for (uint8_t bit : {kExcludes, kFailsCriterion, kTriggersReview, kUnknown,
+                      kFailed}) {
+    if (present & bit) {
+      decides = bit;
+      break;
     }
-    AddMissingFacts(encounter, decision);
-    return;
   }
-  if (MarkDecisive(version, decision,
-                   [](const CompiledRule&, const RuleRecord& r) {
-                     return r.result == v1::RULE_UNKNOWN;
-                   }) > 0) {
-    decision->outcome = v1::NEEDS_INFORMATION;
-    AddMissingFacts(encounter, decision);
-    return;
+  for (size_t i = 0; i < n; ++i) {
+    if (deciding[i] & decides) decision->rules[i].decisive = true;
   }
-  if (MarkDecisive(version, decision,
-                   [](const CompiledRule&, const RuleRecord& r) {
-                     return r.result == v1::RULE_ERROR;
-                   }) > 0) {
-    decision->outcome = v1::NEEDS_REVIEW;
-    AddReviewer(v1::DIVERSION_PANEL, decision);
-    for (size_t i = 0; i < decision->rules.size(); ++i) {
-      const RuleRecord& rule = decision->rules[i];
-      if (rule.result != v1::RULE_ERROR) continue;
-      decision->notes.push_back(absl::StrCat("rule ",
-                                             version.rules[i].rule->id(),
-                                             " could not be evaluated: ",
-                                             rule.error));
-    }
-    return;
+
+  switch (decides) {
+    case kExcludes:
+      decision->outcome = v1::EXCLUDED;
+      break;
+    case kFailsCriterion:
+      decision->outcome = v1::NOT_ELIGIBLE;
+      break;
+    case kTriggersReview:
+      decision->outcome = v1::NEEDS_REVIEW;
+      for (size_t i = 0; i < n; ++i) {
+        if (!decision->rules[i].decisive) continue;
+        const v1::ReviewBody body = version.rules[i].rule->review_by();
+        AddReviewer(body == v1::REVIEW_BODY_UNSPECIFIED
+                        ? v1::OPERATIONS_WORK_GROUP
+                        : body,
+                    decision);
+      }
+      AddMissingFacts(encounter, decision);
+      break;
+    case kUnknown:
+      decision->outcome = v1::NEEDS_INFORMATION;
+      AddMissingFacts(encounter, decision);
+      break;
+    case kFailed:
+      decision->outcome = v1::NEEDS_REVIEW;
+      AddReviewer(v1::DIVERSION_PANEL, decision);
+      for (size_t i = 0; i < n; ++i) {
+        const RuleRecord& rule = decision->rules[i];
+        if (rule.result != v1::RULE_ERROR) continue;
+        decision->notes.push_back(absl::StrCat(
+            "rule ", version.rules[i].rule->id(),
+            " could not be evaluated: ", rule.error));
+      }
+      break;
+    default:
+      decision->outcome = v1::ELIGIBLE;
+      break;
   }
-  MarkDecisive(version, decision,
-               [](const CompiledRule&, const RuleRecord& r) {
-                 return r.result != v1::RULE_NOT_APPLICABLE;
-               });
-  decision->outcome = v1::ELIGIBLE;
 }
 
 }  // namespace divert::eligibility
