@@ -105,6 +105,31 @@ fi
   grep -E '^conformance: ' || true
 
 # --- the Python package -----------------------------------------------------
+# Adds the results in a pytest JUnit XML file to the counts; sets py_failed.
+count_pytest_xml() {
+  read -r py_passed py_failed py_skipped < <("$PYTHON" - "$1" <<'EOF'
+import sys, os
+import xml.etree.ElementTree as ET
+path = sys.argv[1]
+if not os.path.exists(path):
+    print(0, 0, 0)
+    sys.exit()
+root = ET.parse(path).getroot()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+tests = failures = errors = skipped = 0
+for s in suites:
+    tests += int(s.get("tests", 0))
+    failures += int(s.get("failures", 0))
+    errors += int(s.get("errors", 0))
+    skipped += int(s.get("skipped", 0))
+print(tests - failures - errors - skipped, failures + errors, skipped)
+EOF
+  )
+  passed=$((passed + py_passed))
+  failed=$((failed + py_failed))
+  skipped=$((skipped + py_skipped))
+}
+
 step "pip install ."
 pip_log="$LOG_DIR/pip-install.log"
 pip_ok=1
@@ -137,27 +162,7 @@ if (( pip_ok )); then
   pytest_rc=$?
   set -e
   rm -rf "$run_dir"
-  read -r py_passed py_failed py_skipped < <("$PYTHON" - "$junit" <<'EOF'
-import sys, os
-import xml.etree.ElementTree as ET
-path = sys.argv[1]
-if not os.path.exists(path):
-    print(0, 0, 0)
-    sys.exit()
-root = ET.parse(path).getroot()
-suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-tests = failures = errors = skipped = 0
-for s in suites:
-    tests += int(s.get("tests", 0))
-    failures += int(s.get("failures", 0))
-    errors += int(s.get("errors", 0))
-    skipped += int(s.get("skipped", 0))
-print(tests - failures - errors - skipped, failures + errors, skipped)
-EOF
-  )
-  passed=$((passed + py_passed))
-  failed=$((failed + py_failed))
-  skipped=$((skipped + py_skipped))
+  count_pytest_xml "$junit"
   case "$pytest_rc" in
     0) ;;
     5) echo "pytest: no tests collected (0)" ;;
@@ -187,7 +192,8 @@ fi
 # --- sanitizers, coverage and fuzzers (clang-14) ---------------------------
 # One tree, build-fuzz, instrumented for ASan + UBSan, libFuzzer and gcov:
 # the C++ tests, the concurrency tests and the C ABI's C tests run there
-# under the sanitizers (each counts as a test), their line coverage of src/
+# under the sanitizers (each counts as a test), then the C ABI's Python
+# tests against its instrumented libdivert.so, their line coverage of src/
 # is printed, then each fuzz target runs. A second tree, build-tsan, builds
 # only the concurrency tests, under ThreadSanitizer.
 
@@ -267,6 +273,32 @@ if (( run_sanitizers )); then
   find "$FUZZ_DIR" -name '*.gcda' -delete
   run_ctest "$FUZZ_DIR" "$LOG_DIR/ctest-asan.log"
   echo "sanitizers: ran in $((SECONDS - stage_start)) s"
+
+  # The C ABI's Python tests (ctypes) against the instrumented library: the
+  # sanitizers' runtime is preloaded into the interpreter, which is not
+  # instrumented itself (so no leak check: the interpreter keeps memory).
+  if (( pip_ok )); then
+    step "sanitizers: the C ABI from Python (ctypes) under ASan + UBSan"
+    asan_runtime="$(clang-14 -print-file-name=libclang_rt.asan-x86_64.so)"
+    junit="$LOG_DIR/pytest-asan.xml"
+    rm -f "$junit"
+    run_dir="$(mktemp -d)"
+    set +e
+    (cd "$run_dir" &&
+     LD_PRELOAD="$asan_runtime" ASAN_OPTIONS=detect_leaks=0 \
+     DIVERT_LIBRARY="$FUZZ_DIR/libdivert.so" \
+     "$PYTHON" -m pytest -q -p no:cacheprovider --rootdir="$ROOT" --junitxml="$junit" \
+       "$ROOT/tests/python/test_capi_ctypes.py" "$ROOT/tests/python/test_screen_capi.py" \
+       "$ROOT/tests/python/test_metrics.py")
+    asan_pytest_rc=$?
+    set -e
+    rm -rf "$run_dir"
+    count_pytest_xml "$junit"
+    if (( asan_pytest_rc != 0 && py_failed == 0 )); then
+      echo "pytest under ASan + UBSan failed with exit code $asan_pytest_rc" >&2
+      failed=$((failed + 1))
+    fi
+  fi
 
   step "coverage: lines of src/ (gcovr, the tests above)"
   if "$PYTHON" -m gcovr --root "$ROOT" --object-directory "$FUZZ_DIR" \
