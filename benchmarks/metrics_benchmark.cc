@@ -2,14 +2,22 @@
 // over a SYNTHETIC site of one million referrals and about ten million
 // events (issue 6's figure: at most one second on one core).
 //
+//   BM_ColumnsToReport   the figure: the referral log as Arrow columns
+//                        (referrals and events tables, ids and text
+//                        dictionary-encoded, times as timestamps, kinds as
+//                        numbers) -> report: CompiledCatalog::Compute(columns)
+//   BM_FoldColumns       Arrow columns -> fact tables
 //   BM_FoldRecords       records (in memory) -> fact tables, as of the end
 //   BM_ComputeCatalog    fact tables -> report (59 metrics, 3 breakdowns)
 //   BM_FoldAndCompute    both: CompiledCatalog::Compute(records, request)
 //
-// The site is generated once, on an arena (generation is not measured);
+// The site is generated once, on an arena, and turned into columns once
+// (neither is measured); referral ids are text, dictionary-encoded in the
+// events table, or int64 with DIVERT_METRICS_BENCHMARK_IDS=integer;
 // DIVERT_METRICS_BENCHMARK_REFERRALS sets another size (for profiling).
 #include <cstdlib>
 #include <memory>
+#include <string>
 
 #include "benchmark/benchmark.h"
 #include "divert/metrics/metrics.h"
@@ -18,6 +26,7 @@
 #include "metrics/demographics.h"
 #include "metrics/site_facts.h"
 #include "metrics/testing/fixture.h"
+#include "metrics/testing/record_columns.h"
 
 namespace divert::metrics {
 namespace {
@@ -28,6 +37,7 @@ struct Site {
   std::shared_ptr<const CompiledCatalog> catalog;
   v1::MetricRequest request;
   std::unique_ptr<SiteFacts> facts;
+  std::unique_ptr<testing::OwnedRecordColumns> columns;
 };
 
 Site& TheSite() {
@@ -46,6 +56,11 @@ Site& TheSite() {
     s->request.add_breakdowns(v1::PATHWAY);
     s->facts = *FoldRecords(*s->records,
                             DayNumber(s->request.period().end()));
+    testing::ColumnOptions column_options;
+    const char* ids = std::getenv("DIVERT_METRICS_BENCHMARK_IDS");
+    column_options.integer_ids = ids != nullptr && std::string(ids) == "integer";
+    s->columns =
+        std::make_unique<testing::OwnedRecordColumns>(*s->records, column_options);
     return s;
   }();
   return *site;
@@ -56,6 +71,30 @@ void Label(benchmark::State& state, const Site& site) {
   state.counters["events"] = site.records->events_size();
   state.counters["metrics"] = site.catalog->catalog().metrics_size();
 }
+
+void BM_ColumnsToReport(benchmark::State& state) {
+  Site& site = TheSite();
+  const RecordColumns columns = site.columns->view();
+  for (auto _ : state) {
+    auto report = site.catalog->Compute(columns, site.request);
+    if (!report.ok()) state.SkipWithError(std::string(report.status().message()).c_str());
+    benchmark::DoNotOptimize(report);
+  }
+  Label(state, site);
+}
+BENCHMARK(BM_ColumnsToReport)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_FoldColumns(benchmark::State& state) {
+  Site& site = TheSite();
+  const RecordColumns columns = site.columns->view();
+  for (auto _ : state) {
+    auto facts = FoldRecords(columns, DayNumber(site.request.period().end()));
+    if (!facts.ok()) state.SkipWithError(std::string(facts.status().message()).c_str());
+    benchmark::DoNotOptimize(facts);
+  }
+  Label(state, site);
+}
+BENCHMARK(BM_FoldColumns)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_FoldRecords(benchmark::State& state) {
   Site& site = TheSite();

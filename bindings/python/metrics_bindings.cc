@@ -14,6 +14,7 @@
 #include "divert/metrics/synthetic_site.h"
 #include "divert/v1/metrics.pb.h"
 #include "google/protobuf/arena.h"
+#include "metrics/stream_table.h"
 
 namespace py = pybind11;
 
@@ -23,6 +24,23 @@ namespace {
 struct PyMetricCatalog {
   std::shared_ptr<const metrics::CompiledCatalog> catalog;
 };
+
+// Takes the Arrow stream in an "arrow_array_stream" PyCapsule (what
+// __arrow_c_stream__() returns) and reads it to its end; the capsule's copy
+// is left released, as the PyCapsule interface asks of a consumer.
+std::unique_ptr<metrics::StreamTable> ReadStream(const py::capsule& capsule,
+                                                 const char* name) {
+  auto* stream = static_cast<ArrowArrayStream*>(
+      PyCapsule_GetPointer(capsule.ptr(), "arrow_array_stream"));
+  if (stream == nullptr) {
+    PyErr_Clear();
+    throw py::value_error(std::string(name) +
+                          ": not an 'arrow_array_stream' PyCapsule");
+  }
+  auto table = metrics::StreamTable::Read(stream, name);
+  if (!table.ok()) throw py::value_error(std::string(table.status().message()));
+  return *std::move(table);
+}
 
 template <typename Message>
 void ParseInto(const std::string& bytes, const char* what, Message* message) {
@@ -87,7 +105,51 @@ void RegisterMetrics(py::module_& m) {
           },
           py::arg("records"), py::arg("request"),
           "The serialized divert.v1.MetricReport for a serialized request over "
-          "serialized records.");
+          "serialized records.")
+      .def(
+          "compute_arrow",
+          [](const PyMetricCatalog& self, const py::bytes& records,
+             const py::capsule& referrals, const py::capsule& events,
+             const py::bytes& request) {
+            std::unique_ptr<metrics::StreamTable> referral_table =
+                ReadStream(referrals, "referrals");
+            std::unique_ptr<metrics::StreamTable> event_table =
+                ReadStream(events, "events");
+            std::string records_bytes = records;
+            std::string request_bytes = request;
+            std::string report;
+            absl::Status status;
+            {
+              py::gil_scoped_release release;
+              v1::MetricRecords site;
+              v1::MetricRequest wanted;
+              if (!site.ParseFromString(records_bytes)) {
+                status = absl::InvalidArgumentError(
+                    "records: not a serialized divert.v1.MetricRecords");
+              } else if (!wanted.ParseFromString(request_bytes)) {
+                status = absl::InvalidArgumentError(
+                    "request: not a serialized divert.v1.MetricRequest");
+              } else {
+                metrics::RecordColumns columns;
+                columns.records = &site;
+                columns.referrals = referral_table->batches();
+                columns.events = event_table->batches();
+                auto computed = self.catalog->Compute(columns, wanted);
+                if (computed.ok()) {
+                  report = computed->SerializeAsString();
+                } else {
+                  status = computed.status();
+                }
+              }
+            }
+            if (!status.ok()) throw py::value_error(std::string(status.message()));
+            return py::bytes(report);
+          },
+          py::arg("records"), py::arg("referrals"), py::arg("events"),
+          py::arg("request"),
+          "The serialized divert.v1.MetricReport for a serialized request over "
+          "serialized records (no events, no subjects) whose referral log is "
+          "two 'arrow_array_stream' PyCapsules, referrals and events.");
 
   m.def(
       "metrics_evaluate_rearrest",

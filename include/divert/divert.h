@@ -1050,6 +1050,65 @@ DIVERT_EXPORT int divert_metrics_evaluate_rearrest(
     const char* request, size_t request_len, int request_format,
     int out_format, char** evaluation, size_t* evaluation_len);
 
+/* ========================================================================
+** METRICS OVER ARROW COLUMNS
+**
+** The referral log as two tables, as a data scientist holds it, instead of
+** ReferralEvent messages: a table of referrals (one row each:
+** referral_id, and person_key, precinct, area) and a table of events (one
+** row each, in the order recorded: referral_id, occurred_at, kind, and the
+** columns of the event's kind). Both cross as Arrow C streams (struct
+** ArrowArrayStream, see SCREENING), and are folded in one pass, without a
+** message per event, into exactly the report divert_metric_catalog_compute()
+** gives for the records they stand for. The columns, their types, and
+** what a null means: include/divert/metrics/record_columns.h. In short:
+** ids are integers or text (plain or dictionary-encoded; the events' must
+** be of the referrals' kind), occurred_at a timestamp (with a time zone:
+** dated in the records' time zone) or a date32, kind the event's field
+** number in ReferralEvent's oneof (10 eligibility_recorded, 11 offer_made,
+** ... 60 exited) or its name.
+**
+**   struct ArrowArrayStream referrals, events;  // e.g. from pyarrow, nanoarrow
+**   ... fill both ...
+**   if (divert_metric_catalog_compute_arrow(
+**           catalog, NULL, 0, 0, &referrals, &events, request,
+**           DIVERT_NUL_TERMINATED, DIVERT_FORMAT_JSON, DIVERT_FORMAT_JSON,
+**           &report, NULL) != DIVERT_OK) {
+**     fprintf(stderr, "%s\n", divert_last_error());  // "events row 12: ..."
+**   }
+*/
+
+/*
+** Computes the report for `request` (a divert.v1.MetricRequest in
+** `request_format`) over a site whose referral log is the `referrals` and
+** `events` tables, and whose other records (settings, time zone, people,
+** encounters, meetings, arrests, trainings, benchmarks) are `records`, a
+** divert.v1.MetricRecords in `records_format` with no events and no
+** subjects, or NULL for none. Writes the divert.v1.MetricReport in
+** `out_format` (DIVERT_FORMAT_JSON or DIVERT_FORMAT_BINARY) to *report (a
+** buffer for divert_buffer_free()) and its length to *report_len (required
+** for binary output).
+**
+** Takes both streams: the library reads each to its end and calls its
+** release callback (referrals->release and events->release are NULL on
+** return, whatever the result). Nothing the streams hold is kept.
+**
+** Errors: DIVERT_ERROR_INVALID_ARGUMENT for NULL catalog, streams or
+** output pointers, a stream that fails (its own message is given), a
+** format that is not allowed, input that does not parse, records with
+** events or subjects, a missing required column, a column of a type that
+** cannot be read, a null where a value is required, an event of a
+** referral the referrals table does not list, a referral listed twice, and
+** the errors of divert_metric_catalog_compute(). The last error names the
+** table, the column and the row ("events row 12: 'occurred_at' is null"),
+** never a value that identifies a person. On error *report is NULL.
+*/
+DIVERT_EXPORT int divert_metric_catalog_compute_arrow(
+    const divert_metric_catalog* catalog, const char* records,
+    size_t records_len, int records_format, struct ArrowArrayStream* referrals,
+    struct ArrowArrayStream* events, const char* request, size_t request_len,
+    int request_format, int out_format, char** report, size_t* report_len);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

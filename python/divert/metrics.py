@@ -12,6 +12,17 @@ for a period, broken down by up to three of ``race``, ``gender``, ``age``,
     >>> frame = dm.compute(dm.lead_catalog(), site, "2024Q1", by=["race"])
     >>> frame.loc[frame.metric == "referrals_made", ["race", "value"]]  # doctest: +SKIP
 
+The referral log may instead come as two tables, the way a data scientist
+holds it (pyarrow Tables, pandas DataFrames, or anything with
+``__arrow_c_stream__``): ``referrals`` (``referral_id``, ``person_key``,
+``precinct``, ``area``) and ``events`` (``referral_id``, ``occurred_at``,
+``kind`` and the columns of each kind; see :data:`EVENT_COLUMNS`). They are
+folded straight into the engine's fact tables, with no message per event,
+and give exactly the report of the records they stand for::
+
+    >>> frame = dm.compute(dm.lead_catalog(), people, "2024Q1", by=["race"],
+    ...                    referrals=referrals_frame, events=events_frame)  # doctest: +SKIP
+
 Published results (the default) suppress cells describing fewer than 11
 people, and a complementary cell so that no total reveals them; the
 ``suppression`` column says which and why. ``disclosure="internal"`` turns
@@ -54,6 +65,7 @@ __all__ = [
     "evaluate_rearrest",
     "BREAKDOWNS",
     "LABELS",
+    "EVENT_COLUMNS",
 ]
 
 #: The names ``by=`` accepts, and the breakdown each stands for.
@@ -101,6 +113,30 @@ LABELS: dict[str, str] = {
     "ARREST_DIVERSION": "Arrest diversion",
     "SOCIAL_CONTACT": "Social contact",
 }
+
+#: The columns of the events table and what each holds (see
+#: ``include/divert/metrics/record_columns.h``). Only the first three are
+#: required; the others may be absent, and are null where a kind has no such field.
+EVENT_COLUMNS: dict[str, str] = {
+    "referral_id": "the referral (integers, or text: the referrals table's kind)",
+    "occurred_at": "timestamp (with a time zone: dated in the site's; without: the site's wall time) or date",
+    "kind": "the event: its ReferralEvent field name ('enrolled') or number (36)",
+    "officer_id": "text: eligibility_recorded, social_contact_referred",
+    "agency": "text: eligibility_recorded, social_contact_referred",
+    "source": "text: social_contact_referred",
+    "decision_id": "text: eligibility_recorded, social_contact_referred",
+    "case_manager_id": "text: warm_hand_off",
+    "provider": "text: service_referred",
+    "service_referral_id": "text: service_referred, service_connected",
+    "need": "Need number: service_referred",
+    "status": "ParticipationStatus number: status_changed",
+    "prosecutor_decision": "ProsecutorDecision number: prosecutor_decided",
+    "arrest_outcome": "ArrestOutcome number: arrest_after_enrollment",
+    "exit_reason": "ExitReason number: exited",
+    "new_due": "date: extension_granted",
+    "needs": "list of {need, state} numbers: initial_screening, needs_recorded",
+}
+_INTEGER_COLUMNS = ("need", "status", "prosecutor_decision", "arrest_outcome", "exit_reason")
 
 Records = Union[metrics_pb2.MetricRecords, bytes, str, Path]
 Period = Union[str, tuple[Union[str, datetime.date], Union[str, datetime.date]]]
@@ -174,21 +210,66 @@ class Catalog:
 
     def compute_report(
         self,
-        records: Records,
+        records: Records | None,
         period: Period,
         by: Sequence[str] = (),
         *,
         disclosure: str = "published",
         metrics: Iterable[str] | None = None,
+        referrals: Any = None,
+        events: Any = None,
     ) -> metrics_pb2.MetricReport:
         """The report message for ``period`` over ``records`` (see :func:`compute`)."""
         request = _request(period, by, disclosure, metrics)
-        site = records if isinstance(records, metrics_pb2.MetricRecords) else load_records(records)
+        if records is None:
+            site = metrics_pb2.MetricRecords()
+        else:
+            site = records if isinstance(records, metrics_pb2.MetricRecords) else load_records(records)
+        if (referrals is None) != (events is None):
+            raise MetricsError("referrals and events: give both tables, or neither")
         try:
-            data = self._compiled.compute(site.SerializeToString(), request.SerializeToString())
+            if referrals is None:
+                data = self._compiled.compute(site.SerializeToString(), request.SerializeToString())
+            else:
+                data = self._compiled.compute_arrow(
+                    site.SerializeToString(),
+                    _arrow_stream(referrals, "referrals"),
+                    _arrow_stream(events, "events"),
+                    request.SerializeToString(),
+                )
         except ValueError as e:
             raise MetricsError(str(e)) from None
         return metrics_pb2.MetricReport.FromString(data)
+
+
+def _arrow_stream(table: Any, name: str) -> Any:
+    """An 'arrow_array_stream' PyCapsule of a table: a pandas DataFrame (its
+    float columns of integer fields, which pandas makes of integers with
+    missing values, become integers), or anything with ``__arrow_c_stream__``."""
+    try:
+        import pandas as pd
+
+        is_frame = isinstance(table, pd.DataFrame)
+    except ImportError:  # pragma: no cover - pandas is optional
+        is_frame = False
+    if is_frame:
+        import pyarrow as pa
+
+        arrow = pa.Table.from_pandas(table, preserve_index=False)
+        for column in _INTEGER_COLUMNS:
+            if column in arrow.column_names and pa.types.is_floating(arrow.schema.field(column).type):
+                try:
+                    integers = arrow.column(column).cast(pa.int32())
+                except pa.ArrowInvalid:
+                    raise MetricsError(f"{name} column {column!r}: expected integers, got fractions") from None
+                arrow = arrow.set_column(arrow.column_names.index(column), column, integers)
+        table = arrow
+    if not hasattr(table, "__arrow_c_stream__"):
+        raise MetricsError(
+            f"{name}: a {type(table).__name__} is not a table; pass a pandas DataFrame, "
+            "a pyarrow Table or RecordBatchReader, or anything with __arrow_c_stream__"
+        )
+    return table.__arrow_c_stream__()
 
 
 def lead_catalog() -> Catalog:
@@ -296,25 +377,31 @@ def _request(
 
 def compute_report(
     catalog: Catalog,
-    records: Records,
+    records: Records | None,
     period: Period,
     by: Sequence[str] = (),
     *,
     disclosure: str = "published",
     metrics: Iterable[str] | None = None,
+    referrals: Any = None,
+    events: Any = None,
 ) -> metrics_pb2.MetricReport:
     """The ``MetricReport`` message: what :func:`compute` turns into a data frame."""
-    return catalog.compute_report(records, period, by, disclosure=disclosure, metrics=metrics)
+    return catalog.compute_report(
+        records, period, by, disclosure=disclosure, metrics=metrics, referrals=referrals, events=events
+    )
 
 
 def compute(
     catalog: Catalog,
-    records: Records,
+    records: Records | None,
     period: Period,
     by: Sequence[str] = (),
     *,
     disclosure: str = "published",
     metrics: Iterable[str] | None = None,
+    referrals: Any = None,
+    events: Any = None,
 ) -> pd.DataFrame:
     """Computes ``catalog`` over ``records`` for ``period``; one row per metric and cell.
 
@@ -324,8 +411,18 @@ def compute(
     ``title``, ``level``, ``unit``, the breakdowns, ``value`` (NaN when
     suppressed or undefined), ``records``, ``numerator``, ``suppression``,
     ``target`` and ``total``.
+
+    ``referrals`` and ``events`` give the referral log as two tables (pandas
+    DataFrames, pyarrow Tables, or anything with ``__arrow_c_stream__``;
+    columns: see :data:`EVENT_COLUMNS`); ``records`` then holds the rest
+    (people, encounters, meetings, arrests, settings; no events or
+    subjects), or is None. A column that is missing, of the wrong type, or
+    null where a value is required raises :class:`MetricsError` naming the
+    table, the column and the row.
     """
-    report = compute_report(catalog, records, period, by, disclosure=disclosure, metrics=metrics)
+    report = compute_report(
+        catalog, records, period, by, disclosure=disclosure, metrics=metrics, referrals=referrals, events=events
+    )
     return report_frame(report)
 
 

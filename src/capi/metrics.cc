@@ -14,6 +14,7 @@
 #include "divert/metrics/synthetic_site.h"
 #include "divert/v1/metrics.pb.h"
 #include "google/protobuf/arena.h"
+#include "metrics/stream_table.h"
 
 struct divert_metric_catalog {
   std::shared_ptr<const divert::metrics::CompiledCatalog> catalog;
@@ -82,6 +83,43 @@ int divert_metric_catalog_compute(const divert_metric_catalog* catalog,
       return DIVERT_ERROR_INVALID_ARGUMENT;
     }
     auto computed = catalog->catalog->Compute(*site, wanted);
+    if (!computed.ok()) return Fail(computed.status());
+    return ReturnMessageAs(*computed, out_format, report, report_len, "report");
+  });
+}
+
+int divert_metric_catalog_compute_arrow(
+    const divert_metric_catalog* catalog, const char* records,
+    size_t records_len, int records_format, struct ArrowArrayStream* referrals,
+    struct ArrowArrayStream* events, const char* request, size_t request_len,
+    int request_format, int out_format, char** report, size_t* report_len) {
+  return Guard([&] {
+    divert::capi::ClearBuffer(report, report_len);
+    // Both streams are taken first, so they are released whatever fails.
+    auto referral_table = divert::metrics::StreamTable::Read(referrals, "referrals");
+    auto event_table = divert::metrics::StreamTable::Read(events, "events");
+    if (catalog == nullptr) {
+      return Fail(DIVERT_ERROR_INVALID_ARGUMENT, "catalog is NULL");
+    }
+    if (!referral_table.ok()) return Fail(referral_table.status());
+    if (!event_table.ok()) return Fail(event_table.status());
+    google::protobuf::Arena arena;
+    auto* site = google::protobuf::Arena::Create<divert::v1::MetricRecords>(&arena);
+    if (records != nullptr &&
+        !ReadMessage(records, records_len, records_format, kAllFormats,
+                     "records", site)) {
+      return DIVERT_ERROR_INVALID_ARGUMENT;
+    }
+    divert::v1::MetricRequest wanted;
+    if (!ReadMessage(request, request_len, request_format, kAllFormats,
+                     "request", &wanted)) {
+      return DIVERT_ERROR_INVALID_ARGUMENT;
+    }
+    divert::metrics::RecordColumns columns;
+    columns.records = site;
+    columns.referrals = (*referral_table)->batches();
+    columns.events = (*event_table)->batches();
+    auto computed = catalog->catalog->Compute(columns, wanted);
     if (!computed.ok()) return Fail(computed.status());
     return ReturnMessageAs(*computed, out_format, report, report_len, "report");
   });

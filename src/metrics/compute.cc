@@ -256,6 +256,33 @@ class Computation {
     return dimensions;
   }
 
+  // Each row's cell among `dimensions` (the mixed-radix number of its
+  // dense codes), computed once per table and breakdown fields: metrics of
+  // one table share it.
+  const uint32_t* CellsOf(const CompiledMetric& metric, const FactTable& table,
+                          const std::vector<Dimension>& dimensions) {
+    std::vector<int> fields;
+    for (const Dimension& d : dimensions) {
+      fields.push_back(metric.breakdown_fields[d.breakdown]);
+    }
+    std::vector<uint32_t>& cells = cells_[{&table, fields}];
+    if (cells.size() == table.rows()) return cells.data();
+    cells.assign(table.rows(), 0);
+    for (const Dimension& d : dimensions) {
+      if (d.column.via == nullptr) {
+        for (size_t row = 0; row < cells.size(); ++row) {
+          cells[row] = cells[row] * d.size() + d.IndexOf(d.column.data[row]);
+        }
+      } else {
+        for (size_t row = 0; row < cells.size(); ++row) {
+          cells[row] =
+              cells[row] * d.size() + d.IndexOf(d.column.data[d.column.via[row]]);
+        }
+      }
+    }
+    return cells.data();
+  }
+
   static size_t CellCount(const std::vector<Dimension>& dimensions) {
     size_t cells = 1;
     for (const Dimension& d : dimensions) cells *= d.size();
@@ -281,6 +308,8 @@ class Computation {
     }
     std::vector<Dimension> dimensions = Dimensions(metric, table, evaluation);
     const size_t cells = CellCount(dimensions);
+    const uint32_t* cell_of =
+        dimensions.empty() ? nullptr : CellsOf(metric, table, dimensions);
     std::vector<int64_t> records(cells + 1, 0);
     std::vector<int64_t> numerator(cells + 1, 0);
     std::vector<double> sum(cells + 1, 0);
@@ -324,10 +353,7 @@ class Computation {
           if (day == kNone || day < start_ || day > end_) return;
           break;
       }
-      size_t cell = 0;
-      for (const Dimension& d : dimensions) {
-        cell = cell * d.size() + d.IndexOf(d.column[row]);
-      }
+      const size_t cell = cell_of == nullptr ? 0 : cell_of[row];
       if (collects) {
         const int32_t v = value[row];
         if (v == kNone) return;
@@ -636,6 +662,9 @@ class Computation {
   std::vector<std::vector<uint8_t>> masks_;
   std::vector<std::vector<uint32_t>> selected_;
   std::vector<bool> selective_;
+  // By table and breakdown fields: each row's cell (CellsOf).
+  std::map<std::pair<const FactTable*, std::vector<int>>, std::vector<uint32_t>>
+      cells_;
   std::map<Key, std::unique_ptr<Evaluation>> evaluations_;
 };
 
@@ -693,6 +722,15 @@ absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(
   int32_t start = 0, end = 0;
   if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<SiteFacts>> facts = FoldRecords(records, end);
+  if (!facts.ok()) return facts.status();
+  return Compute(**facts, request);
+}
+
+absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(
+    const RecordColumns& columns, const v1::MetricRequest& request) const {
+  int32_t start = 0, end = 0;
+  if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
+  absl::StatusOr<std::unique_ptr<SiteFacts>> facts = FoldRecords(columns, end);
   if (!facts.ok()) return facts.status();
   return Compute(**facts, request);
 }

@@ -1,6 +1,8 @@
 #include "metrics/site_facts.h"
 
+#include <algorithm>
 #include <array>
+#include <climits>
 #include <string>
 #include <utility>
 
@@ -10,6 +12,7 @@
 #include "absl/time/time.h"
 #include "divert/referral/lifecycle.h"
 #include "metrics/demographics.h"
+#include "metrics/event_columns.h"
 #include "metrics/local_days.h"
 
 namespace divert::metrics {
@@ -27,6 +30,75 @@ bool IsBehavioralHealth(v1::Need need) {
 int32_t FirstDay(int32_t current, int32_t day) {
   return current == kNone ? day : current;
 }
+
+// A ReferralEvent message, read through the accessors the fold uses for
+// both of its inputs (ColumnEvent, event_columns.h, is the other).
+class ProtoEvent {
+ public:
+  explicit ProtoEvent(const Event& event) : e_(event) {}
+
+  int kind() const { return e_.event_case(); }
+  int32_t Officer(Dictionary& d) const {
+    return d.Code(e_.has_eligibility_recorded()
+                      ? e_.eligibility_recorded().officer_id()
+                      : e_.social_contact_referred().officer_id());
+  }
+  int32_t Agency(Dictionary& d) const {
+    return d.Code(e_.has_eligibility_recorded()
+                      ? e_.eligibility_recorded().agency()
+                      : e_.social_contact_referred().agency());
+  }
+  int32_t Source(Dictionary& d) const {
+    return d.Code(e_.social_contact_referred().source());
+  }
+  int32_t CaseManager(Dictionary& d) const {
+    return d.Code(e_.warm_hand_off().case_manager_id());
+  }
+  int32_t Provider(Dictionary& d) const {
+    return d.Code(e_.service_referred().provider());
+  }
+  absl::string_view decision_id() const {
+    return e_.has_eligibility_recorded()
+               ? e_.eligibility_recorded().decision_id()
+               : e_.social_contact_referred().decision_id();
+  }
+  absl::string_view service_referral_id() const {
+    return e_.has_service_referred()
+               ? e_.service_referred().service_referral_id()
+               : e_.service_connected().service_referral_id();
+  }
+  int32_t need() const { return e_.service_referred().need(); }
+  int32_t status() const { return e_.status_changed().status(); }
+  int32_t prosecutor_decision() const {
+    return e_.prosecutor_decided().decision();
+  }
+  int32_t arrest_outcome() const {
+    return e_.arrest_after_enrollment().outcome();
+  }
+  int32_t exit_reason() const { return e_.exited().reason(); }
+  int32_t new_due_day() const {
+    return DayNumber(e_.extension_granted().new_due());
+  }
+  template <typename F>
+  void ForEachNeed(F f) const {
+    const auto& needs = e_.has_initial_screening()
+                            ? e_.initial_screening().needs()
+                            : e_.needs_recorded().needs();
+    for (const v1::NeedStatus& n : needs) f(n.need(), n.state());
+  }
+
+ private:
+  const Event& e_;
+};
+
+// Who a referral is about and where it was made (a ReferralSubject, or a
+// row of the referrals table).
+struct Subject {
+  bool known = false;
+  absl::string_view person_key;
+  absl::string_view precinct;
+  absl::string_view area;
+};
 
 // A referral while its events are folded.
 struct Referral {
@@ -81,7 +153,8 @@ class Folder {
          SiteFacts* facts, LocalDays* days)
       : records_(records), through_(through_day), facts_(facts), days_(days) {}
 
-  absl::Status Run() {
+  // Folds the records, with the referral log from `columns` when given.
+  absl::Status Run(const RecordColumns* columns) {
     JoinReferralColumns(&facts_->events, &facts_->event_referral);
     JoinReferralColumns(&facts_->services, &facts_->service_referral);
     for (FactTable* table :
@@ -89,8 +162,15 @@ class Folder {
       table->ShareDictionary(table->FieldIndex("person_key"), people_keys_);
     }
     if (absl::Status s = IndexPeople(); !s.ok()) return s;
-    if (absl::Status s = IndexSubjects(); !s.ok()) return s;
-    if (absl::Status s = FoldEvents(); !s.ok()) return s;
+    if (columns != nullptr) {
+      if (absl::Status s = IndexReferralColumns(columns->referrals); !s.ok()) {
+        return s;
+      }
+      if (absl::Status s = FoldEventColumns(columns->events); !s.ok()) return s;
+    } else {
+      if (absl::Status s = IndexSubjects(); !s.ok()) return s;
+      if (absl::Status s = FoldEvents(); !s.ok()) return s;
+    }
     WriteReferrals();
     AddDecisions();
     AddMeetings();
@@ -130,7 +210,7 @@ class Folder {
 
   // The person's code in the shared person_key dictionary (people the
   // records do not describe get one too); kNone for no key.
-  int32_t PersonCode(const std::string& person_key) {
+  int32_t PersonCode(absl::string_view person_key) {
     if (person_key.empty()) return kNone;
     const int32_t code = people_keys_->Code(person_key);
     if (code >= static_cast<int32_t>(people_.size())) people_.resize(code + 1);
@@ -145,34 +225,36 @@ class Folder {
     return days_->DayOf(time.seconds());
   }
 
-  void AddEventRow(uint32_t referral, const Event& event, int32_t day) {
+  template <typename E>
+  void AddEventRow(uint32_t referral, const E& event, int32_t day) {
     FactTable& table = facts_->events;
     const size_t row = table.AddRow();
     facts_->event_referral.push_back(referral);
-    table.Set(row, event_kind_, static_cast<int32_t>(event.event_case()));
+    table.Set(row, event_kind_, event.kind());
     table.Set(row, event_day_, day);
-    switch (event.event_case()) {
+    switch (event.kind()) {
       case Event::kServiceReferred:
-        table.Set(row, event_need_, event.service_referred().need());
+        table.Set(row, event_need_, event.need());
         break;
       case Event::kServiceConnected:
         table.Set(row, event_need_, connected_need_);
         break;
       case Event::kProsecutorDecided:
-        table.Set(row, event_prosecutor_, event.prosecutor_decided().decision());
+        table.Set(row, event_prosecutor_, event.prosecutor_decision());
         break;
       case Event::kArrestAfterEnrollment:
-        table.Set(row, event_arrest_, event.arrest_after_enrollment().outcome());
+        table.Set(row, event_arrest_, event.arrest_outcome());
         break;
       case Event::kStatusChanged:
-        table.Set(row, event_status_, event.status_changed().status());
+        table.Set(row, event_status_, event.status());
         break;
       default:
         break;
     }
   }
 
-  absl::Status FoldEvents() {
+  // Looks up the columns the events fold writes, and reserves room.
+  void PrepareEvents(size_t events) {
     Fields event_fields(&facts_->events);
     event_kind_ = event_fields("kind");
     event_day_ = event_fields("day");
@@ -187,22 +269,61 @@ class Folder {
     service_connected_ = service_fields("connected_day");
     service_days_ = service_fields("days_to_connect");
     service_is_connected_ = service_fields("connected");
-    FactTable& referral_table = facts_->referrals;
-    Fields referral_fields(&referral_table);
-    const int source = referral_fields("source");
-    const int agency = referral_fields("agency");
-    const int officer = referral_fields("officer_id");
-    const int case_manager = referral_fields("case_manager_id");
+    Fields referral_fields(&facts_->referrals);
+    referral_source_ = referral_fields("source");
+    referral_agency_ = referral_fields("agency");
+    referral_officer_ = referral_fields("officer_id");
+    referral_case_manager_ = referral_fields("case_manager_id");
+    deadline_ = records_.settings().intake_deadline_days() > 0
+                    ? records_.settings().intake_deadline_days()
+                    : kDefaultIntakeDeadlineDays;
+    needs_approval_ = records_.settings().social_contact_requires_owg_approval();
+    facts_->events.Reserve(events);
+    facts_->event_referral.reserve(events);
+  }
 
-    const int deadline = records_.settings().intake_deadline_days() > 0
-                             ? records_.settings().intake_deadline_days()
-                             : kDefaultIntakeDeadlineDays;
-    const bool needs_approval =
-        records_.settings().social_contact_requires_owg_approval();
-    facts_->events.Reserve(records_.events_size());
-    facts_->event_referral.reserve(records_.events_size());
+  // A referral's first event (eligibility_recorded or
+  // social_contact_referred) on `day`; returns its row.
+  template <typename E>
+  uint32_t Start(const E& event, int32_t day, const Subject& subject) {
+    const auto row = static_cast<uint32_t>(referrals_.size());
+    referrals_.emplace_back();
+    subjects_of_rows_.push_back(subject);
+    Referral& r = referrals_.back();
+    FactTable& table = facts_->referrals;
+    r.referred_day = day;
+    r.intake_due_day = day + deadline_;
+    if (event.kind() == Event::kEligibilityRecorded) {
+      r.pathway = v1::ARREST_DIVERSION;
+      r.stage = v1::ELIGIBILITY_RECORDED;
+      r.officer = event.Officer(table.dictionary(referral_officer_));
+      r.agency = event.Agency(table.dictionary(referral_agency_));
+      decisions_referred_.emplace(event.decision_id());
+    } else {
+      r.pathway = v1::SOCIAL_CONTACT;
+      r.stage = needs_approval_ ? v1::PENDING_VETTING : v1::APPROVED;
+      r.source = event.Source(table.dictionary(referral_source_));
+      r.officer = event.Officer(table.dictionary(referral_officer_));
+      r.agency = event.Agency(table.dictionary(referral_agency_));
+      if (!event.decision_id().empty()) {
+        decisions_referred_.emplace(event.decision_id());
+      }
+    }
+    AddEventRow(row, event, day);
+    return row;
+  }
+
+  // Any later event of the referral in `row`.
+  template <typename E>
+  void Continue(const E& event, int32_t day, uint32_t row) {
+    connected_need_ = 0;
+    Apply(event, day, row);
+    AddEventRow(row, event, day);
+  }
+
+  absl::Status FoldEvents() {
+    PrepareEvents(records_.events_size());
     index_.reserve(records_.events_size() / 8 + 16);
-
     absl::string_view last_id;
     uint32_t last_row = 0;
     for (int i = 0; i < records_.events_size(); ++i) {
@@ -213,10 +334,8 @@ class Folder {
             "): occurred_at is missing"));
       }
       const int32_t day = Day(event.occurred_at());
-      const bool starts = event.has_eligibility_recorded() ||
-                          event.has_social_contact_referred();
-      uint32_t row;
-      if (starts) {
+      if (event.has_eligibility_recorded() ||
+          event.has_social_contact_referred()) {
         auto [it, inserted] = index_.try_emplace(
             event.referral_id(), static_cast<uint32_t>(referrals_.size()));
         if (!inserted) {
@@ -224,41 +343,17 @@ class Folder {
               "events[", i, "] (referral ", event.referral_id(),
               "): the referral starts twice"));
         }
-        row = it->second;
         if (day > through_) {
           // Not yet referred on the day: leave it out entirely.
           index_.erase(it);
           skipped_.insert(event.referral_id());
           continue;
         }
-        referrals_.emplace_back();
-        referral_ids_.push_back(&event.referral_id());
-        Referral& r = referrals_.back();
-        r.referred_day = day;
-        r.intake_due_day = day + deadline;
-        if (event.has_eligibility_recorded()) {
-          const v1::EligibilityRecorded& e = event.eligibility_recorded();
-          r.pathway = v1::ARREST_DIVERSION;
-          r.stage = v1::ELIGIBILITY_RECORDED;
-          r.officer = referral_table.dictionary(officer).Code(e.officer_id());
-          r.agency = referral_table.dictionary(agency).Code(e.agency());
-          decisions_referred_.insert(e.decision_id());
-        } else {
-          const v1::SocialContactReferred& e = event.social_contact_referred();
-          r.pathway = v1::SOCIAL_CONTACT;
-          r.stage = needs_approval ? v1::PENDING_VETTING : v1::APPROVED;
-          r.source = referral_table.dictionary(source).Code(e.source());
-          r.officer = referral_table.dictionary(officer).Code(e.officer_id());
-          r.agency = referral_table.dictionary(agency).Code(e.agency());
-          if (!e.decision_id().empty()) {
-            decisions_referred_.insert(e.decision_id());
-          }
-        }
         last_id = event.referral_id();
-        last_row = row;
-        AddEventRow(row, event, day);
+        last_row = Start(ProtoEvent(event), day, SubjectOf(event.referral_id()));
         continue;
       }
+      uint32_t row;
       if (event.referral_id() == last_id && !last_id.empty()) {
         row = last_row;
       } else {
@@ -275,16 +370,214 @@ class Folder {
         last_row = row;
       }
       if (day > through_) continue;
-      connected_need_ = 0;
-      Apply(event, day, row, case_manager);
-      AddEventRow(row, event, day);
+      Continue(ProtoEvent(event), day, row);
     }
     return absl::OkStatus();
   }
 
-  void Apply(const Event& event, int32_t day, uint32_t row, int case_manager) {
+  // ---- the referral log as Arrow columns ----------------------------------
+
+  static constexpr uint32_t kNotStarted = 0xFFFFFFFF;
+  static constexpr uint32_t kSkipped = 0xFFFFFFFE;
+
+  // Reads the referrals table: its batches, and an index of its ids.
+  absl::Status IndexReferralColumns(const RecordBatches& table) {
+    int64_t first = 0;
+    for (const ArrowArray* batch : table.batches) {
+      absl::StatusOr<ReferralBatch> read =
+          ReferralBatch::Of(*table.schema, *batch, first);
+      if (!read.ok()) return read.status();
+      referral_batches_.push_back(*std::move(read));
+      first += batch->length;
+    }
+    if (first >= kSkipped) {
+      return absl::InvalidArgumentError("referrals: too many rows");
+    }
+    slots_.assign(static_cast<size_t>(first), kNotStarted);
+    int_ids_ = !referral_batches_.empty() && referral_batches_[0].int_id.has_value();
+    if (int_ids_) PlanDenseIds();
+    for (ReferralBatch& batch : referral_batches_) {
+      if (batch.int_id.has_value() != int_ids_) {
+        return RowError("referrals", batch.first_row,
+                        "'referral_id' changes type between record batches");
+      }
+      for (int64_t row = 0; row < batch.length; ++row) {
+        const auto referral = static_cast<uint32_t>(batch.first_row + row);
+        const bool null = int_ids_ ? batch.int_id->IsNull(row) : batch.text_id->IsNull(row);
+        if (null) return RowError("referrals", referral, "'referral_id' is null");
+        if (!IndexReferral(batch, row, referral)) {
+          return RowError("referrals", referral,
+                          "'referral_id' is listed twice (the first time is "
+                          "another row)");
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Integer ids within a span of a few times their number are indexed by
+  // a direct table (id - dense_min_), others by a hash map.
+  void PlanDenseIds() {
+    int64_t low = INT64_MAX, high = INT64_MIN;
+    for (const ReferralBatch& batch : referral_batches_) {
+      if (!batch.int_id.has_value()) continue;
+      for (int64_t row = 0; row < batch.length; ++row) {
+        if (batch.int_id->IsNull(row)) continue;
+        low = std::min(low, batch.int_id->Get(row));
+        high = std::max(high, batch.int_id->Get(row));
+      }
+    }
+    if (low > high) return;
+    const uint64_t span = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
+    if (span < 4 * slots_.size() + 1024) {
+      dense_min_ = low;
+      dense_.assign(span + 1, kNotStarted);
+    }
+  }
+
+  // Adds one id of the referrals table; false when it is there already.
+  bool IndexReferral(const ReferralBatch& batch, int64_t row, uint32_t referral) {
+    if (!int_ids_) return text_index_.try_emplace(batch.text_id->Get(row), referral).second;
+    const int64_t id = batch.int_id->Get(row);
+    if (dense_.empty()) return int_index_.try_emplace(id, referral).second;
+    uint32_t& slot = dense_[static_cast<size_t>(id - dense_min_)];
+    if (slot != kNotStarted) return false;
+    slot = referral;
+    return true;
+  }
+
+  // The referrals-table row of an integer id; kNotStarted when unknown.
+  uint32_t FindIntId(int64_t id) const {
+    if (dense_.empty()) {
+      auto it = int_index_.find(id);
+      return it == int_index_.end() ? kNotStarted : it->second;
+    }
+    const uint64_t at = static_cast<uint64_t>(id) - static_cast<uint64_t>(dense_min_);
+    return at < dense_.size() ? dense_[at] : kNotStarted;
+  }
+
+  static absl::Status RowError(absl::string_view table, int64_t row,
+                               absl::string_view what) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(table, " row ", row, ": ", what));
+  }
+
+  Subject SubjectOfRow(uint32_t referral) const {
+    // Batches are few; find the one holding the row.
+    size_t b = 0;
+    while (b + 1 < referral_batches_.size() &&
+           referral_batches_[b + 1].first_row <= referral) {
+      ++b;
+    }
+    const ReferralBatch& batch = referral_batches_[b];
+    const int64_t row = referral - batch.first_row;
+    Subject subject;
+    subject.known = true;
+    subject.person_key = batch.person_key.Get(row);
+    subject.precinct = batch.precinct.Get(row);
+    subject.area = batch.area.Get(row);
+    return subject;
+  }
+
+  // The referrals-table row of an event's referral_id; `cache` holds the
+  // rows of a dictionary-encoded column's values.
+  absl::StatusOr<uint32_t> ReferralOf(const EventBatch& batch, int64_t row,
+                                      std::vector<uint32_t>* cache) const {
+    const int64_t at = batch.first_row() + row;
+    if (const IntView* ids = batch.int_referral_id(); ids != nullptr) {
+      if (ids->IsNull(row)) return RowError("events", at, "'referral_id' is null");
+      const uint32_t referral = FindIntId(ids->Get(row));
+      if (referral == kNotStarted) {
+        return RowError("events", at,
+                        "'referral_id' is not a referral of the referrals table");
+      }
+      return referral;
+    }
+    const TextView& ids = *batch.text_referral_id();
+    if (ids.IsNull(row)) return RowError("events", at, "'referral_id' is null");
+    uint32_t* cached = nullptr;
+    if (ids.is_dictionary()) {
+      cached = &(*cache)[static_cast<size_t>(ids.Index(row))];
+      if (*cached != kNotStarted) return *cached;
+    }
+    auto it = text_index_.find(ids.Get(row));
+    if (it == text_index_.end()) {
+      return RowError("events", at,
+                      "'referral_id' is not a referral of the referrals table");
+    }
+    if (cached != nullptr) *cached = it->second;
+    return it->second;
+  }
+
+  absl::Status FoldEventColumns(const RecordBatches& table) {
+    size_t events = 0;
+    for (const ArrowArray* batch : table.batches) events += batch->length;
+    PrepareEvents(events);
+    int64_t first = 0;
+    std::vector<uint32_t> cache;
+    for (const ArrowArray* array : table.batches) {
+      absl::StatusOr<EventBatch> read = EventBatch::Of(*table.schema, *array, first);
+      if (!read.ok()) return read.status();
+      EventBatch& batch = *read;
+      if ((batch.int_referral_id() != nullptr) != int_ids_ && !slots_.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "events column 'referral_id': ",
+            int_ids_ ? "text, but the referrals' are integers"
+                     : "integers, but the referrals' are text"));
+      }
+      if (const TextView* ids = batch.text_referral_id();
+          ids != nullptr && ids->is_dictionary()) {
+        cache.assign(static_cast<size_t>(ids->dictionary_size()), kNotStarted);
+      }
+      for (int64_t row = 0; row < batch.length(); ++row) {
+        absl::StatusOr<int> kind = batch.Kind(row);
+        if (!kind.ok()) return kind.status();
+        absl::StatusOr<uint32_t> referral = ReferralOf(batch, row, &cache);
+        if (!referral.ok()) return referral.status();
+        const int32_t day = batch.Day(row, *days_);
+        if (day == kNone) return RowError("events", first + row, "'occurred_at' is null");
+        uint32_t& slot = slots_[*referral];
+        const ColumnEvent event(&batch, row, *kind);
+        if (*kind == Event::kEligibilityRecorded ||
+            *kind == Event::kSocialContactReferred) {
+          if (slot != kNotStarted) {
+            return RowError("events", first + row, "the referral starts twice");
+          }
+          if (day > through_) {
+            slot = kSkipped;
+            continue;
+          }
+          slot = Start(event, day, SubjectOfRow(*referral));
+          continue;
+        }
+        if (slot == kSkipped || day > through_) continue;
+        if (slot == kNotStarted) {
+          return RowError("events", first + row,
+                          "the referral has no eligibility_recorded or "
+                          "social_contact_referred event before it");
+        }
+        Continue(event, day, slot);
+      }
+      first += batch.length();
+    }
+    return absl::OkStatus();
+  }
+
+  Subject SubjectOf(const std::string& referral_id) const {
+    Subject subject;
+    if (auto it = subjects_.find(referral_id); it != subjects_.end()) {
+      subject.known = true;
+      subject.person_key = it->second->person_key();
+      subject.precinct = it->second->precinct();
+      subject.area = it->second->area();
+    }
+    return subject;
+  }
+
+  template <typename E>
+  void Apply(const E& event, int32_t day, uint32_t row) {
     Referral& r = referrals_[row];
-    switch (event.event_case()) {
+    switch (event.kind()) {
       case Event::kOfferMade:
         r.stage = v1::OFFER_MADE;
         break;
@@ -296,8 +589,8 @@ class Folder {
         r.stage = v1::OFFER_ACCEPTED;
         break;
       case Event::kWarmHandOff:
-        r.case_manager = facts_->referrals.dictionary(case_manager)
-                             .Code(event.warm_hand_off().case_manager_id());
+        r.case_manager = event.CaseManager(
+            facts_->referrals.dictionary(referral_case_manager_));
         break;
       case Event::kReferralApproved:
         r.stage = v1::APPROVED;
@@ -309,18 +602,10 @@ class Folder {
         break;
       case Event::kInitialScreening:
         r.screened_day = FirstDay(r.screened_day, day);
-        for (const v1::NeedStatus& need : event.initial_screening().needs()) {
-          if (need.need() > 0 && need.need() < kNeeds) {
-            r.need_state[need.need()] = static_cast<uint8_t>(need.state());
-          }
-        }
+        RecordNeeds(event, &r);
         break;
       case Event::kNeedsRecorded:
-        for (const v1::NeedStatus& need : event.needs_recorded().needs()) {
-          if (need.need() > 0 && need.need() < kNeeds) {
-            r.need_state[need.need()] = static_cast<uint8_t>(need.state());
-          }
-        }
+        RecordNeeds(event, &r);
         break;
       case Event::kAssessmentCompleted:
         r.assessment_day = FirstDay(r.assessment_day, day);
@@ -332,7 +617,7 @@ class Folder {
         break;
       case Event::kExtensionGranted: {
         ++r.extensions;
-        const int32_t due = DayNumber(event.extension_granted().new_due());
+        const int32_t due = event.new_due_day();
         if (due != kNone) r.intake_due_day = due;
         break;
       }
@@ -341,24 +626,23 @@ class Folder {
         r.charge_filed_day = day;
         break;
       case Event::kStatusChanged:
-        r.status = event.status_changed().status();
+        r.status = event.status();
         break;
       case Event::kServiceReferred: {
         FactTable& services = facts_->services;
         const size_t service = services.AddRow();
         facts_->service_referral.push_back(row);
-        service_ids_.push_back(&event.service_referred().service_referral_id());
-        services.Set(service, service_need_, event.service_referred().need());
+        service_ids_.push_back(event.service_referral_id());
+        services.Set(service, service_need_, event.need());
         services.Set(service, service_provider_,
-                     services.dictionary(service_provider_)
-                         .Code(event.service_referred().provider()));
+                     event.Provider(services.dictionary(service_provider_)));
         services.Set(service, service_referred_, day);
         r.service_rows.push_back(static_cast<uint32_t>(service));
         ++r.services_referred;
         break;
       }
       case Event::kServiceConnected:
-        Connect(event.service_connected().service_referral_id(), day, &r);
+        Connect(event.service_referral_id(), day, &r);
         break;
       case Event::kArrestAfterEnrollment:
         ++r.arrests_after_enrollment;
@@ -372,17 +656,26 @@ class Folder {
       case Event::kExited:
         r.stage = v1::EXITED;
         r.exited_day = day;
-        r.exit_reason = event.exited().reason();
+        r.exit_reason = event.exit_reason();
         break;
       default:
         break;
     }
   }
 
-  void Connect(const std::string& id, int32_t day, Referral* r) {
+  template <typename E>
+  static void RecordNeeds(const E& event, Referral* r) {
+    event.ForEachNeed([r](int32_t need, int32_t state) {
+      if (need > 0 && need < kNeeds) {
+        r->need_state[need] = static_cast<uint8_t>(state);
+      }
+    });
+  }
+
+  void Connect(absl::string_view id, int32_t day, Referral* r) {
     FactTable& services = facts_->services;
     for (uint32_t service : r->service_rows) {
-      if (*service_ids_[service] != id) continue;
+      if (service_ids_[service] != id) continue;
       const int32_t need = services.Column(service_need_)[service];
       connected_need_ = need;
       if (services.Column(service_connected_)[service] != kNone) return;
@@ -439,12 +732,9 @@ class Folder {
       table.Set(row, agency, r.agency);
       table.Set(row, officer, r.officer);
       table.Set(row, case_manager, r.case_manager);
-      const v1::ReferralSubject* subject = nullptr;
-      if (auto it = subjects_.find(*referral_ids_[i]); it != subjects_.end()) {
-        subject = it->second;
-      }
+      const Subject& subject = subjects_of_rows_[i];
       const int32_t person_code =
-          subject == nullptr ? kNone : PersonCode(subject->person_key());
+          subject.known ? PersonCode(subject.person_key) : kNone;
       const Demographics* person = PersonAt(person_code);
       SetPlace(&table, row, precinct, area, subject);
       SetPerson(&table, row, person, r.referred_day, race, bipoc, race_known,
@@ -499,15 +789,9 @@ class Folder {
   }
 
   static void SetPlace(FactTable* table, size_t row, int precinct, int area,
-                       const v1::ReferralSubject* subject) {
-    if (subject == nullptr) return;
-    if (!subject->precinct().empty()) {
-      table->Set(row, precinct,
-                 table->dictionary(precinct).Code(subject->precinct()));
-    }
-    if (!subject->area().empty()) {
-      table->Set(row, area, table->dictionary(area).Code(subject->area()));
-    }
+                       const Subject& subject) {
+    SetText(table, row, precinct, subject.precinct);
+    SetText(table, row, area, subject.area);
   }
 
   static void SetPerson(FactTable* table, size_t row, const Demographics* person,
@@ -563,7 +847,7 @@ class Folder {
   }
 
   static void SetText(FactTable* table, size_t row, int field,
-                      const std::string& text) {
+                      absl::string_view text) {
     if (!text.empty()) table->Set(row, field, table->dictionary(field).Code(text));
   }
 
@@ -651,17 +935,33 @@ class Folder {
   absl::flat_hash_map<std::string, const v1::ReferralSubject*> subjects_;
   absl::flat_hash_map<std::string, uint32_t> index_;
   absl::flat_hash_set<std::string> skipped_;
-  absl::flat_hash_set<std::string> decisions_referred_;
+  // Views into the input, which outlives the fold.
+  absl::flat_hash_set<absl::string_view> decisions_referred_;
   // By person code: the first enrolment day.
   std::vector<int32_t> enrolled_since_;
   std::vector<Referral> referrals_;
-  std::vector<const std::string*> referral_ids_;
-  std::vector<const std::string*> service_ids_;
+  // The referrals table (columnar input): its batches, its ids' rows, and
+  // by row the referral's fact row (or kNotStarted, kSkipped).
+  std::vector<ReferralBatch> referral_batches_;
+  bool int_ids_ = false;
+  absl::flat_hash_map<int64_t, uint32_t> int_index_;
+  std::vector<uint32_t> dense_;
+  int64_t dense_min_ = 0;
+  absl::flat_hash_map<absl::string_view, uint32_t> text_index_;
+  std::vector<uint32_t> slots_;
+  // By referral row: who it is about (the views point into the input).
+  std::vector<Subject> subjects_of_rows_;
+  // By service row: its service_referral_id.
+  std::vector<absl::string_view> service_ids_;
 
   int event_kind_ = -1, event_day_ = -1, event_need_ = -1,
       event_prosecutor_ = -1, event_arrest_ = -1, event_status_ = -1;
   int service_need_ = -1, service_provider_ = -1, service_referred_ = -1,
       service_connected_ = -1, service_days_ = -1, service_is_connected_ = -1;
+  int referral_source_ = -1, referral_agency_ = -1, referral_officer_ = -1,
+      referral_case_manager_ = -1;
+  int32_t deadline_ = 0;
+  bool needs_approval_ = false;
   int32_t connected_need_ = 0;
 };
 
@@ -698,8 +998,11 @@ const FactTable* SiteFacts::Table(v1::RecordKind kind) const {
   }
 }
 
-absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
-    const v1::MetricRecords& records, int32_t through_day) {
+namespace {
+
+absl::StatusOr<std::unique_ptr<SiteFacts>> Fold(
+    const v1::MetricRecords& records, const RecordColumns* columns,
+    int32_t through_day) {
   absl::TimeZone zone = absl::UTCTimeZone();
   if (!records.time_zone().empty() &&
       !absl::LoadTimeZone(records.time_zone(), &zone)) {
@@ -712,8 +1015,35 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
   facts->through_day = through_day;
   LocalDays days(zone);
   Folder folder(records, through_day, facts.get(), &days);
-  if (absl::Status status = folder.Run(); !status.ok()) return status;
+  if (absl::Status status = folder.Run(columns); !status.ok()) return status;
   return facts;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
+    const v1::MetricRecords& records, int32_t through_day) {
+  return Fold(records, nullptr, through_day);
+}
+
+absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
+    const RecordColumns& columns, int32_t through_day) {
+  if (columns.records == nullptr) {
+    return absl::InvalidArgumentError("records: missing (NULL)");
+  }
+  if (columns.records->events_size() > 0 || columns.records->subjects_size() > 0) {
+    return absl::InvalidArgumentError(
+        "records: events and subjects must be empty when the referral log "
+        "comes as columns (the events and referrals tables)");
+  }
+  for (const RecordBatches* table : {&columns.referrals, &columns.events}) {
+    if (table->schema == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          table == &columns.referrals ? "referrals" : "events",
+          ": the table has no schema"));
+    }
+  }
+  return Fold(*columns.records, &columns, through_day);
 }
 
 }  // namespace divert::metrics

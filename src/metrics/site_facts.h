@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "divert/metrics/record_columns.h"
 #include "divert/v1/metrics.pb.h"
 #include "metrics/fact_table.h"
 
@@ -53,6 +54,15 @@ struct SiteFacts {
 // unknown time zone, or a subject or person listed twice.
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
     const v1::MetricRecords& records, int32_t through_day);
+
+// As above, with the referral log as Arrow columns (record_columns.h):
+// the same facts as the records the columns stand for. Fails with
+// InvalidArgument naming the table, column and row for a missing required
+// column, a column of the wrong type, a null where a value is required,
+// an event of a referral the referrals table does not list, or the
+// errors above.
+absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
+    const RecordColumns& columns, int32_t through_day);
 
 }  // namespace divert::metrics
 

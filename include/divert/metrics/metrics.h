@@ -21,6 +21,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "divert/metrics/record_columns.h"
 #include "divert/v1/metrics.pb.h"
 
 namespace divert::metrics {
@@ -49,6 +50,13 @@ class CompiledCatalog {
   // unknown metric id, or records that do not fold (see FoldRecords).
   absl::StatusOr<v1::MetricReport> Compute(
       const v1::MetricRecords& records, const v1::MetricRequest& request) const;
+
+  // As above over records whose referral log is Arrow columns (see
+  // record_columns.h): the same report as for the records they stand for.
+  // Fails also for columns that do not read (the error names the table,
+  // column and row; never a value that identifies a person).
+  absl::StatusOr<v1::MetricReport> Compute(
+      const RecordColumns& columns, const v1::MetricRequest& request) const;
 
   // As above over records already folded through the period's end
   // (FoldRecords(records, day of request.period().end())).

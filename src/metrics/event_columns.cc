@@ -1,0 +1,246 @@
+#include "metrics/event_columns.h"
+
+#include <array>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "divert/v1/referral.pb.h"
+
+namespace divert::metrics {
+namespace {
+
+std::string ColumnName(absl::string_view table, absl::string_view column) {
+  return absl::StrCat(table, " column '", column, "'");
+}
+
+// The column `name` of a batch, or nullptr when the table has none.
+struct Column {
+  const ArrowSchema* schema = nullptr;
+  const ArrowArray* array = nullptr;
+};
+
+Column Find(const ArrowSchema& schema, const ArrowArray& batch,
+            absl::string_view name) {
+  const int i = FindColumn(schema, name);
+  if (i < 0) return {};
+  return {schema.children[i], batch.children[i]};
+}
+
+absl::Status Missing(absl::string_view table, absl::string_view name) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(table, ": the required column '", name, "' is missing"));
+}
+
+absl::StatusOr<CodedText> OptionalText(const ArrowSchema& schema,
+                                       const ArrowArray& batch,
+                                       absl::string_view table,
+                                       absl::string_view name) {
+  const Column c = Find(schema, batch, name);
+  if (c.schema == nullptr) return CodedText();
+  absl::StatusOr<TextView> view =
+      TextView::Of(*c.schema, *c.array, ColumnName(table, name), batch.offset);
+  if (!view.ok()) return view.status();
+  return CodedText(*view);
+}
+
+absl::StatusOr<OptionalInt> OptionalInteger(const ArrowSchema& schema,
+                                            const ArrowArray& batch,
+                                            absl::string_view name) {
+  const Column c = Find(schema, batch, name);
+  if (c.schema == nullptr) return OptionalInt();
+  absl::StatusOr<IntView> view =
+      IntView::Of(*c.schema, *c.array, ColumnName("events", name), batch.offset);
+  if (!view.ok()) return view.status();
+  return OptionalInt(*view);
+}
+
+// A referral_id column: integers or text.
+absl::Status ReadId(const ArrowSchema& schema, const ArrowArray& batch,
+                    absl::string_view table, std::optional<TextView>* text,
+                    std::optional<IntView>* integer) {
+  const Column c = Find(schema, batch, "referral_id");
+  if (c.schema == nullptr) return Missing(table, "referral_id");
+  const std::string what = ColumnName(table, "referral_id");
+  if (c.schema->dictionary == nullptr && IntView::Accepts(c.schema->format)) {
+    absl::StatusOr<IntView> view = IntView::Of(*c.schema, *c.array, what, batch.offset);
+    if (!view.ok()) return view.status();
+    *integer = *view;
+    return absl::OkStatus();
+  }
+  if (!TextView::Accepts(*c.schema)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, ": expected integers or text, got Arrow format '",
+        c.schema->format == nullptr ? "" : c.schema->format, "'"));
+  }
+  absl::StatusOr<TextView> view = TextView::Of(*c.schema, *c.array, what, batch.offset);
+  if (!view.ok()) return view.status();
+  *text = *view;
+  return absl::OkStatus();
+}
+
+// The field numbers of ReferralEvent's oneof, looked up once.
+bool IsEventKind(int64_t number) {
+  static const std::array<bool, 128> kKinds = [] {
+    std::array<bool, 128> kinds{};
+    const google::protobuf::OneofDescriptor* oneof =
+        v1::ReferralEvent::descriptor()->FindOneofByName("event");
+    for (int i = 0; i < oneof->field_count(); ++i) {
+      const int n = oneof->field(i)->number();
+      if (n >= 0 && n < 128) kinds[static_cast<size_t>(n)] = true;
+    }
+    return kinds;
+  }();
+  return number >= 0 && number < 128 && kKinds[static_cast<size_t>(number)];
+}
+
+}  // namespace
+
+CodedText::CodedText(std::optional<TextView> view) : view_(view) {
+  if (view_ && view_->is_dictionary()) {
+    codes_.assign(static_cast<size_t>(view_->dictionary_size()), kNone);
+  }
+}
+
+absl::StatusOr<EventBatch> EventBatch::Of(const ArrowSchema& schema,
+                                          const ArrowArray& batch,
+                                          int64_t first_row) {
+  if (absl::Status s = CheckBatch(schema, batch, "events"); !s.ok()) return s;
+  EventBatch out;
+  out.length_ = batch.length;
+  out.first_row_ = first_row;
+  if (absl::Status s = ReadId(schema, batch, "events", &out.text_referral_id_,
+                              &out.int_referral_id_);
+      !s.ok()) {
+    return s;
+  }
+  const Column occurred = Find(schema, batch, "occurred_at");
+  if (occurred.schema == nullptr) return Missing("events", "occurred_at");
+  absl::StatusOr<TimeView> time = TimeView::Of(
+      *occurred.schema, *occurred.array, ColumnName("events", "occurred_at"), batch.offset);
+  if (!time.ok()) return time.status();
+  out.occurred_at_ = *time;
+
+  const Column kind = Find(schema, batch, "kind");
+  if (kind.schema == nullptr) return Missing("events", "kind");
+  const std::string kind_what = ColumnName("events", "kind");
+  if (kind.schema->dictionary == nullptr && IntView::Accepts(kind.schema->format)) {
+    absl::StatusOr<IntView> view = IntView::Of(*kind.schema, *kind.array, kind_what, batch.offset);
+    if (!view.ok()) return view.status();
+    out.int_kind_ = *view;
+  } else {
+    absl::StatusOr<TextView> view = TextView::Of(*kind.schema, *kind.array, kind_what, batch.offset);
+    if (!view.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          kind_what, ": expected integers (ReferralEvent field numbers) or "
+          "text (their names), got Arrow format '", kind.schema->format, "'"));
+    }
+    out.text_kind_ = *view;
+    if (view->is_dictionary()) {
+      out.kind_codes_.assign(static_cast<size_t>(view->dictionary_size()), kNone);
+    }
+  }
+
+  struct TextField {
+    CodedText* out;
+    const char* name;
+  };
+  for (const TextField& f : {TextField{&out.officer_id, "officer_id"},
+                             TextField{&out.agency, "agency"},
+                             TextField{&out.source, "source"},
+                             TextField{&out.case_manager_id, "case_manager_id"},
+                             TextField{&out.provider, "provider"},
+                             TextField{&out.decision_id, "decision_id"},
+                             TextField{&out.service_referral_id, "service_referral_id"}}) {
+    absl::StatusOr<CodedText> text = OptionalText(schema, batch, "events", f.name);
+    if (!text.ok()) return text.status();
+    *f.out = *std::move(text);
+  }
+  struct IntField {
+    OptionalInt* out;
+    const char* name;
+  };
+  for (const IntField& f : {IntField{&out.need, "need"}, IntField{&out.status, "status"},
+                            IntField{&out.prosecutor_decision, "prosecutor_decision"},
+                            IntField{&out.arrest_outcome, "arrest_outcome"},
+                            IntField{&out.exit_reason, "exit_reason"}}) {
+    absl::StatusOr<OptionalInt> integer = OptionalInteger(schema, batch, f.name);
+    if (!integer.ok()) return integer.status();
+    *f.out = *integer;
+  }
+  if (const Column c = Find(schema, batch, "new_due"); c.schema != nullptr) {
+    absl::StatusOr<TimeView> due =
+        TimeView::Of(*c.schema, *c.array, ColumnName("events", "new_due"), batch.offset);
+    if (!due.ok()) return due.status();
+    if (due->is_instant()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          ColumnName("events", "new_due"), ": expected a date, got a timestamp with a time zone"));
+    }
+    out.new_due_ = *due;
+  }
+  if (const Column c = Find(schema, batch, "needs"); c.schema != nullptr) {
+    absl::StatusOr<PairListView> needs = PairListView::Of(
+        *c.schema, *c.array, ColumnName("events", "needs"), "need", "state", batch.offset);
+    if (!needs.ok()) return needs.status();
+    out.needs_ = *needs;
+  }
+  return out;
+}
+
+absl::StatusOr<int> EventBatch::Kind(int64_t row) {
+  const bool null = int_kind_ ? int_kind_->IsNull(row) : text_kind_->IsNull(row);
+  if (null) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "events row ", first_row_ + row, ": 'kind' is null"));
+  }
+  if (int_kind_) {
+    const int64_t number = int_kind_->Get(row);
+    if (!IsEventKind(number)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "events row ", first_row_ + row, ": 'kind' ", number,
+          " is not the field number of an event of divert.v1.ReferralEvent"));
+    }
+    return static_cast<int>(number);
+  }
+  int32_t* cached = nullptr;
+  if (text_kind_->is_dictionary()) {
+    cached = &kind_codes_[static_cast<size_t>(text_kind_->Index(row))];
+    if (*cached != kNone) return *cached;
+  }
+  const absl::string_view name = text_kind_->Get(row);
+  const google::protobuf::FieldDescriptor* field =
+      v1::ReferralEvent::descriptor()->FindFieldByName(std::string(name));
+  if (field == nullptr || field->containing_oneof() == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "events row ", first_row_ + row, ": 'kind' '", name,
+        "' is not an event of divert.v1.ReferralEvent"));
+  }
+  if (cached != nullptr) *cached = field->number();
+  return field->number();
+}
+
+absl::StatusOr<ReferralBatch> ReferralBatch::Of(const ArrowSchema& schema,
+                                                const ArrowArray& batch,
+                                                int64_t first_row) {
+  if (absl::Status s = CheckBatch(schema, batch, "referrals"); !s.ok()) return s;
+  ReferralBatch out;
+  out.length = batch.length;
+  out.first_row = first_row;
+  if (absl::Status s = ReadId(schema, batch, "referrals", &out.text_id, &out.int_id);
+      !s.ok()) {
+    return s;
+  }
+  struct TextField {
+    CodedText* out;
+    const char* name;
+  };
+  for (const TextField& f : {TextField{&out.person_key, "person_key"},
+                             TextField{&out.precinct, "precinct"},
+                             TextField{&out.area, "area"}}) {
+    absl::StatusOr<CodedText> text = OptionalText(schema, batch, "referrals", f.name);
+    if (!text.ok()) return text.status();
+    *f.out = *std::move(text);
+  }
+  return out;
+}
+
+}  // namespace divert::metrics
