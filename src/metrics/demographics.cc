@@ -1,10 +1,53 @@
 #include "metrics/demographics.h"
 
-#include "absl/time/civil_time.h"
+#include <cstdint>
+
 #include "metrics/fact_table.h"
 
 namespace divert::metrics {
 namespace {
+
+// Proleptic Gregorian calendar arithmetic (days since 1970-01-01), as
+// absl::CivilDay does it but without normalizing: the fold converts
+// millions of dates.
+struct CivilDate {
+  int64_t year;
+  int month;
+  int day;
+};
+
+bool IsLeapYear(int64_t year) {
+  return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+}
+
+int DaysInMonth(int64_t year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
+}
+
+int64_t DaysFromCivil(int64_t year, int month, int day) {
+  year -= month <= 2 ? 1 : 0;
+  const int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const int64_t year_of_era = year - era * 400;
+  const int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const int64_t day_of_era =
+      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;
+}
+
+CivilDate CivilFromDays(int64_t days) {
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const int64_t day_of_era = days - era * 146097;
+  const int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t month_index = (5 * day_of_year + 2) / 153;
+  const int day = static_cast<int>(day_of_year - (153 * month_index + 2) / 5 + 1);
+  const int month = static_cast<int>(month_index < 10 ? month_index + 3 : month_index - 9);
+  return {year_of_era + era * 400 + (month <= 2 ? 1 : 0), month, day};
+}
 
 v1::RaceGroup RaceGroupOf(v1::RaceEthnicity race) {
   switch (race) {
@@ -78,12 +121,10 @@ v1::AgeGroup AgeGroupOn(int32_t born_day, int32_t day) {
   if (born_day == kNone || day == kNone || day < born_day) {
     return v1::AGE_UNKNOWN;
   }
-  const absl::CivilDay epoch(1970, 1, 1);
-  const absl::CivilDay born = epoch + born_day;
-  const absl::CivilDay on = epoch + day;
-  int64_t age = on.year() - born.year();
-  if (on.month() < born.month() ||
-      (on.month() == born.month() && on.day() < born.day())) {
+  const CivilDate born = CivilFromDays(born_day);
+  const CivilDate on = CivilFromDays(day);
+  int64_t age = on.year - born.year;
+  if (on.month < born.month || (on.month == born.month && on.day < born.day)) {
     --age;
   }
   if (age < 18) return v1::AGE_UNDER_18;
@@ -96,13 +137,12 @@ v1::AgeGroup AgeGroupOn(int32_t born_day, int32_t day) {
 }
 
 int32_t DayNumber(const v1::Date& date) {
-  if (date.year() == 0 && date.month() == 0 && date.day() == 0) return kNone;
-  const absl::CivilDay day(date.year(), date.month(), date.day());
-  if (day.year() != date.year() || day.month() != date.month() ||
-      day.day() != date.day()) {
+  const int64_t year = date.year();
+  const int month = date.month(), day = date.day();
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) {
     return kNone;
   }
-  return static_cast<int32_t>(day - absl::CivilDay(1970, 1, 1));
+  return static_cast<int32_t>(DaysFromCivil(year, month, day));
 }
 
 }  // namespace divert::metrics

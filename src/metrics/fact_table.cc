@@ -42,6 +42,23 @@ size_t FactTable::AddRow() {
   return rows_++;
 }
 
+size_t FactTable::AddRows(size_t count) {
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (joins_[i].parent == nullptr) columns_[i].resize(rows_ + count, defaults_[i]);
+  }
+  const size_t first = rows_;
+  rows_ += count;
+  return first;
+}
+
+void FactTable::Truncate(size_t rows) {
+  if (rows >= rows_) return;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (joins_[i].parent == nullptr) columns_[i].resize(rows);
+  }
+  rows_ = rows;
+}
+
 void FactTable::Reserve(size_t rows) {
   for (size_t i = 0; i < columns_.size(); ++i) {
     if (joins_[i].parent == nullptr) columns_[i].reserve(rows);

@@ -65,6 +65,10 @@ class FactTable {
   // Adds a row with every owned column at its default (0, or kNone for
   // optional fields); returns its index.
   size_t AddRow();
+  // Adds `count` rows at their defaults; returns the first one's index.
+  size_t AddRows(size_t count);
+  // Keeps the first `rows` rows (at most rows()).
+  void Truncate(size_t rows);
   void Reserve(size_t rows);
 
   // The column of field `name`; -1 when the schema has no such field.

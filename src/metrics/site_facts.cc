@@ -171,6 +171,7 @@ class Folder {
       if (absl::Status s = IndexSubjects(); !s.ok()) return s;
       if (absl::Status s = FoldEvents(); !s.ok()) return s;
     }
+    facts_->events.Truncate(event_rows_);
     WriteReferrals();
     AddDecisions();
     AddMeetings();
@@ -228,7 +229,7 @@ class Folder {
   template <typename E>
   void AddEventRow(uint32_t referral, const E& event, int32_t day) {
     FactTable& table = facts_->events;
-    const size_t row = table.AddRow();
+    const size_t row = event_rows_++;
     facts_->event_referral.push_back(referral);
     table.Set(row, event_kind_, event.kind());
     table.Set(row, event_day_, day);
@@ -278,7 +279,8 @@ class Folder {
                     ? records_.settings().intake_deadline_days()
                     : kDefaultIntakeDeadlineDays;
     needs_approval_ = records_.settings().social_contact_requires_owg_approval();
-    facts_->events.Reserve(events);
+    // Rows for every event; those after the day are cut off (EndEvents).
+    facts_->events.AddRows(events);
     facts_->event_referral.reserve(events);
   }
 
@@ -722,10 +724,10 @@ class Folder {
               arrests = f("arrests_after_enrollment"),
               legacy = f("legacy_cases"), reviews = f("owg_reviews"),
               person_key = f("person_key");
-    table.Reserve(referrals_.size());
+    const size_t first = table.AddRows(referrals_.size());
     for (size_t i = 0; i < referrals_.size(); ++i) {
       const Referral& r = referrals_[i];
-      const size_t row = table.AddRow();
+      const size_t row = first + i;
       table.Set(row, pathway, r.pathway);
       table.Set(row, stage, r.stage);
       table.Set(row, source, r.source);
@@ -828,8 +830,10 @@ class Folder {
               race_known = f("race_known"), gender = f("gender"),
               age_group = f("age_group"), referred = f("referred"),
               person_key = f("person_key");
-    for (const v1::EncounterRecord& e : records_.encounters()) {
-      const size_t row = table.AddRow();
+    const size_t first = table.AddRows(records_.encounters_size());
+    for (int i = 0; i < records_.encounters_size(); ++i) {
+      const v1::EncounterRecord& e = records_.encounters(i);
+      const size_t row = first + i;
       const int32_t on = DayNumber(e.occurred_on());
       table.Set(row, outcome, e.outcome());
       table.Set(row, pathway, e.pathway());
@@ -856,8 +860,10 @@ class Folder {
     Fields f(&table);
     const int body = f("body"), day = f("day"), invited = f("invited"),
               attended = f("attended");
-    for (const v1::MeetingRecord& m : records_.meetings()) {
-      const size_t row = table.AddRow();
+    const size_t first = table.AddRows(records_.meetings_size());
+    for (int i = 0; i < records_.meetings_size(); ++i) {
+      const v1::MeetingRecord& m = records_.meetings(i);
+      const size_t row = first + i;
       table.Set(row, body, m.body());
       table.Set(row, day, DayNumber(m.held_on()));
       table.Set(row, invited, m.invited());
@@ -876,8 +882,10 @@ class Folder {
               age_group = f("age_group"), after = f("after_enrollment"),
               participant = f("participant"),
               comparison = f("comparison_group"), person_key = f("person_key");
-    for (const v1::ArrestRecord& a : records_.arrests()) {
-      const size_t row = table.AddRow();
+    const size_t first = table.AddRows(records_.arrests_size());
+    for (int i = 0; i < records_.arrests_size(); ++i) {
+      const v1::ArrestRecord& a = records_.arrests(i);
+      const size_t row = first + i;
       const int32_t on = DayNumber(a.occurred_on());
       table.Set(row, day, on);
       table.Set(row, citation, a.citation());
@@ -906,8 +914,10 @@ class Folder {
     FactTable& table = facts_->trainings;
     Fields f(&table);
     const int day = f("day"), agency = f("agency"), officer = f("officer_id");
-    for (const v1::TrainingRecord& t : records_.trainings()) {
-      const size_t row = table.AddRow();
+    const size_t first = table.AddRows(records_.trainings_size());
+    for (int i = 0; i < records_.trainings_size(); ++i) {
+      const v1::TrainingRecord& t = records_.trainings(i);
+      const size_t row = first + i;
       table.Set(row, day, DayNumber(t.trained_on()));
       SetText(&table, row, agency, t.agency());
       SetText(&table, row, officer, t.officer_id());
@@ -963,6 +973,7 @@ class Folder {
   int32_t deadline_ = 0;
   bool needs_approval_ = false;
   int32_t connected_need_ = 0;
+  size_t event_rows_ = 0;
 };
 
 }  // namespace

@@ -1,0 +1,51 @@
+// Dates and ages: the calendar arithmetic agrees with absl::CivilDay.
+#include "metrics/demographics.h"
+
+#include "absl/time/civil_time.h"
+#include "gtest/gtest.h"
+
+namespace divert::metrics {
+namespace {
+
+v1::Date DateOf(const absl::CivilDay& day) {
+  v1::Date date;
+  date.set_year(static_cast<int32_t>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+TEST(DemographicsTest, DayNumbersAreDaysSince1970) {
+  const absl::CivilDay epoch(1970, 1, 1);
+  for (absl::CivilDay day(1890, 1, 1); day <= absl::CivilDay(2110, 12, 31); ++day) {
+    ASSERT_EQ(DayNumber(DateOf(day)), day - epoch) << day;
+  }
+  v1::Date bad;
+  EXPECT_EQ(DayNumber(bad), kNone);
+  bad.set_year(2023);
+  bad.set_month(2);
+  bad.set_day(29);
+  EXPECT_EQ(DayNumber(bad), kNone);
+  bad.set_year(2024);
+  EXPECT_NE(DayNumber(bad), kNone);
+  bad.set_month(13);
+  EXPECT_EQ(DayNumber(bad), kNone);
+}
+
+TEST(DemographicsTest, AgeGroupsTurnOnBirthdays) {
+  const absl::CivilDay epoch(1970, 1, 1);
+  const int32_t born = absl::CivilDay(2000, 2, 29) - epoch;
+  auto on = [&](int y, int m, int d) {
+    return AgeGroupOn(born, static_cast<int32_t>(absl::CivilDay(y, m, d) - epoch));
+  };
+  EXPECT_EQ(on(2018, 2, 28), v1::AGE_UNDER_18);
+  EXPECT_EQ(on(2018, 3, 1), v1::AGE_18_TO_24);
+  EXPECT_EQ(on(2025, 2, 28), v1::AGE_18_TO_24);
+  EXPECT_EQ(on(2025, 3, 1), v1::AGE_25_TO_34);
+  EXPECT_EQ(on(2070, 3, 1), v1::AGE_65_AND_OVER);
+  EXPECT_EQ(AgeGroupOn(born, born - 1), v1::AGE_UNKNOWN);
+  EXPECT_EQ(AgeGroupOn(kNone, born), v1::AGE_UNKNOWN);
+}
+
+}  // namespace
+}  // namespace divert::metrics
