@@ -7,6 +7,8 @@
 //                        dictionary-encoded, times as timestamps, kinds as
 //                        numbers) -> report: CompiledCatalog::Compute(columns)
 //   BM_FoldColumns       Arrow columns -> fact tables
+//   BM_FoldRest          of which the records that are not the referral log
+//                        (people, encounters, arrests, ...: messages)
 //   BM_FoldRecords       records (in memory) -> fact tables, as of the end
 //   BM_ComputeCatalog    fact tables -> report (59 metrics, 3 breakdowns)
 //   BM_FoldAndCompute    both: CompiledCatalog::Compute(records, request)
@@ -95,6 +97,17 @@ void BM_FoldColumns(benchmark::State& state) {
   Label(state, site);
 }
 BENCHMARK(BM_FoldColumns)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_FoldRest(benchmark::State& state) {
+  Site& site = TheSite();
+  const v1::MetricRecords& rest = *site.columns->view().records;
+  for (auto _ : state) {
+    auto facts = FoldRecords(rest, DayNumber(site.request.period().end()));
+    benchmark::DoNotOptimize(facts);
+  }
+  Label(state, site);
+}
+BENCHMARK(BM_FoldRest)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_FoldRecords(benchmark::State& state) {
   Site& site = TheSite();

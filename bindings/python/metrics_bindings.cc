@@ -42,6 +42,40 @@ std::unique_ptr<metrics::StreamTable> ReadStream(const py::capsule& capsule,
   return *std::move(table);
 }
 
+// Parses serialized records and a request, and computes the report with
+// `compute` (records and request to StatusOr<MetricReport>) without the
+// GIL; the serialized report, or ValueError.
+template <typename Compute>
+py::bytes ComputeReport(const py::bytes& records, const py::bytes& request,
+                        Compute compute) {
+  std::string records_bytes = records;
+  std::string request_bytes = request;
+  std::string report;
+  absl::Status status;
+  {
+    py::gil_scoped_release release;
+    google::protobuf::Arena arena;
+    auto* site = google::protobuf::Arena::Create<v1::MetricRecords>(&arena);
+    v1::MetricRequest wanted;
+    if (!site->ParseFromString(records_bytes)) {
+      status = absl::InvalidArgumentError(
+          "records: not a serialized divert.v1.MetricRecords");
+    } else if (!wanted.ParseFromString(request_bytes)) {
+      status = absl::InvalidArgumentError(
+          "request: not a serialized divert.v1.MetricRequest");
+    } else {
+      absl::StatusOr<v1::MetricReport> computed = compute(*site, wanted);
+      if (computed.ok()) {
+        report = computed->SerializeAsString();
+      } else {
+        status = computed.status();
+      }
+    }
+  }
+  if (!status.ok()) throw py::value_error(std::string(status.message()));
+  return py::bytes(report);
+}
+
 template <typename Message>
 void ParseInto(const std::string& bytes, const char* what, Message* message) {
   if (!message->ParseFromString(bytes)) {
@@ -75,33 +109,11 @@ void RegisterMetrics(py::module_& m) {
           "compute",
           [](const PyMetricCatalog& self, const py::bytes& records,
              const py::bytes& request) {
-            std::string records_bytes = records;
-            std::string request_bytes = request;
-            std::string report;
-            absl::Status status;
-            {
-              py::gil_scoped_release release;
-              google::protobuf::Arena arena;
-              auto* site =
-                  google::protobuf::Arena::Create<v1::MetricRecords>(&arena);
-              v1::MetricRequest wanted;
-              if (!site->ParseFromString(records_bytes)) {
-                status = absl::InvalidArgumentError(
-                    "records: not a serialized divert.v1.MetricRecords");
-              } else if (!wanted.ParseFromString(request_bytes)) {
-                status = absl::InvalidArgumentError(
-                    "request: not a serialized divert.v1.MetricRequest");
-              } else {
-                auto computed = self.catalog->Compute(*site, wanted);
-                if (computed.ok()) {
-                  report = computed->SerializeAsString();
-                } else {
-                  status = computed.status();
-                }
-              }
-            }
-            if (!status.ok()) throw py::value_error(std::string(status.message()));
-            return py::bytes(report);
+            return ComputeReport(records, request,
+                                 [&](const v1::MetricRecords& site,
+                                     const v1::MetricRequest& wanted) {
+                                   return self.catalog->Compute(site, wanted);
+                                 });
           },
           py::arg("records"), py::arg("request"),
           "The serialized divert.v1.MetricReport for a serialized request over "
@@ -115,35 +127,15 @@ void RegisterMetrics(py::module_& m) {
                 ReadStream(referrals, "referrals");
             std::unique_ptr<metrics::StreamTable> event_table =
                 ReadStream(events, "events");
-            std::string records_bytes = records;
-            std::string request_bytes = request;
-            std::string report;
-            absl::Status status;
-            {
-              py::gil_scoped_release release;
-              v1::MetricRecords site;
-              v1::MetricRequest wanted;
-              if (!site.ParseFromString(records_bytes)) {
-                status = absl::InvalidArgumentError(
-                    "records: not a serialized divert.v1.MetricRecords");
-              } else if (!wanted.ParseFromString(request_bytes)) {
-                status = absl::InvalidArgumentError(
-                    "request: not a serialized divert.v1.MetricRequest");
-              } else {
-                metrics::RecordColumns columns;
-                columns.records = &site;
-                columns.referrals = referral_table->batches();
-                columns.events = event_table->batches();
-                auto computed = self.catalog->Compute(columns, wanted);
-                if (computed.ok()) {
-                  report = computed->SerializeAsString();
-                } else {
-                  status = computed.status();
-                }
-              }
-            }
-            if (!status.ok()) throw py::value_error(std::string(status.message()));
-            return py::bytes(report);
+            return ComputeReport(
+                records, request,
+                [&](const v1::MetricRecords& site, const v1::MetricRequest& wanted) {
+                  metrics::RecordColumns columns;
+                  columns.records = &site;
+                  columns.referrals = referral_table->batches();
+                  columns.events = event_table->batches();
+                  return self.catalog->Compute(columns, wanted);
+                });
           },
           py::arg("records"), py::arg("referrals"), py::arg("events"),
           py::arg("request"),

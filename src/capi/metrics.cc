@@ -31,6 +31,22 @@ namespace {
 constexpr std::initializer_list<int> kAllFormats = {
     DIVERT_FORMAT_TEXT, DIVERT_FORMAT_JSON, DIVERT_FORMAT_BINARY};
 
+// Reads the records (left empty when NULL and `records_optional`) and the
+// request of a compute call; false (the last error set) when either fails.
+bool ReadRecordsAndRequest(const char* records, size_t records_len,
+                           int records_format, bool records_optional,
+                           const char* request, size_t request_len,
+                           int request_format, divert::v1::MetricRecords* site,
+                           divert::v1::MetricRequest* wanted) {
+  if (!(records == nullptr && records_optional) &&
+      !ReadMessage(records, records_len, records_format, kAllFormats, "records",
+                   site)) {
+    return false;
+  }
+  return ReadMessage(request, request_len, request_format, kAllFormats,
+                     "request", wanted);
+}
+
 }  // namespace
 
 extern "C" {
@@ -73,13 +89,10 @@ int divert_metric_catalog_compute(const divert_metric_catalog* catalog,
     }
     google::protobuf::Arena arena;
     auto* site = google::protobuf::Arena::Create<divert::v1::MetricRecords>(&arena);
-    if (!ReadMessage(records, records_len, records_format, kAllFormats,
-                     "records", site)) {
-      return DIVERT_ERROR_INVALID_ARGUMENT;
-    }
     divert::v1::MetricRequest wanted;
-    if (!ReadMessage(request, request_len, request_format, kAllFormats,
-                     "request", &wanted)) {
+    if (!ReadRecordsAndRequest(records, records_len, records_format, false,
+                               request, request_len, request_format, site,
+                               &wanted)) {
       return DIVERT_ERROR_INVALID_ARGUMENT;
     }
     auto computed = catalog->catalog->Compute(*site, wanted);
@@ -105,14 +118,10 @@ int divert_metric_catalog_compute_arrow(
     if (!event_table.ok()) return Fail(event_table.status());
     google::protobuf::Arena arena;
     auto* site = google::protobuf::Arena::Create<divert::v1::MetricRecords>(&arena);
-    if (records != nullptr &&
-        !ReadMessage(records, records_len, records_format, kAllFormats,
-                     "records", site)) {
-      return DIVERT_ERROR_INVALID_ARGUMENT;
-    }
     divert::v1::MetricRequest wanted;
-    if (!ReadMessage(request, request_len, request_format, kAllFormats,
-                     "request", &wanted)) {
+    if (!ReadRecordsAndRequest(records, records_len, records_format, true,
+                               request, request_len, request_format, site,
+                               &wanted)) {
       return DIVERT_ERROR_INVALID_ARGUMENT;
     }
     divert::metrics::RecordColumns columns;

@@ -1,6 +1,7 @@
 #include "metrics/event_columns.h"
 
 #include <array>
+#include <initializer_list>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -52,6 +53,23 @@ absl::StatusOr<OptionalInt> OptionalInteger(const ArrowSchema& schema,
       IntView::Of(*c.schema, *c.array, ColumnName("events", name), batch.offset);
   if (!view.ok()) return view.status();
   return OptionalInt(*view);
+}
+
+// An optional text column and where it goes.
+struct TextField {
+  CodedText* out;
+  const char* name;
+};
+
+absl::Status ReadTexts(const ArrowSchema& schema, const ArrowArray& batch,
+                       absl::string_view table,
+                       std::initializer_list<TextField> fields) {
+  for (const TextField& f : fields) {
+    absl::StatusOr<CodedText> text = OptionalText(schema, batch, table, f.name);
+    if (!text.ok()) return text.status();
+    *f.out = *std::move(text);
+  }
+  return absl::OkStatus();
 }
 
 // A referral_id column: integers or text.
@@ -140,20 +158,17 @@ absl::StatusOr<EventBatch> EventBatch::Of(const ArrowSchema& schema,
     }
   }
 
-  struct TextField {
-    CodedText* out;
-    const char* name;
-  };
-  for (const TextField& f : {TextField{&out.officer_id, "officer_id"},
-                             TextField{&out.agency, "agency"},
-                             TextField{&out.source, "source"},
-                             TextField{&out.case_manager_id, "case_manager_id"},
-                             TextField{&out.provider, "provider"},
-                             TextField{&out.decision_id, "decision_id"},
-                             TextField{&out.service_referral_id, "service_referral_id"}}) {
-    absl::StatusOr<CodedText> text = OptionalText(schema, batch, "events", f.name);
-    if (!text.ok()) return text.status();
-    *f.out = *std::move(text);
+  if (absl::Status s = ReadTexts(
+          schema, batch, "events",
+          {{&out.officer_id, "officer_id"},
+           {&out.agency, "agency"},
+           {&out.source, "source"},
+           {&out.case_manager_id, "case_manager_id"},
+           {&out.provider, "provider"},
+           {&out.decision_id, "decision_id"},
+           {&out.service_referral_id, "service_referral_id"}});
+      !s.ok()) {
+    return s;
   }
   struct IntField {
     OptionalInt* out;
@@ -229,16 +244,12 @@ absl::StatusOr<ReferralBatch> ReferralBatch::Of(const ArrowSchema& schema,
       !s.ok()) {
     return s;
   }
-  struct TextField {
-    CodedText* out;
-    const char* name;
-  };
-  for (const TextField& f : {TextField{&out.person_key, "person_key"},
-                             TextField{&out.precinct, "precinct"},
-                             TextField{&out.area, "area"}}) {
-    absl::StatusOr<CodedText> text = OptionalText(schema, batch, "referrals", f.name);
-    if (!text.ok()) return text.status();
-    *f.out = *std::move(text);
+  if (absl::Status s = ReadTexts(schema, batch, "referrals",
+                                 {{&out.person_key, "person_key"},
+                                  {&out.precinct, "precinct"},
+                                  {&out.area, "area"}});
+      !s.ok()) {
+    return s;
   }
   return out;
 }
