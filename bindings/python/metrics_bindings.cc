@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "divert/metrics/evaluation.h"
 #include "divert/metrics/metrics.h"
 #include "divert/metrics/synthetic_site.h"
@@ -42,38 +43,38 @@ std::unique_ptr<metrics::StreamTable> ReadStream(const py::capsule& capsule,
   return *std::move(table);
 }
 
-// Parses serialized records and a request, and computes the report with
-// `compute` (records and request to StatusOr<MetricReport>) without the
-// GIL; the serialized report, or ValueError.
-template <typename Compute>
-py::bytes ComputeReport(const py::bytes& records, const py::bytes& request,
-                        Compute compute) {
+// Parses serialized records and a serialized `Request`, and runs `run`
+// (records and request to a StatusOr of a message) without the GIL: the
+// serialized result, or ValueError.
+template <typename Request, typename Run>
+py::bytes RunOnRecords(const py::bytes& records, const py::bytes& request,
+                       Run run) {
   std::string records_bytes = records;
   std::string request_bytes = request;
-  std::string report;
+  std::string result;
   absl::Status status;
   {
     py::gil_scoped_release release;
     google::protobuf::Arena arena;
     auto* site = google::protobuf::Arena::Create<v1::MetricRecords>(&arena);
-    v1::MetricRequest wanted;
+    Request wanted;
     if (!site->ParseFromString(records_bytes)) {
       status = absl::InvalidArgumentError(
           "records: not a serialized divert.v1.MetricRecords");
     } else if (!wanted.ParseFromString(request_bytes)) {
-      status = absl::InvalidArgumentError(
-          "request: not a serialized divert.v1.MetricRequest");
+      status = absl::InvalidArgumentError(absl::StrCat(
+          "request: not a serialized ", Request::descriptor()->full_name()));
     } else {
-      absl::StatusOr<v1::MetricReport> computed = compute(*site, wanted);
+      auto computed = run(*site, wanted);
       if (computed.ok()) {
-        report = computed->SerializeAsString();
+        result = computed->SerializeAsString();
       } else {
         status = computed.status();
       }
     }
   }
   if (!status.ok()) throw py::value_error(std::string(status.message()));
-  return py::bytes(report);
+  return py::bytes(result);
 }
 
 template <typename Message>
@@ -109,7 +110,7 @@ void RegisterMetrics(py::module_& m) {
           "compute",
           [](const PyMetricCatalog& self, const py::bytes& records,
              const py::bytes& request) {
-            return ComputeReport(records, request,
+            return RunOnRecords<v1::MetricRequest>(records, request,
                                  [&](const v1::MetricRecords& site,
                                      const v1::MetricRequest& wanted) {
                                    return self.catalog->Compute(site, wanted);
@@ -127,7 +128,7 @@ void RegisterMetrics(py::module_& m) {
                 ReadStream(referrals, "referrals");
             std::unique_ptr<metrics::StreamTable> event_table =
                 ReadStream(events, "events");
-            return ComputeReport(
+            return RunOnRecords<v1::MetricRequest>(
                 records, request,
                 [&](const v1::MetricRecords& site, const v1::MetricRequest& wanted) {
                   metrics::RecordColumns columns;
@@ -146,30 +147,11 @@ void RegisterMetrics(py::module_& m) {
   m.def(
       "metrics_evaluate_rearrest",
       [](const py::bytes& records, const py::bytes& request) {
-        std::string records_bytes = records;
-        std::string request_bytes = request;
-        std::string evaluation;
-        absl::Status status;
-        {
-          py::gil_scoped_release release;
-          google::protobuf::Arena arena;
-          auto* site = google::protobuf::Arena::Create<v1::MetricRecords>(&arena);
-          v1::EvaluationRequest wanted;
-          if (!site->ParseFromString(records_bytes) ||
-              !wanted.ParseFromString(request_bytes)) {
-            status = absl::InvalidArgumentError(
-                "records or request: not a serialized message");
-          } else {
-            auto result = metrics::EvaluateRearrest(*site, wanted);
-            if (result.ok()) {
-              evaluation = result->SerializeAsString();
-            } else {
-              status = result.status();
-            }
-          }
-        }
-        if (!status.ok()) throw py::value_error(std::string(status.message()));
-        return py::bytes(evaluation);
+        return RunOnRecords<v1::EvaluationRequest>(
+            records, request,
+            [](const v1::MetricRecords& site, const v1::EvaluationRequest& wanted) {
+              return metrics::EvaluateRearrest(site, wanted);
+            });
       },
       py::arg("records"), py::arg("request"),
       "The serialized divert.v1.RearrestEvaluation for serialized records and "
