@@ -112,49 +112,68 @@ absl::Status ColumnCoder::CodeDictionary(int64_t begin, int64_t end,
   return absl::OkStatus();
 }
 
-template <typename Index>
-bool ColumnCoder::IndicesInside() const {
-  const ArrowArray& a = *array_;
-  const uint8_t* validity = ValidityOf(a);
-  const Index* indices = static_cast<const Index*>(a.buffers[1]) + a.offset;
-  const uint64_t entries = entry_codes_.size();
-  bool outside = false;
-  if (validity == nullptr) {
-    for (int64_t r = 0; r < a.length; ++r) {
-      outside |= static_cast<uint64_t>(indices[r]) >= entries;
-    }
-  } else {
-    for (int64_t r = 0; r < a.length; ++r) {
-      outside |= Valid(validity, a.offset + r) &&
-                 static_cast<uint64_t>(indices[r]) >= entries;
-    }
-  }
-  return !outside;
-}
-
 bool ColumnCoder::CodeAllEntries(int64_t limit, CodeOf code_of) {
   if (layout_ != Layout::kDictionary ||
       static_cast<int64_t>(entry_codes_.size()) > limit) {
     return false;
   }
-  bool inside;
-  switch (index_format_) {
-    case 'c': inside = IndicesInside<int8_t>(); break;
-    case 'C': inside = IndicesInside<uint8_t>(); break;
-    case 's': inside = IndicesInside<int16_t>(); break;
-    case 'S': inside = IndicesInside<uint16_t>(); break;
-    case 'i': inside = IndicesInside<int32_t>(); break;
-    case 'I': inside = IndicesInside<uint32_t>(); break;
-    case 'l': inside = IndicesInside<int64_t>(); break;
-    default: inside = IndicesInside<uint64_t>(); break;
-  }
-  if (!inside) return false;
   for (size_t e = 0; e < entry_codes_.size(); ++e) {
     if (entry_codes_[e] < 0) {
       entry_codes_[e] = code_of(reader_->dictionary()->Get(static_cast<int64_t>(e)));
     }
   }
   return true;
+}
+
+namespace {
+
+// Calls visit(r - begin, index) for the rows r in [begin, end) of `a` that
+// are not null, in a loop over its raw indices (branch-free without
+// nulls).
+template <typename Index, typename Visit>
+void ForEachIndexOf(const ArrowArray& a, int64_t begin, int64_t end,
+                    Visit visit) {
+  const uint8_t* validity = ValidityOf(a);
+  const Index* indices = static_cast<const Index*>(a.buffers[1]) + a.offset;
+  if (validity == nullptr) {
+    for (int64_t r = begin; r < end; ++r) {
+      visit(r - begin, static_cast<size_t>(indices[r]));
+    }
+    return;
+  }
+  for (int64_t r = begin; r < end; ++r) {
+    if (Valid(validity, a.offset + r)) {
+      visit(r - begin, static_cast<size_t>(indices[r]));
+    }
+  }
+}
+
+}  // namespace
+
+template <typename Visit>
+void ColumnCoder::ForEachIndex(int64_t begin, int64_t end, Visit visit) const {
+  const ArrowArray& a = *array_;
+  switch (index_format_) {
+    case 'c': return ForEachIndexOf<int8_t>(a, begin, end, visit);
+    case 'C': return ForEachIndexOf<uint8_t>(a, begin, end, visit);
+    case 's': return ForEachIndexOf<int16_t>(a, begin, end, visit);
+    case 'S': return ForEachIndexOf<uint16_t>(a, begin, end, visit);
+    case 'i': return ForEachIndexOf<int32_t>(a, begin, end, visit);
+    case 'I': return ForEachIndexOf<uint32_t>(a, begin, end, visit);
+    case 'l': return ForEachIndexOf<int64_t>(a, begin, end, visit);
+    default: return ForEachIndexOf<uint64_t>(a, begin, end, visit);
+  }
+}
+
+void ColumnCoder::OrByEntry(int64_t begin, int64_t end,
+                            const uint64_t* by_entry, uint64_t* out) const {
+  ForEachIndex(begin, end,
+               [&](int64_t i, size_t index) { out[i] |= by_entry[index]; });
+}
+
+void ColumnCoder::CountEntries(int64_t begin, int64_t end,
+                               int64_t* counts) const {
+  ForEachIndex(begin, end, [&](int64_t, size_t index) { ++counts[index]; });
 }
 
 absl::Status ColumnCoder::Code(int64_t begin, int64_t end, TextCodes* texts,
