@@ -1,5 +1,7 @@
 #include "screening/gather.h"
 
+#include <cstring>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -7,20 +9,38 @@
 namespace divert::screening {
 namespace {
 
-// The set bits of a 16-bit mask (without a POPCNT instruction, which the
-// baseline x86-64 lacks).
-inline int Ones16(unsigned x) {
-  x = x - ((x >> 1) & 0x5555u);
-  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
-  x = (x + (x >> 4)) & 0x0F0Fu;
-  return static_cast<int>((x + (x >> 8)) & 0x1Fu);
+// The set bits of `bytes` bytes (a word at a time, without a POPCNT
+// instruction, which the baseline x86-64 lacks).
+int64_t Ones(const uint8_t* bits, int64_t bytes) {
+  int64_t ones = 0;
+  int64_t i = 0;
+  for (; i + 8 <= bytes; i += 8) {
+    uint64_t x;
+    std::memcpy(&x, bits + i, 8);
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    ones += static_cast<int64_t>((x * 0x0101010101010101ULL) >> 56);
+  }
+  for (; i < bytes; ++i) {
+    for (unsigned b = bits[i]; b != 0; b &= b - 1) ++ones;
+  }
+  return ones;
+}
+
+// nulls[k] for each column k with a validity bitmap, from its bits.
+void CountNulls(int64_t n, int columns, uint8_t* const* validity,
+                int64_t* nulls) {
+  for (int k = 0; k < columns; ++k) {
+    nulls[k] = validity[k] == nullptr ? 0 : n - Ones(validity[k], (n + 7) / 8);
+  }
 }
 
 // Rows [from, n) one at a time: column k's value by is_null(k, value).
 template <typename T, typename IsNull>
 void GatherTail(const T* table, int stride, const int32_t* codes, int64_t from,
                 int64_t n, int columns, T* const* out, uint8_t* const* validity,
-                int64_t* nulls, IsNull is_null) {
+                IsNull is_null) {
   for (int64_t r = from; r < n; ++r) {
     const T* entry = table + int64_t{codes[r]} * stride;
     for (int k = 0; k < columns; ++k) {
@@ -30,7 +50,6 @@ void GatherTail(const T* table, int stride, const int32_t* codes, int64_t from,
       if (validity[k] == nullptr) continue;
       if ((r & 7) == 0) validity[k][r >> 3] = 0;
       validity[k][r >> 3] |= static_cast<uint8_t>((null ? 0u : 1u) << (r & 7));
-      nulls[k] += null ? 1 : 0;
     }
   }
 }
@@ -40,7 +59,6 @@ void GatherTail(const T* table, int stride, const int32_t* codes, int64_t from,
 void GatherBytes(const uint8_t* table, const int32_t* codes, int64_t n,
                  int columns, uint8_t* const* out, uint8_t* const* validity,
                  int64_t* nulls) {
-  for (int k = 0; k < columns; ++k) nulls[k] = 0;
   int64_t r = 0;
 #if defined(__SSE2__)
   const __m128i null_byte = _mm_set1_epi8(static_cast<char>(kNullByte));
@@ -73,23 +91,22 @@ void GatherBytes(const uint8_t* table, const int32_t* codes, int64_t n,
       if (validity[k] != nullptr) {
         const __m128i null = _mm_cmpeq_epi8(v, null_byte);
         const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(null));
-        validity[k][r >> 3] = static_cast<uint8_t>(~mask);
-        validity[k][(r >> 3) + 1] = static_cast<uint8_t>(~mask >> 8);
-        nulls[k] += Ones16(mask);
+        const uint16_t bits = static_cast<uint16_t>(~mask);
+        std::memcpy(validity[k] + (r >> 3), &bits, 2);
         v = _mm_andnot_si128(null, v);
       }
       _mm_storeu_si128(reinterpret_cast<__m128i*>(out[k] + r), v);
     }
   }
 #endif
-  GatherTail<uint8_t>(table, 16, codes, r, n, columns, out, validity, nulls,
+  GatherTail<uint8_t>(table, 16, codes, r, n, columns, out, validity,
                       [](uint8_t v) { return v == kNullByte; });
+  CountNulls(n, columns, validity, nulls);
 }
 
 void GatherInt32x4(const int32_t* table, const int32_t* codes, int64_t n,
                    int32_t* const* out, uint8_t* const* validity,
                    int64_t* nulls) {
-  for (int k = 0; k < 4; ++k) nulls[k] = 0;
   int64_t r = 0;
 #if defined(__SSE2__)
   // Eight rows: two blocks of 4 rows x 4 columns, each transposed, so that
@@ -123,7 +140,6 @@ void GatherInt32x4(const int32_t* table, const int32_t* codes, int64_t n,
             static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(lo_null))) |
             static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(hi_null))) << 4;
         validity[k][r >> 3] = static_cast<uint8_t>(~mask);
-        nulls[k] += Ones16(mask);
         lo = _mm_andnot_si128(lo_null, lo);
         hi = _mm_andnot_si128(hi_null, hi);
       }
@@ -132,8 +148,9 @@ void GatherInt32x4(const int32_t* table, const int32_t* codes, int64_t n,
     }
   }
 #endif
-  GatherTail<int32_t>(table, 4, codes, r, n, 4, out, validity, nulls,
+  GatherTail<int32_t>(table, 4, codes, r, n, 4, out, validity,
                       [](int32_t v) { return v < 0; });
+  CountNulls(n, 4, validity, nulls);
 }
 
 }  // namespace divert::screening
