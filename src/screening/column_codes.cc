@@ -127,6 +127,22 @@ bool ColumnCoder::CodeAllEntries(int64_t limit, CodeOf code_of) {
 
 namespace {
 
+// Returns f(Index()) for the index type of the dictionary format `format`
+// ('c', 'C', 's', 'S', 'i', 'I', 'l', else 'L').
+template <typename F>
+decltype(auto) WithIndexType(char format, F f) {
+  switch (format) {
+    case 'c': return f(int8_t());
+    case 'C': return f(uint8_t());
+    case 's': return f(int16_t());
+    case 'S': return f(uint16_t());
+    case 'i': return f(int32_t());
+    case 'I': return f(uint32_t());
+    case 'l': return f(int64_t());
+    default: return f(uint64_t());
+  }
+}
+
 // Calls visit(r - begin, index) for the rows r in [begin, end) of `a` that
 // are not null, in a loop over its raw indices (branch-free without
 // nulls).
@@ -152,17 +168,9 @@ void ForEachIndexOf(const ArrowArray& a, int64_t begin, int64_t end,
 
 template <typename Visit>
 void ColumnCoder::ForEachIndex(int64_t begin, int64_t end, Visit visit) const {
-  const ArrowArray& a = *array_;
-  switch (index_format_) {
-    case 'c': return ForEachIndexOf<int8_t>(a, begin, end, visit);
-    case 'C': return ForEachIndexOf<uint8_t>(a, begin, end, visit);
-    case 's': return ForEachIndexOf<int16_t>(a, begin, end, visit);
-    case 'S': return ForEachIndexOf<uint16_t>(a, begin, end, visit);
-    case 'i': return ForEachIndexOf<int32_t>(a, begin, end, visit);
-    case 'I': return ForEachIndexOf<uint32_t>(a, begin, end, visit);
-    case 'l': return ForEachIndexOf<int64_t>(a, begin, end, visit);
-    default: return ForEachIndexOf<uint64_t>(a, begin, end, visit);
-  }
+  WithIndexType(index_format_, [&](auto index) {
+    ForEachIndexOf<decltype(index)>(*array_, begin, end, visit);
+  });
 }
 
 void ColumnCoder::OrByEntry(int64_t begin, int64_t end,
@@ -186,16 +194,9 @@ absl::Status ColumnCoder::Code(int64_t begin, int64_t end, TextCodes* texts,
       CodeText<int64_t>(begin, end, texts, code_of, out);
       return absl::OkStatus();
     case Layout::kDictionary:
-      switch (index_format_) {
-        case 'c': return CodeDictionary<int8_t>(begin, end, code_of, out);
-        case 'C': return CodeDictionary<uint8_t>(begin, end, code_of, out);
-        case 's': return CodeDictionary<int16_t>(begin, end, code_of, out);
-        case 'S': return CodeDictionary<uint16_t>(begin, end, code_of, out);
-        case 'i': return CodeDictionary<int32_t>(begin, end, code_of, out);
-        case 'I': return CodeDictionary<uint32_t>(begin, end, code_of, out);
-        case 'l': return CodeDictionary<int64_t>(begin, end, code_of, out);
-        default: return CodeDictionary<uint64_t>(begin, end, code_of, out);
-      }
+      return WithIndexType(index_format_, [&](auto index) {
+        return CodeDictionary<decltype(index)>(begin, end, code_of, out);
+      });
     case Layout::kValues:
       break;
   }
