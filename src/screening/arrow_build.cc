@@ -14,6 +14,10 @@ namespace {
 
 struct ArrayData {
   std::vector<std::unique_ptr<uint8_t[]>> owned;
+  // Buffers taken from `pool` (given back on release), and their sizes.
+  std::shared_ptr<BufferPool> pool;
+  std::vector<std::unique_ptr<uint8_t[]>> pooled;
+  std::vector<size_t> pooled_bytes;
   std::vector<const void*> buffers;
   std::vector<ArrowArray*> children;
   ArrowArray* dictionary = nullptr;
@@ -32,6 +36,9 @@ void ReleaseArray(ArrowArray* array) {
       data->dictionary->release(data->dictionary);
     }
     delete data->dictionary;
+  }
+  for (size_t i = 0; i < data->pooled.size(); ++i) {
+    data->pool->Give(std::move(data->pooled[i]), data->pooled_bytes[i]);
   }
   delete data;
   array->release = nullptr;
@@ -60,6 +67,17 @@ uint8_t* AddBuffer(ArrayData* data, size_t bytes, bool zeroed = true) {
   data->owned.emplace_back(zeroed ? new uint8_t[size]() : new uint8_t[size]);
   data->buffers.push_back(data->owned.back().get());
   return data->owned.back().get();
+}
+
+// Adds a buffer of `bytes` from data->pool (contents unspecified), or an
+// owned one (zeroed) without a pool.
+uint8_t* AddPooledBuffer(ArrayData* data, size_t bytes) {
+  if (data->pool == nullptr) return AddBuffer(data, bytes);
+  const size_t size = bytes == 0 ? 1 : bytes;
+  data->pooled.push_back(data->pool->Take(size));
+  data->pooled_bytes.push_back(size);
+  data->buffers.push_back(data->pooled.back().get());
+  return data->pooled.back().get();
 }
 
 // A validity bitmap for `valid`, or a null buffer when all are valid.
@@ -230,6 +248,28 @@ void StreamRelease(ArrowArrayStream* stream) {
 
 }  // namespace
 
+std::unique_ptr<uint8_t[]> BufferPool::Take(size_t bytes) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (size_t i = 0; i < free_.size(); ++i) {
+      if (free_[i].bytes != bytes) continue;
+      std::unique_ptr<uint8_t[]> buffer = std::move(free_[i].buffer);
+      free_bytes_ -= bytes;
+      free_[i] = std::move(free_.back());
+      free_.pop_back();
+      return buffer;
+    }
+  }
+  return std::unique_ptr<uint8_t[]>(new uint8_t[bytes]);
+}
+
+void BufferPool::Give(std::unique_ptr<uint8_t[]> buffer, size_t bytes) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (free_bytes_ + bytes > max_free_bytes_) return;  // freed as it goes
+  free_bytes_ += bytes;
+  free_.push_back({std::move(buffer), bytes});
+}
+
 BuiltColumn::BuiltColumn() {
   std::memset(&schema, 0, sizeof(schema));
   std::memset(&array, 0, sizeof(array));
@@ -275,6 +315,9 @@ BuiltColumn DictionaryColumn(absl::string_view name,
   uint8_t* validity = nullptr;
   BuiltColumn column = DictionaryColumnToFill(name, dictionary, length, narrow,
                                               nulls > 0, &out, &validity);
+  if (validity != nullptr) {
+    std::memset(validity, 0, static_cast<size_t>((length + 7) / 8));
+  }
   for (int64_t r = 0; r < length; ++r) {
     const int32_t index = indices[r] < 0 ? 0 : indices[r];
     if (narrow) {
@@ -314,7 +357,8 @@ int64_t AddValidityOf(ArrayData* data, int64_t length, Valid valid) {
 BuiltColumn DictionaryColumnToFill(absl::string_view name,
                                    const std::vector<std::string>& dictionary,
                                    int64_t length, bool narrow, bool nullable,
-                                   void** indices, uint8_t** validity) {
+                                   void** indices, uint8_t** validity,
+                                   std::shared_ptr<BufferPool> pool) {
   BuiltColumn column;
   MakeSchema(&column.schema, narrow ? "c" : "i", name);
   auto* schema_data = static_cast<SchemaData*>(column.schema.private_data);
@@ -323,14 +367,15 @@ BuiltColumn DictionaryColumnToFill(absl::string_view name,
   column.schema.dictionary = schema_data->dictionary;
 
   auto* data = new ArrayData;
+  data->pool = std::move(pool);
   if (nullable) {
-    *validity = AddBuffer(data, static_cast<size_t>((length + 7) / 8));
+    *validity = AddPooledBuffer(data, static_cast<size_t>((length + 7) / 8));
   } else {
     *validity = nullptr;
     data->buffers.push_back(nullptr);
   }
-  *indices = AddBuffer(data, static_cast<size_t>(length) * (narrow ? 1 : 4),
-                       /*zeroed=*/false);
+  *indices =
+      AddPooledBuffer(data, static_cast<size_t>(length) * (narrow ? 1 : 4));
   data->dictionary = new ArrowArray;
   std::vector<absl::optional<std::string>> words(dictionary.begin(),
                                                  dictionary.end());

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,33 @@
 #include "divert/screening/arrow_c.h"
 
 namespace divert::screening {
+
+// Memory for the buffers of built arrays, used again: a buffer taken from
+// a pool goes back to it when its array is released (from any thread), and
+// the pool keeps up to `max_free_bytes` of them for the next Take of the
+// same size. A stream's consumer that releases each batch before asking
+// for the next one thus gets the same warm memory every time, instead of
+// fresh pages the system has to zero. Shared by the arrays that hold its
+// buffers, so it outlives whoever made it.
+class BufferPool {
+ public:
+  explicit BufferPool(size_t max_free_bytes) : max_free_bytes_(max_free_bytes) {}
+
+  // A buffer of `bytes` (at least one), its contents unspecified.
+  std::unique_ptr<uint8_t[]> Take(size_t bytes);
+  // Takes back a buffer of `bytes` from Take.
+  void Give(std::unique_ptr<uint8_t[]> buffer, size_t bytes);
+
+ private:
+  struct Free {
+    std::unique_ptr<uint8_t[]> buffer;
+    size_t bytes;
+  };
+  const size_t max_free_bytes_;
+  std::mutex mutex_;
+  std::vector<Free> free_;
+  size_t free_bytes_ = 0;
+};
 
 // A column under construction: a schema and an array, both owned.
 class BuiltColumn {
@@ -42,13 +70,15 @@ BuiltColumn DictionaryColumn(absl::string_view name,
                              const std::vector<int32_t>& indices, bool narrow);
 // Dictionary-encoded text of `length` rows into `dictionary`, with int8
 // indices when `narrow`, else int32, that the caller writes at *indices.
-// When `nullable`, *validity is a zeroed bitmap in which the caller sets
-// the bits of the rows that are not null, and then sets
-// array.null_count; else *validity is null and no row is null.
+// When `nullable`, *validity is a bitmap of (length + 7) / 8 bytes that the
+// caller writes whole (a set bit for a row that is not null), and then sets
+// array.null_count; else *validity is null and no row is null. The indices
+// and the validity come from `pool` when it is not null.
 BuiltColumn DictionaryColumnToFill(absl::string_view name,
                                    const std::vector<std::string>& dictionary,
                                    int64_t length, bool narrow, bool nullable,
-                                   void** indices, uint8_t** validity);
+                                   void** indices, uint8_t** validity,
+                                   std::shared_ptr<BufferPool> pool = nullptr);
 // int32 values of `length` rows; a negative value is null.
 BuiltColumn NonNegativeInt32Column(absl::string_view name,
                                    const int32_t* values, int64_t length);

@@ -147,6 +147,42 @@ TEST(ArrowInputTest, RefusesDictionaryIndicesOutsideTheDictionary) {
   EXPECT_THAT(no_dictionary.Read().message(), HasSubstr("the array does not"));
 }
 
+// Indices are checked in their own width: a negative one is outside
+// whatever the dictionary's size, an unsigned one is inside a dictionary
+// larger than its type can count, and every index type is read.
+TEST(ArrowInputTest, ChecksIndicesOfEveryWidthAgainstLargeDictionaries) {
+  std::vector<int32_t> offsets(301, 0);
+  Column values("u", 300, {nullptr, offsets.data(), kData});
+  const int8_t narrow[] = {127, 0, -1};
+  Column int8("c", 3, {nullptr, narrow});
+  int8.SetDictionary(&values);
+  EXPECT_THAT(int8.Read().message(), HasSubstr("dictionary index -1 of row 2"));
+  int8.array.length = 2;
+  EXPECT_TRUE(int8.Read().ok());
+  const uint8_t unsigned_narrow[] = {255, 0};
+  Column uint8("C", 2, {nullptr, unsigned_narrow});
+  uint8.SetDictionary(&values);
+  EXPECT_TRUE(uint8.Read().ok());
+  const int16_t int16s[] = {299, 300};
+  const uint16_t uint16s[] = {299, 300};
+  const int32_t int32s[] = {299, 300};
+  const uint32_t uint32s[] = {299, 300};
+  const int64_t int64s[] = {299, 300};
+  const uint64_t uint64s[] = {299, 300};
+  const std::pair<const char*, const void*> wide[] = {
+      {"s", int16s}, {"S", uint16s}, {"i", int32s},
+      {"I", uint32s}, {"l", int64s}, {"L", uint64s}};
+  for (const auto& [format, indices] : wide) {
+    Column column(format, 2, {nullptr, indices});
+    column.SetDictionary(&values);
+    EXPECT_THAT(column.Read().message(),
+                HasSubstr("dictionary index 300 of row 1 is not in its dictionary of 300"))
+        << format;
+    column.array.length = 1;
+    EXPECT_TRUE(column.Read().ok()) << format;
+  }
+}
+
 TEST(ArrowInputTest, RefusesViewsOutsideTheirBuffers) {
   // One long view (20 bytes) into data buffer 0, which holds 16 bytes.
   uint8_t views[16] = {};

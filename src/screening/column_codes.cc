@@ -112,49 +112,76 @@ absl::Status ColumnCoder::CodeDictionary(int64_t begin, int64_t end,
   return absl::OkStatus();
 }
 
-template <typename Index>
-bool ColumnCoder::IndicesInside() const {
-  const ArrowArray& a = *array_;
-  const uint8_t* validity = ValidityOf(a);
-  const Index* indices = static_cast<const Index*>(a.buffers[1]) + a.offset;
-  const uint64_t entries = entry_codes_.size();
-  bool outside = false;
-  if (validity == nullptr) {
-    for (int64_t r = 0; r < a.length; ++r) {
-      outside |= static_cast<uint64_t>(indices[r]) >= entries;
-    }
-  } else {
-    for (int64_t r = 0; r < a.length; ++r) {
-      outside |= Valid(validity, a.offset + r) &&
-                 static_cast<uint64_t>(indices[r]) >= entries;
-    }
-  }
-  return !outside;
-}
-
 bool ColumnCoder::CodeAllEntries(int64_t limit, CodeOf code_of) {
   if (layout_ != Layout::kDictionary ||
       static_cast<int64_t>(entry_codes_.size()) > limit) {
     return false;
   }
-  bool inside;
-  switch (index_format_) {
-    case 'c': inside = IndicesInside<int8_t>(); break;
-    case 'C': inside = IndicesInside<uint8_t>(); break;
-    case 's': inside = IndicesInside<int16_t>(); break;
-    case 'S': inside = IndicesInside<uint16_t>(); break;
-    case 'i': inside = IndicesInside<int32_t>(); break;
-    case 'I': inside = IndicesInside<uint32_t>(); break;
-    case 'l': inside = IndicesInside<int64_t>(); break;
-    default: inside = IndicesInside<uint64_t>(); break;
-  }
-  if (!inside) return false;
   for (size_t e = 0; e < entry_codes_.size(); ++e) {
     if (entry_codes_[e] < 0) {
       entry_codes_[e] = code_of(reader_->dictionary()->Get(static_cast<int64_t>(e)));
     }
   }
   return true;
+}
+
+namespace {
+
+// Returns f(Index()) for the index type of the dictionary format `format`
+// ('c', 'C', 's', 'S', 'i', 'I', 'l', else 'L').
+template <typename F>
+decltype(auto) WithIndexType(char format, F f) {
+  switch (format) {
+    case 'c': return f(int8_t());
+    case 'C': return f(uint8_t());
+    case 's': return f(int16_t());
+    case 'S': return f(uint16_t());
+    case 'i': return f(int32_t());
+    case 'I': return f(uint32_t());
+    case 'l': return f(int64_t());
+    default: return f(uint64_t());
+  }
+}
+
+// Calls visit(r - begin, index) for the rows r in [begin, end) of `a` that
+// are not null, in a loop over its raw indices (branch-free without
+// nulls).
+template <typename Index, typename Visit>
+void ForEachIndexOf(const ArrowArray& a, int64_t begin, int64_t end,
+                    Visit visit) {
+  const uint8_t* validity = ValidityOf(a);
+  const Index* indices = static_cast<const Index*>(a.buffers[1]) + a.offset;
+  if (validity == nullptr) {
+    for (int64_t r = begin; r < end; ++r) {
+      visit(r - begin, static_cast<size_t>(indices[r]));
+    }
+    return;
+  }
+  for (int64_t r = begin; r < end; ++r) {
+    if (Valid(validity, a.offset + r)) {
+      visit(r - begin, static_cast<size_t>(indices[r]));
+    }
+  }
+}
+
+}  // namespace
+
+template <typename Visit>
+void ColumnCoder::ForEachIndex(int64_t begin, int64_t end, Visit visit) const {
+  WithIndexType(index_format_, [&](auto index) {
+    ForEachIndexOf<decltype(index)>(*array_, begin, end, visit);
+  });
+}
+
+void ColumnCoder::OrByEntry(int64_t begin, int64_t end,
+                            const uint64_t* by_entry, uint64_t* out) const {
+  ForEachIndex(begin, end,
+               [&](int64_t i, size_t index) { out[i] |= by_entry[index]; });
+}
+
+void ColumnCoder::CountEntries(int64_t begin, int64_t end,
+                               int64_t* counts) const {
+  ForEachIndex(begin, end, [&](int64_t, size_t index) { ++counts[index]; });
 }
 
 absl::Status ColumnCoder::Code(int64_t begin, int64_t end, TextCodes* texts,
@@ -167,16 +194,9 @@ absl::Status ColumnCoder::Code(int64_t begin, int64_t end, TextCodes* texts,
       CodeText<int64_t>(begin, end, texts, code_of, out);
       return absl::OkStatus();
     case Layout::kDictionary:
-      switch (index_format_) {
-        case 'c': return CodeDictionary<int8_t>(begin, end, code_of, out);
-        case 'C': return CodeDictionary<uint8_t>(begin, end, code_of, out);
-        case 's': return CodeDictionary<int16_t>(begin, end, code_of, out);
-        case 'S': return CodeDictionary<uint16_t>(begin, end, code_of, out);
-        case 'i': return CodeDictionary<int32_t>(begin, end, code_of, out);
-        case 'I': return CodeDictionary<uint32_t>(begin, end, code_of, out);
-        case 'l': return CodeDictionary<int64_t>(begin, end, code_of, out);
-        default: return CodeDictionary<uint64_t>(begin, end, code_of, out);
-      }
+      return WithIndexType(index_format_, [&](auto index) {
+        return CodeDictionary<decltype(index)>(begin, end, code_of, out);
+      });
     case Layout::kValues:
       break;
   }

@@ -40,10 +40,11 @@ class ColumnCoder {
   absl::Status Code(int64_t begin, int64_t end, TextCodes* texts,
                     CodeOf code_of, int32_t* out);
 
-  // For a dictionary array of at most `limit` entries whose rows' indices
-  // are all inside it: gives every entry its code and returns true; each
-  // row's code is then CodeAt(row), without a pass over the rows. Else
-  // false.
+  // For a dictionary array of at most `limit` entries: gives every entry
+  // its code and returns true (ColumnReader::Create has checked that every
+  // row's index is inside the dictionary); each row's code is then
+  // CodeAt(row), and the row loops below work on the indices themselves.
+  // Else false.
   bool CodeAllEntries(int64_t limit, CodeOf code_of);
   // The entries' codes (after CodeAllEntries).
   const std::vector<int32_t>& entry_codes() const { return entry_codes_; }
@@ -52,14 +53,22 @@ class ColumnCoder {
     const int64_t index = reader_->DictionaryIndex(row);
     return index < 0 ? 0 : entry_codes_[static_cast<size_t>(index)];
   }
+  // After CodeAllEntries: out[r - begin] |= by_entry[index of row r] for
+  // rows [begin, end) that are not null (`by_entry` has an element per
+  // dictionary entry).
+  void OrByEntry(int64_t begin, int64_t end, const uint64_t* by_entry,
+                 uint64_t* out) const;
+  // After CodeAllEntries: ++counts[index of row r] for rows [begin, end)
+  // that are not null.
+  void CountEntries(int64_t begin, int64_t end, int64_t* counts) const;
 
  private:
   enum class Layout { kValues, kText32, kText64, kDictionary };
   template <typename Offset>
   void CodeText(int64_t begin, int64_t end, TextCodes* texts, CodeOf code_of,
                 int32_t* out) const;
-  template <typename Index>
-  bool IndicesInside() const;
+  template <typename Visit>
+  void ForEachIndex(int64_t begin, int64_t end, Visit visit) const;
   template <typename Index>
   absl::Status CodeDictionary(int64_t begin, int64_t end, CodeOf code_of,
                               int32_t* out);

@@ -1,7 +1,7 @@
 // A cache in front of the screener's map from an arrest's key (the tuple
 // of its key values) to its result: when the tuple's parts are small dense
 // integers, they are packed into one 64-bit word, and the word is looked
-// up here: in a flat array when the packed keys have at most 16 bits, else
+// up here: in a flat array when the packed keys have at most 20 bits, else
 // in a hash map of words. The cache only remembers; the screener's own map
 // stays the truth, and the cache is emptied whenever the packing changes.
 #ifndef DIVERT_SRC_SCREENING_KEY_CACHE_H_
@@ -32,7 +32,7 @@ class KeyCache {
   void Insert(uint64_t key, int32_t value);
 
  private:
-  static constexpr int kDirectBits = 16;
+  static constexpr int kDirectBits = 20;
   std::vector<int32_t> direct_;
   absl::flat_hash_map<uint64_t, int32_t> map_;
 };

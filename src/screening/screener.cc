@@ -106,6 +106,10 @@ struct FeedState {
   absl::flat_hash_map<int32_t, int32_t> dense_of_key_id{{0, 0}};
   int width = 0;
   int shift = 0;
+  // What each code adds to a packed key (see State::Contribution), for
+  // the layout `contribution_layout`.
+  std::vector<uint64_t> contribution;
+  int contribution_layout = -1;
   // The codes of plain text values.
   screening::TextCodes texts;
   // The column's index in the input schema.
@@ -151,6 +155,9 @@ struct KeptCell {
 // keys stay in the processor's caches whatever the batch's size.
 constexpr int64_t kChunkRows = 4096;
 
+// The most memory of released result columns kept for the next batches.
+constexpr size_t kPooledBytes = size_t{32} << 20;
+
 }  // namespace
 
 struct Screener::State {
@@ -176,12 +183,16 @@ struct Screener::State {
   // result, filled in as results are made; whether it has a null.
   std::vector<std::vector<int32_t>> result_values;
   std::vector<bool> result_has_null;
-  // The same, laid out for GatherBytes and GatherInt32x4 (nulls as 0):
-  // the int8 columns (outcome, then the rules) in groups of 16 bytes per
+  // The same, laid out for GatherBytes and GatherInt32x4 (nulls as
+  // kNullByte and -1): the int8 columns (outcome, then the rules) in groups of 16 bytes per
   // result, and the int32 ones (version, decisive rules, missing facts,
   // not decided) as 4 values per result.
   std::vector<std::vector<uint8_t>> narrow_tables;
   std::vector<int32_t> wide_table;
+  // The memory of result columns, used again once a consumer releases
+  // them (a streaming consumer's batches then never touch fresh pages).
+  std::shared_ptr<screening::BufferPool> pool =
+      std::make_shared<screening::BufferPool>(kPooledBytes);
   // A cache in front of result_by_key for arrests with at most
   // cached_charges charges: their dense key numbers packed into a word
   // (see UpdateLayout).
@@ -218,9 +229,15 @@ struct Screener::State {
   std::vector<std::vector<int32_t>> codes;
   std::vector<uint64_t> encounter_keys, charge_keys;
   std::vector<uint8_t> charged, same_arrest;
-  // By feed: the column is not coded row by row in this batch (see
-  // ScreenBatch); ColumnCoder::CodeAt gives a row's code.
-  std::vector<uint8_t> deferred;
+  // By feed, one row per arrest: the column is a dictionary array whose
+  // entries all have codes (see ScreenBatch), so it is not coded row by
+  // row: ColumnCoder::CodeAt gives a row's code, and the row loops work on
+  // its indices. For those: rows by entry (when some entry has an issue),
+  // and what each entry adds to a packed key (for entry_layout).
+  std::vector<uint8_t> by_entry;
+  std::vector<std::vector<int64_t>> entry_rows;
+  std::vector<std::vector<uint64_t>> entry_contribution;
+  std::vector<int> entry_layout;
   std::vector<int32_t> found;
   std::string key;
 
@@ -238,7 +255,16 @@ struct Screener::State {
   int32_t ResolveArrest(int64_t count, EncounterCode encounter_code,
                         ChargeCode charge_code);
   void UpdateLayout();
+  // What code `code` of feed `f` adds to a packed key: its dense number at
+  // its place (charge fields after the encounter fields), and for a charge
+  // field that is not null, the count bit of one row per arrest.
+  uint64_t Contribution(const FeedState& f, int32_t code) const;
+  // f.contribution, for every code of `f` and the current layout.
+  const std::vector<uint64_t>& Contributions(FeedState& f);
   absl::Status ScreenBatch(BatchOut* out);
+  // One row per arrest: rows [begin, end), whose columns are coded.
+  void ScreenArrests(BatchOut* out, std::vector<screening::ColumnCoder>& coders,
+                     int64_t begin, int64_t end);
   absl::Status ScreenRows(BatchOut* out, std::vector<screening::ColumnCoder>& coders,
                           const ColumnReader* arrest_ids, int64_t begin,
                           int64_t end);
@@ -405,13 +431,12 @@ int32_t Screener::State::Decide(const ArrestCodes& codes) {
   for (size_t k = 0; k < values.size(); ++k) {
     result_values[k].push_back(values[k]);
     if (values[k] < 0) result_has_null[k] = true;
-    values[k] = std::max(values[k], 0);
   }
   for (auto& table : narrow_tables) table.resize(table.size() + 16, 0);
   for (size_t j = 0; j < 1 + rule_ids.size(); ++j) {
     const size_t k = j == 0 ? 0 : 4 + j;
     narrow_tables[j / 16][results.size() * 16 + j % 16] =
-        static_cast<uint8_t>(values[k]);
+        values[k] < 0 ? screening::kNullByte : static_cast<uint8_t>(values[k]);
   }
   wide_table.insert(wide_table.end(), values.begin() + 1, values.begin() + 5);
   results.push_back(std::move(result));
@@ -545,26 +570,31 @@ absl::Status Screener::State::ScreenBatch(BatchOut* out) {
       lists = true;
     }
   }
-  deferred.assign(feeds.size(), 0);
+  by_entry.assign(feeds.size(), 0);
   if (lists) return ScreenListBatch(out, coders);
 
-  // One row per arrest: a dictionary column that is neither part of the
-  // key nor a charge field matters only for its values' issues and for
-  // deciding new keys. When none of its dictionary's entries has an issue,
-  // it needs no pass over its rows.
+  // One row per arrest: a dictionary column (of no more entries than the
+  // batch has rows) is coded entry by entry, and its rows are read as
+  // indices: counted by entry when some entry has an issue, and gathered
+  // into packed keys when it is a key or charge field. A column that is
+  // neither, and whose entries have no issue, needs no pass over its rows.
   if (mapping.shape() == v1::ARREST_PER_ROW) {
+    entry_rows.resize(feeds.size());
+    entry_contribution.resize(feeds.size());
+    entry_layout.assign(feeds.size(), -1);
     for (size_t i = 0; i < feeds.size(); ++i) {
       FeedState& f = feeds[i];
-      if (f.skipped || f.key || f.feed.is_charge_field()) continue;
-      if (!coders[i].CodeAllEntries(
-              rows, [&](const Cell& cell) { return CodeOf(f, cell); })) {
+      if (f.skipped || !coders[i].CodeAllEntries(rows, [&](const Cell& cell) {
+            return CodeOf(f, cell);
+          })) {
         continue;
       }
-      bool clean = true;
+      by_entry[i] = 1;
+      bool issues = false;
       for (int32_t code : coders[i].entry_codes()) {
-        clean &= f.issues[code] == v1::ColumnIssue::KIND_UNSPECIFIED;
+        issues |= f.issues[code] != v1::ColumnIssue::KIND_UNSPECIFIED;
       }
-      deferred[i] = clean;
+      entry_rows[i].assign(issues ? coders[i].entry_codes().size() : 0, 0);
     }
   }
 
@@ -584,6 +614,13 @@ absl::Status Screener::State::ScreenBatch(BatchOut* out) {
   }
   if (arrest_ids != nullptr && rows > 0) {
     last_arrest_id.Keep(arrest_ids->Get(rows - 1));
+  }
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    if (!by_entry[i]) continue;
+    const std::vector<int32_t>& entry_codes = coders[i].entry_codes();
+    for (size_t e = 0; e < entry_rows[i].size(); ++e) {
+      feeds[i].rows[entry_codes[e]] += entry_rows[i][e];
+    }
   }
   return absl::OkStatus();
 }
@@ -657,7 +694,13 @@ absl::Status Screener::State::ScreenRows(
     // Skipped: code 0 (unset) everywhere, since nothing else writes it;
     // the field cannot change a decision. Deferred: never read.
     c.resize(n);
-    if (f.skipped || deferred[i]) continue;
+    if (f.skipped) continue;
+    if (by_entry[i]) {
+      if (!entry_rows[i].empty()) {
+        coders[i].CountEntries(begin, end, entry_rows[i].data());
+      }
+      continue;
+    }
     absl::Status status = coders[i].Code(
         begin, end, &f.texts, [&](const Cell& cell) { return CodeOf(f, cell); },
         c.data());
@@ -668,6 +711,11 @@ absl::Status Screener::State::ScreenRows(
     }
   }
   UpdateLayout();
+
+  if (mapping.shape() == v1::ARREST_PER_ROW) {
+    ScreenArrests(out, coders, begin, end);
+    return absl::OkStatus();
+  }
 
   // The packed key parts of each row, column by column: the first column
   // of a part sets it, the others add their bits.
@@ -708,40 +756,6 @@ absl::Status Screener::State::ScreenRows(
   if (!charge_set) std::fill(charge_keys.begin(), charge_keys.end(), 0);
   if (!charged_set) std::fill(charged.begin(), charged.end(), 0);
 
-  if (mapping.shape() == v1::ARREST_PER_ROW) {
-    // One charge per arrest at most: the packed key is the whole key.
-    found.resize(n);
-    if (!packable) {
-      std::fill(found.begin(), found.end(), -1);
-    } else {
-      uint64_t* keys = encounter_keys.data();
-      for (int64_t r = 0; r < n; ++r) {
-        keys[r] |= (charge_keys[r] << encounter_bits) |
-                   (static_cast<uint64_t>(charged[r]) << count_shift);
-      }
-      cache.FindAll(keys, n, found.data());
-    }
-    int32_t* result = out->result.data() + begin;
-    int64_t* arrests = arrests_by_result.data();
-    for (int64_t r = 0; r < n; ++r) {
-      int32_t index = found[r];
-      if (index < 0) {
-        index = ResolveArrest(
-            charged[r],
-            [&](size_t i) {
-              return deferred[i] ? coders[i].CodeAt(begin + r) : codes[i][r];
-            },
-            [&](size_t i, int64_t) { return codes[i][r]; });
-        arrests = arrests_by_result.data();
-        if (packable) cache.Insert(encounter_keys[r], index);
-      }
-      result[r] = index;
-      ++arrests[index];
-    }
-    out->open_rows -= n;
-    return absl::OkStatus();
-  }
-
   // CHARGE_PER_ROW: adjacent rows with one arrest key are one arrest; a
   // null key is an arrest of its own.
   same_arrest.resize(n);
@@ -762,6 +776,79 @@ absl::Status Screener::State::ScreenRows(
     AddRow(out, begin, r);
   }
   return absl::OkStatus();
+}
+
+uint64_t Screener::State::Contribution(const FeedState& f, int32_t code) const {
+  const bool charge = f.feed.is_charge_field();
+  uint64_t bits = 0;
+  if (f.key) {
+    bits = static_cast<uint64_t>(f.dense[code])
+           << (f.shift + (charge ? encounter_bits : 0));
+  }
+  if (charge && code != 0) bits |= uint64_t{1} << count_shift;
+  return bits;
+}
+
+const std::vector<uint64_t>& Screener::State::Contributions(FeedState& f) {
+  if (f.contribution_layout != layout_version) {
+    f.contribution.clear();
+    f.contribution_layout = layout_version;
+  }
+  for (size_t code = f.contribution.size(); code < f.values.size(); ++code) {
+    f.contribution.push_back(Contribution(f, static_cast<int32_t>(code)));
+  }
+  return f.contribution;
+}
+
+void Screener::State::ScreenArrests(
+    BatchOut* out, std::vector<screening::ColumnCoder>& coders, int64_t begin,
+    int64_t end) {
+  const int64_t n = end - begin;
+  int32_t* result = out->result.data() + begin;
+  // One charge per arrest at most: the packed key is the whole key, the
+  // OR of what each key or charge column's value adds to it.
+  uint64_t* keys = nullptr;
+  if (packable) {
+    encounter_keys.assign(n, 0);
+    keys = encounter_keys.data();
+    for (size_t i = 0; i < feeds.size(); ++i) {
+      FeedState& f = feeds[i];
+      if (f.skipped || (!f.key && !f.feed.is_charge_field())) continue;
+      if (by_entry[i]) {
+        std::vector<uint64_t>& table = entry_contribution[i];
+        if (entry_layout[i] != layout_version) {
+          table.clear();
+          for (int32_t code : coders[i].entry_codes()) {
+            table.push_back(Contribution(f, code));
+          }
+          entry_layout[i] = layout_version;
+        }
+        coders[i].OrByEntry(begin, end, table.data(), keys);
+        continue;
+      }
+      const uint64_t* table = Contributions(f).data();
+      const int32_t* c = codes[i].data();
+      for (int64_t r = 0; r < n; ++r) keys[r] |= table[c[r]];
+    }
+    cache.FindAll(keys, n, result);
+  } else {
+    std::fill(result, result + n, -1);
+  }
+  // Keys not in the cache: found in result_by_key, or decided.
+  for (int64_t r = 0; r < n; ++r) {
+    if (result[r] >= 0) continue;
+    auto code = [&](size_t i) {
+      return by_entry[i] ? coders[i].CodeAt(begin + r) : codes[i][r];
+    };
+    int64_t charged = 0;
+    for (size_t i : charge_feeds) charged |= code(i) != 0 ? 1 : 0;
+    result[r] = ResolveArrest(charged, code,
+                              [&](size_t i, int64_t) { return code(i); });
+    if (packable) cache.Insert(keys[r], result[r]);
+  }
+  int64_t* arrests = arrests_by_result.data();
+  for (int64_t r = 0; r < n; ++r) ++arrests[result[r]];
+  out->open_rows -= n;
 }
 
 void Screener::State::StartArrest(int64_t r) {
@@ -929,25 +1016,31 @@ std::vector<BuiltColumn> Screener::State::ResultColumns(
     void* indices = nullptr;
     columns.push_back(screening::DictionaryColumnToFill(
         names[k], dictionary, rows, is_narrow, result_has_null[k], &indices,
-        &validity[k]));
+        &validity[k], pool));
     if (is_narrow) {
       narrow.push_back(static_cast<uint8_t*>(indices));
     } else {
       wide.push_back(static_cast<int32_t*>(indices));
     }
   }
+  // Validity bitmaps and null counts in the order of `narrow` and `wide`.
+  std::vector<uint8_t*> narrow_validity, wide_validity;
+  for (size_t k = 0; k < result_values.size(); ++k) {
+    (k == 0 || k >= 5 ? narrow_validity : wide_validity).push_back(validity[k]);
+  }
+  std::vector<int64_t> narrow_nulls(narrow.size()), wide_nulls(wide.size());
   for (size_t g = 0; g < narrow_tables.size(); ++g) {
     screening::GatherBytes(
         narrow_tables[g].data(), by_row, rows,
         static_cast<int>(std::min<size_t>(16, narrow.size() - 16 * g)),
-        narrow.data() + 16 * g);
+        narrow.data() + 16 * g, narrow_validity.data() + 16 * g,
+        narrow_nulls.data() + 16 * g);
   }
-  screening::GatherInt32x4(wide_table.data(), by_row, rows, wide.data());
+  screening::GatherInt32x4(wide_table.data(), by_row, rows, wide.data(),
+                           wide_validity.data(), wide_nulls.data());
   for (size_t k = 0; k < result_values.size(); ++k) {
-    if (validity[k] == nullptr) continue;
     columns[k].array.null_count =
-        rows - screening::NonNegativeBits(result_values[k].data(), by_row, rows,
-                                          validity[k]);
+        k == 0 ? narrow_nulls[0] : k < 5 ? wide_nulls[k - 1] : narrow_nulls[k - 4];
   }
   if (mapping.shape() == v1::CHARGE_PER_ROW) {
     columns.push_back(screening::NonNegativeInt32Column(

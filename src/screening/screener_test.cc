@@ -222,13 +222,21 @@ std::vector<absl::optional<T>> Column(const std::vector<Arrest>& arrests,
   return out;
 }
 
-// Text values as plain utf8, or dictionary-encoded (int8 indices when
-// the dictionary is small enough, else int32).
+// How text columns are encoded: plain utf8; dictionary-encoded with the
+// batch's own values (int8 indices when the dictionary is small enough,
+// else int32); or with a dictionary shared across batches, as a table's
+// unified dictionary is: int32 indices, entries no row of the batch uses
+// (values the mapping cannot use among them), and under each null an
+// index outside the dictionary (the specification lets it be anything).
+enum class Encoding { kPlain, kDictionary, kSharedDictionary };
+
 BuiltColumn Text(const char* name,
                  const std::vector<absl::optional<std::string>>& values,
-                 bool dictionary) {
-  if (!dictionary) return screening::TextColumn(name, values);
+                 Encoding encoding) {
+  if (encoding == Encoding::kPlain) return screening::TextColumn(name, values);
+  const bool shared = encoding == Encoding::kSharedDictionary;
   std::vector<std::string> words;
+  if (shared) words = {"NOT A VALUE", "PL 0000000", "12/31/1899"};
   std::map<std::string, int32_t> index;
   std::vector<int32_t> indices;
   for (const auto& v : values) {
@@ -240,14 +248,23 @@ BuiltColumn Text(const char* name,
     if (added) words.push_back(*v);
     indices.push_back(it->second);
   }
-  return screening::DictionaryColumn(name, words, indices, words.size() <= 127);
+  if (shared) words.push_back("unused at the end");
+  BuiltColumn column = screening::DictionaryColumn(
+      name, words, indices, !shared && words.size() <= 127);
+  if (shared) {
+    auto* written = static_cast<int32_t*>(const_cast<void*>(column.array.buffers[1]));
+    for (size_t r = 0; r < indices.size(); ++r) {
+      if (indices[r] < 0) written[r] = 1 << 30;
+    }
+  }
+  return column;
 }
 
 // The arrest-level columns of the arrests at `rows` (an arrest may be
 // repeated).
 std::vector<BuiltColumn> ArrestColumns(const std::vector<Arrest>& arrests,
                                        const std::vector<size_t>& rows,
-                                       bool dictionary = false) {
+                                       Encoding dictionary = Encoding::kPlain) {
   std::vector<BuiltColumn> columns;
   auto text = [&](const char* name, auto f) {
     std::vector<absl::optional<std::string>> v;
@@ -320,7 +337,8 @@ std::vector<BuiltColumn> ArrestPerRow(const std::vector<Arrest>& arrests,
 // One row per charge (an arrest without charges has one row without a
 // code), with an arrest key, in batches of `batch` rows.
 std::vector<BuiltColumn> ChargePerRow(const std::vector<Arrest>& arrests,
-                                      size_t batch, bool dictionary = false) {
+                                      size_t batch,
+                                      Encoding dictionary = Encoding::kPlain) {
   struct Row {
     size_t arrest;
     int charge;  // -1: no charge
@@ -365,7 +383,7 @@ std::vector<BuiltColumn> ChargePerRow(const std::vector<Arrest>& arrests,
 // One row per arrest, each charge field a plain column: arrests with at
 // most one charge (a charge without a code has a null one).
 std::vector<BuiltColumn> ArrestPerRowPlain(const std::vector<Arrest>& arrests,
-                                           size_t batch, bool dictionary) {
+                                           size_t batch, Encoding dictionary) {
   std::vector<BuiltColumn> batches;
   for (size_t begin = 0; begin < arrests.size(); begin += batch) {
     const size_t end = std::min(arrests.size(), begin + batch);
@@ -555,7 +573,7 @@ TEST(ScreenerTest, ArrestPerRowWithPlainColumnsAgreesWithPerRecordEvaluation) {
       AtMostOneCharge(RandomArrests(*policy, 100000, 5));
   // Batches larger than the screener's chunks, and a short last one.
   const v1::ScreeningSummary summary = ExpectEveryArrestAgrees(
-      policy, arrests, ArrestPerRowPlain(arrests, 30000, false));
+      policy, arrests, ArrestPerRowPlain(arrests, 30000, Encoding::kPlain));
   EXPECT_EQ(summary.arrests(), 100000);
 }
 
@@ -585,25 +603,45 @@ TEST(ScreenerTest, DictionaryAndPlainTextGiveIdenticalResults) {
   auto policy = Example1();
   const std::vector<Arrest> arrests = RandomArrests(*policy, 20000, 13);
   // Batches of 9001 rows: arrests span batches and the screener's chunks.
-  ExpectIdentical(ScreenWith(v1::CHARGE_PER_ROW, ChargePerRow(arrests, 9001, false)),
-                  ScreenWith(v1::CHARGE_PER_ROW, ChargePerRow(arrests, 9001, true)));
+  ExpectIdentical(ScreenWith(v1::CHARGE_PER_ROW, ChargePerRow(arrests, 9001, Encoding::kPlain)),
+                  ScreenWith(v1::CHARGE_PER_ROW, ChargePerRow(arrests, 9001, Encoding::kDictionary)));
   std::vector<Arrest> single = AtMostOneCharge(arrests);
   ExpectIdentical(
-      ScreenWith(v1::ARREST_PER_ROW, ArrestPerRowPlain(single, 9001, false)),
-      ScreenWith(v1::ARREST_PER_ROW, ArrestPerRowPlain(single, 9001, true)));
+      ScreenWith(v1::ARREST_PER_ROW, ArrestPerRowPlain(single, 9001, Encoding::kPlain)),
+      ScreenWith(v1::ARREST_PER_ROW, ArrestPerRowPlain(single, 9001, Encoding::kDictionary)));
   // Columns the policy does not read whose values all translate (race,
   // consent) are not read row by row when dictionary-encoded.
   for (Arrest& a : single) {
     if (a.race == "ASIAN / PACIFIC ISLANDER") a.race = "BLACK";
     if (a.consent == "maybe") a.consent = "Y";
   }
-  const auto text = ScreenWith(v1::ARREST_PER_ROW, ArrestPerRowPlain(single, 9001, false));
+  const auto text = ScreenWith(v1::ARREST_PER_ROW, ArrestPerRowPlain(single, 9001, Encoding::kPlain));
   ExpectIdentical(
-      text, ScreenWith(v1::ARREST_PER_ROW, ArrestPerRowPlain(single, 9001, true)));
+      text, ScreenWith(v1::ARREST_PER_ROW, ArrestPerRowPlain(single, 9001, Encoding::kDictionary)));
   for (const v1::ColumnIssue& issue : text.second.issues()) {
     EXPECT_NE(issue.column(), "race");
     EXPECT_NE(issue.column(), "consent");
   }
+}
+
+// One row per arrest, a dictionary column is read entry by entry (every
+// entry translated, rows gathered by index): entries no row uses, values
+// under nulls and dictionaries shared by batches change no result and no
+// count of the summary (the unused entries are values the mapping cannot
+// use, which the summary would list).
+TEST(ScreenerTest, SharedDictionariesGiveIdenticalResults) {
+  auto policy = Example1();
+  const std::vector<Arrest> arrests = RandomArrests(*policy, 20000, 17);
+  const std::vector<Arrest> single = AtMostOneCharge(arrests);
+  const auto text =
+      ScreenWith(v1::ARREST_PER_ROW, ArrestPerRowPlain(single, 9001, Encoding::kPlain));
+  ExpectIdentical(text, ScreenWith(v1::ARREST_PER_ROW,
+                                   ArrestPerRowPlain(single, 9001,
+                                                     Encoding::kSharedDictionary)));
+  ExpectIdentical(
+      ScreenWith(v1::CHARGE_PER_ROW, ChargePerRow(arrests, 9001, Encoding::kPlain)),
+      ScreenWith(v1::CHARGE_PER_ROW,
+                 ChargePerRow(arrests, 9001, Encoding::kSharedDictionary)));
 }
 
 TEST(ScreenerTest, CountsValuesTheMappingCannotUseByColumn) {
