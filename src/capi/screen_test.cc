@@ -33,6 +33,17 @@ std::string ReadSourceFile(const std::string& path) {
   return text.str();
 }
 
+// A stream of one record batch of `columns`.
+void OneBatch(std::vector<screening::BuiltColumn> columns, int64_t rows,
+              ArrowArrayStream* out) {
+  screening::BuiltColumn batch = screening::RecordBatch(std::move(columns), rows);
+  std::vector<ArrowArray> batches = {batch.array};
+  const ArrowSchema schema = batch.schema;
+  batch.schema.release = nullptr;  // both move into the stream
+  batch.array.release = nullptr;
+  screening::MakeStream(schema, std::move(batches), out);
+}
+
 // Three December 2017 arrests with the columns the NYPD mapping reads:
 // petit larceny (eligible once the officer asks about needs and consent), a
 // code outside the offense catalog (not eligible), and one without a date.
@@ -46,12 +57,7 @@ void Arrests(ArrowArrayStream* out) {
   columns.push_back(s::TextColumn("ARREST_BORO", {"M", "K", "M"}));
   columns.push_back(s::TextColumn("PERP_RACE", {"BLACK", "WHITE", "BLACK"}));
   columns.push_back(s::TextColumn("PERP_SEX", {"M", "F", "M"}));
-  s::BuiltColumn batch = s::RecordBatch(std::move(columns), 3);
-  ArrowSchema schema = batch.schema;
-  std::vector<ArrowArray> batches = {batch.array};
-  batch.schema.release = nullptr;
-  batch.array.release = nullptr;
-  s::MakeStream(schema, std::move(batches), out);
+  OneBatch(std::move(columns), 3, out);
 }
 
 // Reads `results` to its end (releasing it); the number of rows.
@@ -89,6 +95,16 @@ class CapiScreenTest : public ::testing::Test {
       return bytes;
     }
     return mapping_;
+  }
+
+  // A screener of the NYPD mapping in text format; NULL when it fails.
+  divert_screener* TextScreener() const {
+    divert_screener* screener = nullptr;
+    EXPECT_EQ(divert_screener_create(policy_, mapping_.c_str(), DIVERT_NUL_TERMINATED,
+                                     DIVERT_FORMAT_TEXT, &screener),
+              DIVERT_OK)
+        << divert_last_error();
+    return screener;
   }
 
   divert_policy* policy_ = nullptr;
@@ -147,10 +163,8 @@ TEST_F(CapiScreenTest, AScreenerFromEachFormatScreensAndSumsUp) {
 }
 
 TEST_F(CapiScreenTest, TheScreenerOutlivesItsPolicyAndItsResultsOutliveTheScreener) {
-  divert_screener* screener = nullptr;
-  ASSERT_EQ(divert_screener_create(policy_, mapping_.c_str(), DIVERT_NUL_TERMINATED,
-                                   DIVERT_FORMAT_TEXT, &screener),
-            DIVERT_OK);
+  divert_screener* screener = TextScreener();
+  ASSERT_NE(screener, nullptr);
   divert_policy_destroy(policy_);
   policy_ = nullptr;
   ArrowArrayStream input, output;
@@ -220,9 +234,8 @@ TEST_F(CapiScreenTest, NullArgumentsAreRefusedAndTheInputIsStillTaken) {
   EXPECT_STREQ(divert_last_error(), "screener is NULL");
   EXPECT_EQ(input.release, nullptr);
 
-  ASSERT_EQ(divert_screener_create(policy_, mapping_.c_str(), DIVERT_NUL_TERMINATED,
-                                   DIVERT_FORMAT_TEXT, &screener),
-            DIVERT_OK);
+  screener = TextScreener();
+  ASSERT_NE(screener, nullptr);
   Arrests(&input);
   EXPECT_EQ(divert_screener_screen(screener, &input, nullptr), DIVERT_ERROR_INVALID_ARGUMENT);
   EXPECT_STREQ(divert_last_error(), "input or output stream is NULL");
@@ -246,19 +259,12 @@ TEST_F(CapiScreenTest, NullArgumentsAreRefusedAndTheInputIsStillTaken) {
 }
 
 TEST_F(CapiScreenTest, AnInputWithoutTheMappedColumnsIsRefused) {
-  divert_screener* screener = nullptr;
-  ASSERT_EQ(divert_screener_create(policy_, mapping_.c_str(), DIVERT_NUL_TERMINATED,
-                                   DIVERT_FORMAT_TEXT, &screener),
-            DIVERT_OK);
+  divert_screener* screener = TextScreener();
+  ASSERT_NE(screener, nullptr);
   std::vector<screening::BuiltColumn> columns;
   columns.push_back(screening::TextColumn("SOMETHING_ELSE", {"1"}));
-  screening::BuiltColumn batch = screening::RecordBatch(std::move(columns), 1);
-  ArrowSchema schema = batch.schema;
-  std::vector<ArrowArray> batches = {batch.array};
-  batch.schema.release = nullptr;
-  batch.array.release = nullptr;
   ArrowArrayStream input, output;
-  screening::MakeStream(schema, std::move(batches), &input);
+  OneBatch(std::move(columns), 1, &input);
   EXPECT_EQ(divert_screener_screen(screener, &input, &output), DIVERT_ERROR_INVALID_ARGUMENT);
   EXPECT_THAT(divert_last_error(), HasSubstr("ARREST_KEY"));
   EXPECT_EQ(input.release, nullptr);
