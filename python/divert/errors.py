@@ -16,6 +16,7 @@ evaluated (which may identify a person).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -294,3 +295,35 @@ class DecisionError(Error, ValueError):
 
 def _rebuild_decision_error(message: str, code: str) -> DecisionError:
     return DecisionError(message, code=code)
+
+
+# json_format's messages nest "Failed to parse charges field: Failed to parse
+# level field: <reason>", and the reason may quote the value.
+_PARSE_FIELD = re.compile(r"Failed to parse (\w+) field")
+_NO_FIELD = re.compile(r'has no field named "([^"]*)"')
+_BAD_JSON = re.compile(r"^Failed to load JSON: .*?(line \d+ column \d+)")
+
+
+def _json_problem(what: str, error: Exception) -> str:
+    """What json_format found wrong in `what`: the field and the kind of
+    problem, or the line and column of bad JSON, never the value.
+
+    >>> from google.protobuf import json_format
+    >>> from divert.v1 import metrics_pb2
+    >>> try:
+    ...     json_format.Parse('{"arrests": [{"jailDays": "Jane"}]}', metrics_pb2.MetricRecords())
+    ... except json_format.ParseError as e:
+    ...     print(_json_problem("records", e))
+    records.arrests.jailDays: not a valid value for this field
+    """
+    text = str(error)
+    unknown = _NO_FIELD.search(text)
+    path = ".".join(_PARSE_FIELD.findall(text))
+    bad_json = _BAD_JSON.search(text)
+    if unknown:
+        return f"{what}: unknown field '{unknown.group(1)}'"
+    if path:
+        return f"{what}.{path}: not a valid value for this field"
+    if bad_json:
+        return f"{what}: not valid JSON at {bad_json.group(1)}"
+    return f"{what}: not shaped like its proto3 JSON"

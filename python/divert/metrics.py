@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence, Union
 from google.protobuf import json_format, text_format
 
 from divert import _core
-from divert.errors import Error
+from divert.errors import Error, _json_problem
 from divert.v1 import metrics_pb2
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -304,7 +304,8 @@ def load_records(source: bytes | str | Path) -> metrics_pb2.MetricRecords:
         try:
             return json_format.Parse(path.read_text(), metrics_pb2.MetricRecords())
         except json_format.ParseError as e:
-            raise MetricsError(f"{path.name}: not MetricRecords in proto3 JSON ({e})") from None
+            # Never json_format's own words: they may quote a person's key.
+            raise MetricsError(f"{path.name}: {_json_problem('records', e)}") from None
     if path.suffix in (".textproto", ".txtpb", ".pbtxt"):
         return text_format.Parse(path.read_text(), metrics_pb2.MetricRecords())
     return metrics_pb2.MetricRecords.FromString(path.read_bytes())

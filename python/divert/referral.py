@@ -42,7 +42,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 from google.protobuf import json_format
 
 from divert import _core
-from divert.errors import Error
+from divert.errors import Error, _json_problem
 from divert.store import EventStore
 from divert.v1 import consent_pb2, decision_pb2, encounter_pb2, participant_pb2, policy_pb2, referral_pb2
 
@@ -116,16 +116,7 @@ def _raise_if_rejected(outcome: tuple[str, str, str]) -> None:
 
 def _parse_error(what: str, error: Exception) -> ReferralError:
     """A ReferralError naming the field json_format complained about, never its value."""
-    text = str(error)
-    field = re.search(r'has no field named "([^"]*)"', text)
-    path = ".".join(re.findall(r"Failed to parse (\w+) field", text))
-    if field:
-        message = f"{what}: unknown field '{field.group(1)}'"
-    elif path:
-        message = f"{what}.{path}: not a valid value for this field"
-    else:
-        message = f"{what}: not shaped like its proto3 JSON"
-    return ReferralError(message, rule="", code="INVALID_ARGUMENT")
+    return ReferralError(_json_problem(what, error), rule="", code="INVALID_ARGUMENT")
 
 
 def _event(event: EventLike) -> referral_pb2.ReferralEvent:

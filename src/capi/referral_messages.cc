@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "capi/buffers.h"
 #include "capi/errors.h"
 #include "divert/divert.h"
@@ -37,6 +38,30 @@ bool Allowed(int format, std::initializer_list<int> allowed,
   Fail(DIVERT_ERROR_INVALID_ARGUMENT,
        absl::StrCat(what, ": format ", format, " is not one of ", names));
   return false;
+}
+
+// What the JSON parser found wrong, naming the field but never quoting the
+// input, which may hold a person's identifying values. The parser's
+// messages start with the field, "(people[0].age): invalid value \"x\"
+// ...", "(people[0]) personKy: Cannot find field."; a syntax error shows
+// the text around it on the lines after the first.
+std::string JsonProblem(absl::string_view message) {
+  absl::string_view path;
+  if (absl::ConsumePrefix(&message, "(")) {
+    const size_t close = message.find(')');
+    if (close != absl::string_view::npos) {
+      path = message.substr(0, close);
+      message.remove_prefix(close + 1);
+      absl::ConsumePrefix(&message, " ");
+    }
+  }
+  const size_t unknown = message.find(": Cannot find field");
+  if (unknown != absl::string_view::npos) {
+    return absl::StrCat(path, path.empty() ? "" : ": ", "unknown field '",
+                        message.substr(0, unknown), "'");
+  }
+  if (!path.empty()) return absl::StrCat(path, ": not a valid value for this field");
+  return std::string(message.substr(0, message.find('\n')));
 }
 
 }  // namespace
@@ -79,13 +104,10 @@ int ParseMessage(const char* data, size_t len, int format,
         google::protobuf::StringPiece(bytes.data(), bytes.size()), message,
         options);
     if (!status.ok()) {
-      // The parser's message names the field; it may quote the value, so
-      // keep only what comes before the first colon after the field.
-      std::string reason(status.message());
-      const size_t colon = reason.find(": ");
-      if (colon != std::string::npos) reason.resize(colon);
       Fail(DIVERT_ERROR_INVALID_ARGUMENT,
-           absl::StrCat(what, ": not a ", type, " in proto3 JSON (", reason,
+           absl::StrCat(what, ": not a ", type, " in proto3 JSON (",
+                        JsonProblem(absl::string_view(status.message().data(),
+                                                      status.message().size())),
                         ")"));
       return DIVERT_ERROR_INVALID_ARGUMENT;
     }

@@ -203,6 +203,207 @@ TEST(ArrowInputTest, RefusesViewsOutsideTheirBuffers) {
   EXPECT_THAT(no_buffers.Read().message(), HasSubstr("points outside"));
 }
 
+// Reading values back: every integer width, both floating-point widths,
+// booleans, dates and timestamps, large text, views, dictionaries with
+// every index type and large lists, with the array's offset and nulls.
+
+TEST(ArrowInputTest, ReadsEveryIntegerWidthFromTheArraysOffset) {
+  const int8_t i8[] = {9, -8, 7};
+  const uint8_t u8[] = {9, 200, 7};
+  const int16_t i16[] = {9, -300, 7};
+  const uint16_t u16[] = {9, 60000, 7};
+  const int32_t i32[] = {9, -70000, 7};
+  const uint32_t u32[] = {9, 4000000000u, 7};
+  const int64_t i64[] = {9, -5000000000, 7};
+  const uint64_t u64[] = {9, 5000000000u, 7};
+  const struct {
+    const char* format;
+    const void* values;
+    int64_t second;
+  } columns[] = {{"c", i8, -8},     {"C", u8, 200},         {"s", i16, -300},
+                 {"S", u16, 60000}, {"i", i32, -70000},     {"I", u32, 4000000000},
+                 {"l", i64, -5000000000}, {"L", u64, 5000000000}};
+  for (const auto& column : columns) {
+    SCOPED_TRACE(column.format);
+    Column c(column.format, 2, {nullptr, column.values});
+    c.array.offset = 1;  // rows 0 and 1 are slots 1 and 2
+    auto reader = ColumnReader::Create(c.schema, c.array);
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    const Cell cell = (*reader)->Get(0);
+    EXPECT_EQ(cell.kind, Cell::Kind::kInt);
+    EXPECT_EQ(cell.integer, column.second);
+    EXPECT_EQ((*reader)->Get(1).integer, 7);
+  }
+}
+
+TEST(ArrowInputTest, ReadsFloatsBooleansAndNulls) {
+  const float floats[] = {1.5f, -2.25f};
+  const double doubles[] = {1e300, 0.125};
+  const uint8_t validity[] = {0x02};  // row 0 is null
+  Column f("f", 2, {validity, floats});
+  f.array.null_count = 1;
+  auto reader = ColumnReader::Create(f.schema, f.array);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->Get(0).kind, Cell::Kind::kNull);
+  EXPECT_EQ((*reader)->Get(1).kind, Cell::Kind::kDouble);
+  EXPECT_EQ((*reader)->Get(1).real, -2.25);
+
+  Column g("g", 2, {nullptr, doubles});
+  reader = ColumnReader::Create(g.schema, g.array);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->Get(0).real, 1e300);
+
+  const uint8_t bits[] = {0x05};  // true, false, true
+  Column b("b", 3, {nullptr, bits});
+  reader = ColumnReader::Create(b.schema, b.array);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->Get(0).kind, Cell::Kind::kBool);
+  EXPECT_TRUE((*reader)->Get(0).boolean);
+  EXPECT_FALSE((*reader)->Get(1).boolean);
+  EXPECT_TRUE((*reader)->Get(2).boolean);
+}
+
+TEST(ArrowInputTest, ReadsDatesAndTimestampsInTheirUnits) {
+  const absl::Time noon = absl::FromUnixSeconds(1513252800);  // 2017-12-14 12:00 UTC
+  const int32_t days[] = {17514};                             // 2017-12-14
+  const int64_t millis[] = {1513252800000};
+  const int64_t seconds[] = {1513252800};
+  const int64_t micros[] = {1513252800000000};
+  const int64_t nanos[] = {1513252800000000000};
+  const struct {
+    const char* format;
+    const void* values;
+    absl::Time time;
+    Cell::Kind kind;
+  } columns[] = {
+      {"tdD", days, absl::FromUnixSeconds(1513209600), Cell::Kind::kCivilTime},
+      {"tdm", millis, noon, Cell::Kind::kCivilTime},
+      {"tss:", seconds, noon, Cell::Kind::kCivilTime},
+      {"tsm:UTC", millis, noon, Cell::Kind::kTime},
+      {"tsu:America/New_York", micros, noon, Cell::Kind::kTime},
+      {"tsn:", nanos, noon, Cell::Kind::kCivilTime},
+  };
+  for (const auto& column : columns) {
+    SCOPED_TRACE(column.format);
+    Column c(column.format, 1, {nullptr, column.values});
+    auto reader = ColumnReader::Create(c.schema, c.array);
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    EXPECT_EQ((*reader)->Get(0).kind, column.kind);
+    EXPECT_EQ((*reader)->Get(0).time, column.time);
+  }
+  Column unknown_unit("tsx:", 1, {nullptr, seconds});
+  EXPECT_THAT(unknown_unit.Read().message(), HasSubstr("format 'tsx:'"));
+}
+
+TEST(ArrowInputTest, ReadsLargeTextAndViewsInlineOrInTheirBuffers) {
+  const int64_t offsets[] = {0, 2, 5};
+  Column large("U", 2, {nullptr, offsets, kData});
+  auto reader = ColumnReader::Create(large.schema, large.array);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->Get(0).text, "ab");
+  EXPECT_EQ((*reader)->Get(1).text, "cde");
+
+  // Row 0 inline ("PL 155.25"), row 1 (17 bytes) at offset 3 of buffer 0.
+  uint8_t views[32] = {};
+  const int32_t short_length = 9, long_length = 17, buffer = 0, offset = 3;
+  std::memcpy(views, &short_length, 4);
+  std::memcpy(views + 4, "PL 155.25", 9);
+  std::memcpy(views + 16, &long_length, 4);
+  std::memcpy(views + 24, &buffer, 4);
+  std::memcpy(views + 28, &offset, 4);
+  const char data[] = "xxxPL 220.03 AB 1234";
+  const int64_t sizes[] = {sizeof data};
+  Column v("vu", 2, {nullptr, views, data, sizes});
+  reader = ColumnReader::Create(v.schema, v.array);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->Get(0).text, "PL 155.25");
+  EXPECT_EQ((*reader)->Get(1).text, "PL 220.03 AB 1234");
+
+  Column no_sizes("vu", 2, {nullptr, views, data, nullptr});
+  EXPECT_THAT(no_sizes.Read().message(), HasSubstr("buffer of data buffer sizes is missing"));
+  int32_t negative = -1;
+  std::memcpy(views, &negative, 4);
+  EXPECT_THAT(v.Read().message(), HasSubstr("the view of row 0 has a negative length"));
+}
+
+TEST(ArrowInputTest, ReadsDictionariesWithEveryIndexType) {
+  Column values("u", 2, {nullptr, kOffsets, kData});  // "ab", "cde"
+  const int8_t i8[] = {1, 0};
+  const uint8_t u8[] = {1, 0};
+  const int16_t i16[] = {1, 0};
+  const uint16_t u16[] = {1, 0};
+  const int32_t i32[] = {1, 0};
+  const uint32_t u32[] = {1, 0};
+  const int64_t i64[] = {1, 0};
+  const uint64_t u64[] = {1, 0};
+  const std::pair<const char*, const void*> indices[] = {
+      {"c", i8}, {"C", u8}, {"s", i16}, {"S", u16},
+      {"i", i32}, {"I", u32}, {"l", i64}, {"L", u64}};
+  for (const auto& [format, data] : indices) {
+    SCOPED_TRACE(format);
+    Column dict(format, 2, {nullptr, data});
+    dict.SetDictionary(&values);
+    auto reader = ColumnReader::Create(dict.schema, dict.array);
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    ASSERT_TRUE((*reader)->is_dictionary());
+    EXPECT_EQ((*reader)->dictionary_size(), 2);
+    EXPECT_EQ((*reader)->DictionaryIndex(0), 1);
+    EXPECT_EQ((*reader)->Get(0).text, "cde");
+    EXPECT_EQ((*reader)->dictionary()->Get(0).text, "ab");
+  }
+
+  // Indices must be integers, and a dictionary's values not encoded again.
+  Column text_indices("u", 2, {nullptr, kOffsets, kData});
+  text_indices.SetDictionary(&values);
+  EXPECT_THAT(text_indices.Read().message(), HasSubstr("cannot read (format 'u')"));
+  Column inner("c", 2, {nullptr, i8});
+  inner.SetDictionary(&values);
+  Column nested("c", 2, {nullptr, i8});
+  nested.SetDictionary(&inner);
+  EXPECT_THAT(nested.Read().message(), HasSubstr("cannot read (format 'c')"));
+}
+
+TEST(ArrowInputTest, ReadsLargeListsAndRefusesListsOfLists) {
+  Column values("u", 2, {nullptr, kOffsets, kData});
+  const int64_t offsets[] = {0, 2, 2};
+  const uint8_t validity[] = {0x01};  // row 1 is null
+  Column list("+L", 2, {validity, offsets});
+  list.array.null_count = 1;
+  list.AddChild(&values);
+  auto reader = ColumnReader::Create(list.schema, list.array);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  ASSERT_TRUE((*reader)->is_list());
+  int64_t begin = -1, end = -1;
+  (*reader)->ListRange(0, &begin, &end);
+  EXPECT_EQ(begin, 0);
+  EXPECT_EQ(end, 2);
+  EXPECT_EQ((*reader)->values()->Get(1).text, "cde");
+  (*reader)->ListRange(1, &begin, &end);
+  EXPECT_EQ(begin, end);
+
+  const int32_t one[] = {0, 1};
+  Column inner("+l", 1, {nullptr, one});
+  inner.AddChild(&values);
+  Column outer("+l", 1, {nullptr, one});
+  outer.AddChild(&inner);
+  EXPECT_THAT(outer.Read().message(), HasSubstr("cannot read (format '+l')"));
+
+  Column no_child_schema("+l", 1, {nullptr, one});
+  EXPECT_THAT(no_child_schema.Read().message(), HasSubstr("cannot read (format '+l')"));
+}
+
+TEST(ArrowInputTest, AMissingDataBufferIsFineOnlyForEmptyText) {
+  const int32_t empty[] = {0, 0, 0};
+  Column c("u", 2, {nullptr, empty, nullptr});
+  auto reader = ColumnReader::Create(c.schema, c.array);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->Get(1).text, "");
+
+  const int64_t large[] = {0, 0, 3};
+  Column l("U", 2, {nullptr, large, nullptr});
+  EXPECT_THAT(l.Read().message(), HasSubstr("data buffer (buffer 2) is missing"));
+}
+
 TEST(ArrowInputTest, UnknownFormatsAreUnsupportedNotMalformed) {
   Column c("n", 2, {});
   EXPECT_THAT(c.Read().message(), HasSubstr("an Arrow type divert cannot read"));

@@ -65,6 +65,13 @@ void ExpectBatches(const std::string& path, int64_t batches) {
   }
 }
 
+// With --coverage, writes the line counts gathered so far (a child leaves
+// through _exit, which would drop them); nothing otherwise.
+extern "C" void __gcov_dump(void) __attribute__((weak));
+void WriteCoverage() {
+  if (__gcov_dump != nullptr) __gcov_dump();
+}
+
 // Runs `child` in a child process, which writes its report to a pipe;
 // returns the report and the child's exit code.
 template <typename Child>
@@ -76,6 +83,7 @@ std::pair<std::string, int> InChild(Child child) {
     close(fds[0]);
     const std::string report = child();
     const ssize_t written = write(fds[1], report.data(), report.size());
+    WriteCoverage();
     _exit(written == static_cast<ssize_t>(report.size()) ? 0 : 1);
   }
   close(fds[1]);

@@ -92,6 +92,38 @@ TEST(EventStoreTest, RefusesAFileThatIsNotAStore) {
       << store.status();
 }
 
+TEST(EventStoreTest, APathThatCannotBeOpenedIsUnavailable) {
+  auto store = EventStore::Open("/nonexistent-divert-dir/store.db");
+  ASSERT_EQ(store.status().code(), absl::StatusCode::kUnavailable) << store.status();
+  EXPECT_EQ(store.status().message(),
+            "event store: cannot open /nonexistent-divert-dir/store.db: "
+            "unable to open database file");
+}
+
+TEST(EventStoreTest, ADamagedEventIsDataLossNamingItsSequenceNumber) {
+  const std::string path = TempPath("damaged.db");
+  ASSERT_TRUE((*EventStore::Open(path))->Append(Batch(0)).ok());
+  // Another program wrote a row that is not an event (the triggers refuse
+  // only updates and deletes).
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "INSERT INTO events (referral_id, occurred_at, recorded_at, event) "
+                         "VALUES ('r-x', 0, 0, x'ffffffff')",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  auto store = EventStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(*(*store)->Count(), kBatchSize + 1);
+  auto events = (*store)->ReadAll();
+  ASSERT_EQ(events.status().code(), absl::StatusCode::kDataLoss) << events.status();
+  EXPECT_EQ(events.status().message(),
+            absl::StrCat("event store: event ", kBatchSize + 1,
+                         " does not parse as a divert.v1.ReferralEvent"));
+}
+
 // The child: appends batch after batch, and after each commit tells the
 // parent its number through `ack`. Never returns.
 [[noreturn]] void WriteUntilKilled(const std::string& path, int ack) {

@@ -1,7 +1,9 @@
 // Sixteen threads share one compiled policy — the toolkit's Example 1
-// (examples/policies/example1_new_york.textproto) — and decide encounters
-// through the C++ API and the C ABI, and screen a table through both, all at
-// once. Every thread must get exactly what one thread alone gets.
+// (examples/policies/example1_new_york.textproto) — and one compiled metric
+// catalog — the LEAD catalog (examples/metrics/lead_catalog.textproto). All
+// at once, each decides encounters, screens a table and computes a published
+// metric report over a small SYNTHETIC site, through the C++ API and through
+// the C ABI. Every thread must get exactly what one thread alone gets.
 // scripts/test.sh also runs this binary under ThreadSanitizer.
 #include <algorithm>
 #include <cstdint>
@@ -20,6 +22,8 @@
 #include "absl/time/time.h"
 #include "divert/divert.h"
 #include "divert/eligibility/policy.h"
+#include "divert/metrics/metrics.h"
+#include "divert/metrics/synthetic_site.h"
 #include "divert/screening/screener.h"
 #include "gtest/gtest.h"
 #include "screening/arrow_build.h"
@@ -40,6 +44,12 @@ std::string ReadFile(const std::string& path) {
 const std::string& PolicyText() {
   static const auto* text =
       new std::string(ReadFile("examples/policies/example1_new_york.textproto"));
+  return *text;
+}
+
+const std::string& CatalogText() {
+  static const auto* text =
+      new std::string(ReadFile("examples/metrics/lead_catalog.textproto"));
   return *text;
 }
 
@@ -120,6 +130,23 @@ void Table(const CompiledPolicy& policy, int rows, ArrowArrayStream* out) {
   screening::MakeStream(schema, std::move(batches), out);
 }
 
+// A published report of the first half of 2024 by race and pathway: every
+// metric of the catalog, with small cells suppressed.
+v1::MetricRequest ReportRequest() {
+  v1::MetricRequest request;
+  v1::Period& period = *request.mutable_period();
+  period.mutable_start()->set_year(2024);
+  period.mutable_start()->set_month(1);
+  period.mutable_start()->set_day(1);
+  period.mutable_end()->set_year(2024);
+  period.mutable_end()->set_month(6);
+  period.mutable_end()->set_day(30);
+  request.add_breakdowns(v1::RACE_ETHNICITY);
+  request.add_breakdowns(v1::PATHWAY);
+  request.set_disclosure(v1::PUBLISHED);
+  return request;
+}
+
 // Every result column of every row of `results` (released), as text.
 std::string ReadResults(ArrowArrayStream* results) {
   std::string text;
@@ -158,11 +185,22 @@ struct Answers {
   std::vector<std::string> capi_decisions;
   std::string cpp_screening;
   std::string capi_screening;
+  std::string cpp_report;
+  std::string capi_report;
+};
+
+// The metric catalog and the records every thread computes over.
+struct MetricsInputs {
+  std::shared_ptr<const metrics::CompiledCatalog> catalog;
+  const divert_metric_catalog* c_catalog;
+  v1::MetricRecords records;
+  std::string records_bytes;
+  std::string request_bytes;
 };
 
 Answers Compute(const std::shared_ptr<const CompiledPolicy>& policy,
                 const divert_policy* c_policy, const v1::ColumnMapping& mapping,
-                const std::vector<v1::Encounter>& encounters) {
+                const MetricsInputs& inputs, const std::vector<v1::Encounter>& encounters) {
   Answers a;
   for (const v1::Encounter& e : encounters) {
     absl::StatusOr<v1::Decision> decision = policy->Evaluate(e);
@@ -202,10 +240,25 @@ Answers Compute(const std::shared_ptr<const CompiledPolicy>& policy,
   } else {
     a.capi_screening = divert_last_error();
   }
+
+  absl::StatusOr<v1::MetricReport> report =
+      inputs.catalog->Compute(inputs.records, ReportRequest());
+  a.cpp_report = report.ok() ? report->SerializeAsString() : report.status().ToString();
+  char* out = nullptr;
+  size_t out_len = 0;
+  if (divert_metric_catalog_compute(
+          inputs.c_catalog, inputs.records_bytes.data(), inputs.records_bytes.size(),
+          DIVERT_FORMAT_BINARY, inputs.request_bytes.data(), inputs.request_bytes.size(),
+          DIVERT_FORMAT_BINARY, DIVERT_FORMAT_BINARY, &out, &out_len) == DIVERT_OK) {
+    a.capi_report.assign(out, out_len);
+  } else {
+    a.capi_report = divert_last_error();
+  }
+  divert_buffer_free(out);
   return a;
 }
 
-TEST(ConcurrencyTest, SixteenThreadsDecideAndScreenAsOne) {
+TEST(ConcurrencyTest, SixteenThreadsDecideScreenAndComputeMetricsAsOne) {
   auto policy = CompiledPolicy::FromTextFormat(PolicyText());
   ASSERT_TRUE(policy.ok()) << policy.status();
   divert_policy* c_policy = nullptr;
@@ -217,12 +270,42 @@ TEST(ConcurrencyTest, SixteenThreadsDecideAndScreenAsOne) {
   ASSERT_TRUE(mapping.ok()) << mapping.status();
   const std::vector<v1::Encounter> encounters = Encounters(**policy, 48);
 
-  const Answers expected = Compute(*policy, c_policy, *mapping, encounters);
+  MetricsInputs inputs;
+  auto catalog_message = metrics::ParseCatalogText(CatalogText());
+  ASSERT_TRUE(catalog_message.ok()) << catalog_message.status();
+  auto catalog = metrics::CompiledCatalog::Compile(*catalog_message);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  inputs.catalog = *catalog;
+  divert_metric_catalog* c_catalog = nullptr;
+  ASSERT_EQ(divert_metric_catalog_compile(CatalogText().data(), CatalogText().size(),
+                                          DIVERT_FORMAT_TEXT, &c_catalog),
+            DIVERT_OK)
+      << divert_last_error();
+  inputs.c_catalog = c_catalog;
+  metrics::SyntheticSiteOptions site;
+  site.referrals = 400;
+  metrics::GenerateSyntheticSite(site, &inputs.records);
+  inputs.records_bytes = inputs.records.SerializeAsString();
+  inputs.request_bytes = ReportRequest().SerializeAsString();
+
+  const Answers expected = Compute(*policy, c_policy, *mapping, inputs, encounters);
   // The doors agree with each other, and the answers are not all errors.
   EXPECT_EQ(expected.serialized_decisions, expected.cpp_decisions);
   EXPECT_EQ(expected.capi_decisions, expected.cpp_decisions);
   EXPECT_EQ(expected.capi_screening, expected.cpp_screening);
   EXPECT_NE(expected.cpp_screening.find("outcome=NOT_ELIGIBLE;"), std::string::npos);
+  EXPECT_EQ(expected.capi_report, expected.cpp_report);
+  v1::MetricReport report;
+  ASSERT_TRUE(report.ParseFromString(expected.cpp_report)) << expected.cpp_report;
+  ASSERT_EQ(report.results_size(), catalog_message->metrics_size());
+  int cells_published = 0;
+  for (const v1::MetricResult& result : report.results()) {
+    for (const v1::MetricCell& cell : result.cells()) {
+      cells_published += cell.value().defined() &&
+                         cell.value().suppression() == v1::NOT_SUPPRESSED;
+    }
+  }
+  EXPECT_GT(cells_published, 20) << "the report is not all suppressed";
   int decided = 0;
   for (const v1::Encounter& e : encounters) decided += (*policy)->Evaluate(e).ok();
   EXPECT_GT(decided, 40);
@@ -234,7 +317,7 @@ TEST(ConcurrencyTest, SixteenThreadsDecideAndScreenAsOne) {
       // Each thread starts at a different encounter.
       std::vector<v1::Encounter> rotated(encounters.begin() + t, encounters.end());
       rotated.insert(rotated.end(), encounters.begin(), encounters.begin() + t);
-      answers[t] = Compute(*policy, c_policy, *mapping, rotated);
+      answers[t] = Compute(*policy, c_policy, *mapping, inputs, rotated);
       std::rotate(answers[t].cpp_decisions.rbegin(), answers[t].cpp_decisions.rbegin() + t,
                   answers[t].cpp_decisions.rend());
       std::rotate(answers[t].serialized_decisions.rbegin(),
@@ -246,6 +329,7 @@ TEST(ConcurrencyTest, SixteenThreadsDecideAndScreenAsOne) {
   }
   for (std::thread& thread : threads) thread.join();
   divert_policy_destroy(c_policy);
+  divert_metric_catalog_destroy(c_catalog);
 
   for (int t = 0; t < kThreads; ++t) {
     SCOPED_TRACE(absl::StrCat("thread ", t));
@@ -254,6 +338,8 @@ TEST(ConcurrencyTest, SixteenThreadsDecideAndScreenAsOne) {
     EXPECT_EQ(answers[t].capi_decisions, expected.capi_decisions);
     EXPECT_EQ(answers[t].cpp_screening, expected.cpp_screening);
     EXPECT_EQ(answers[t].capi_screening, expected.capi_screening);
+    EXPECT_EQ(answers[t].cpp_report, expected.cpp_report);
+    EXPECT_EQ(answers[t].capi_report, expected.capi_report);
   }
 }
 
