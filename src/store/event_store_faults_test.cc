@@ -24,6 +24,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "referral/testing/events.h"
+#include "store/testing/store_files.h"
 
 namespace divert {
 namespace {
@@ -32,22 +33,9 @@ using google::protobuf::util::MessageDifferencer;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
 
-std::string TempPath(absl::string_view name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  std::string path = absl::StrCat(dir != nullptr ? dir : "/tmp", "/divert-faults-",
-                                  getpid(), "-", name);
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    std::remove(absl::StrCat(path, suffix).c_str());
-  }
-  return path;
-}
-
-// Batch `k`: the 16 events of one valid life cycle of referral "r-<k>".
-std::vector<v1::ReferralEvent> Batch(int64_t k) {
-  return testing::ValidLifeCycle(absl::StrCat("r-", k),
-                                 testing::Noon(absl::CivilDay(2024, 1, 1)) + k * 600);
-}
-constexpr int64_t kBatchSize = 16;
+using testing::Batch;
+using testing::kBatchSize;
+using testing::TempPath;
 
 // Every event of `path` is batch 0, 1, ... `batches` - 1, whole.
 void ExpectBatches(const std::string& path, int64_t batches) {
@@ -98,7 +86,7 @@ std::pair<std::string, int> InChild(Child child) {
 }
 
 TEST(EventStoreFaultsTest, AFullDiskRefusesTheBatchAndKeepsEveryCommittedOne) {
-  const std::string path = TempPath("full.db");
+  const std::string path = TempPath("faults-full.db");
   ASSERT_TRUE((*EventStore::Open(path))->Append(Batch(0)).ok());
   struct stat info;
   ASSERT_EQ(stat(path.c_str(), &info), 0);
@@ -149,7 +137,7 @@ TEST(EventStoreFaultsTest, AFullDiskRefusesTheBatchAndKeepsEveryCommittedOne) {
 }
 
 TEST(EventStoreFaultsTest, AWriteProtectedStoreIsReadButNeverAppendedTo) {
-  const std::string path = TempPath("read-only.db");
+  const std::string path = TempPath("faults-read-only.db");
   ASSERT_TRUE((*EventStore::Open(path))->Append(Batch(0)).ok());
   ASSERT_EQ(chmod(path.c_str(), 0444), 0);
 
@@ -176,7 +164,7 @@ TEST(EventStoreFaultsTest, AWriteProtectedStoreIsReadButNeverAppendedTo) {
 }
 
 TEST(EventStoreFaultsTest, AWriteProtectedFileThatIsNotAStoreIsRefused) {
-  const std::string path = TempPath("read-only-other.db");
+  const std::string path = TempPath("faults-read-only-other.db");
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);

@@ -23,29 +23,16 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "referral/testing/events.h"
+#include "store/testing/store_files.h"
 
 namespace divert {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
 
-std::string TempPath(absl::string_view name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  std::string path = absl::StrCat(dir != nullptr ? dir : "/tmp", "/divert-",
-                                  getpid(), "-", name);
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    std::remove(absl::StrCat(path, suffix).c_str());
-  }
-  return path;
-}
-
-// Batch `k`: the 16 events of one valid life cycle of referral "r-<k>".
-std::vector<v1::ReferralEvent> Batch(int64_t k) {
-  return testing::ValidLifeCycle(
-      absl::StrCat("r-", k),
-      testing::Noon(absl::CivilDay(2024, 1, 1)) + k * 600);
-}
-constexpr int64_t kBatchSize = 16;
+using testing::Batch;
+using testing::kBatchSize;
+using testing::TempPath;
 
 TEST(EventStoreTest, AppendsAndReadsBackInOrder) {
   const std::string path = TempPath("basic.db");
