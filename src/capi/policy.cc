@@ -10,12 +10,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "absl/strings/strip.h"
 #include "capi/buffers.h"
 #include "capi/errors.h"
+#include "capi/json_errors.h"
 #include "divert/divert.h"
 #include "divert/eligibility/policy.h"
 #include "divert/limits.h"
@@ -125,20 +124,6 @@ bool CheckOutput(char** out, size_t* len, int format, absl::string_view what) {
   return true;
 }
 
-// "(person.age): invalid value ..." → "person.age"; "bogus: Cannot find
-// field." → "bogus"; "" when the message names no field.
-std::string FieldInJsonError(absl::string_view message) {
-  if (absl::ConsumePrefix(&message, "(")) {
-    const size_t close = message.find(')');
-    return close == absl::string_view::npos
-               ? ""
-               : std::string(message.substr(0, close));
-  }
-  const size_t at = message.find(": Cannot find field");
-  return at == absl::string_view::npos ? ""
-                                       : std::string(message.substr(0, at));
-}
-
 // Parses an Encounter. Errors name the field, never the value found there
 // (the parser's own messages may quote it).
 absl::Status ParseEncounter(absl::string_view data, int format,
@@ -159,15 +144,21 @@ absl::Status ParseEncounter(absl::string_view data, int format,
   auto status = google::protobuf::util::JsonStringToMessage(
       std::string(data), encounter, options);
   if (status.ok()) return absl::OkStatus();
-  const std::string message(status.message());
-  const std::string field = FieldInJsonError(message);
-  if (absl::StrContains(message, "Cannot find field")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "encounter: unknown field '", field, "' (not in divert.v1.Encounter)"));
+  const JsonError error = ReadJsonError(
+      absl::string_view(status.message().data(), status.message().size()));
+  if (!error.unknown_field.empty() && error.path.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("encounter: unknown field '", error.unknown_field,
+                     "' (not in divert.v1.Encounter)"));
   }
-  if (!field.empty()) {
+  if (!error.unknown_field.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("encounter.", error.path, ": unknown field '",
+                     error.unknown_field, "'"));
+  }
+  if (!error.path.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "encounter.", field, ": not a valid value for this field"));
+        "encounter.", error.path, ": not a valid value for this field"));
   }
   return absl::InvalidArgumentError(
       "encounter: not a divert.v1.Encounter in proto3 JSON (a JSON object "

@@ -3,9 +3,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "capi/buffers.h"
 #include "capi/errors.h"
+#include "capi/json_errors.h"
 #include "divert/divert.h"
 #include "divert/limits.h"
 #include "divert/referral/lifecycle.h"
@@ -38,30 +38,6 @@ bool Allowed(int format, std::initializer_list<int> allowed,
   Fail(DIVERT_ERROR_INVALID_ARGUMENT,
        absl::StrCat(what, ": format ", format, " is not one of ", names));
   return false;
-}
-
-// What the JSON parser found wrong, naming the field but never quoting the
-// input, which may hold a person's identifying values. The parser's
-// messages start with the field, "(people[0].age): invalid value \"x\"
-// ...", "(people[0]) personKy: Cannot find field."; a syntax error shows
-// the text around it on the lines after the first.
-std::string JsonProblem(absl::string_view message) {
-  absl::string_view path;
-  if (absl::ConsumePrefix(&message, "(")) {
-    const size_t close = message.find(')');
-    if (close != absl::string_view::npos) {
-      path = message.substr(0, close);
-      message.remove_prefix(close + 1);
-      absl::ConsumePrefix(&message, " ");
-    }
-  }
-  const size_t unknown = message.find(": Cannot find field");
-  if (unknown != absl::string_view::npos) {
-    return absl::StrCat(path, path.empty() ? "" : ": ", "unknown field '",
-                        message.substr(0, unknown), "'");
-  }
-  if (!path.empty()) return absl::StrCat(path, ": not a valid value for this field");
-  return std::string(message.substr(0, message.find('\n')));
 }
 
 }  // namespace
