@@ -24,11 +24,6 @@ void DecisionRecord::Reset(size_t rule_count) {
   notes.clear();
 }
 
-absl::string_view AlternativeId(const CompiledRule& rule, int alternative) {
-  if (alternative < 0) return "";
-  return rule.conditions[alternative].alternative_id;
-}
-
 void ToDecision(const CompiledVersion& version, const v1::Encounter& encounter,
                 const DecisionRecord& record, v1::Decision* decision) {
   decision->Clear();

@@ -72,7 +72,11 @@ struct DecisionRecord {
 
 // The alternative's id for `alternative` of `rule` (an index into its
 // conditions); "" for -1.
-absl::string_view AlternativeId(const CompiledRule& rule, int alternative);
+inline absl::string_view AlternativeId(const CompiledRule& rule,
+                                       int alternative) {
+  if (alternative < 0) return "";
+  return rule.conditions[alternative].alternative_id;
+}
 
 // Builds the v1::Decision `record` describes, decided under `version` for
 // `encounter` (enriched: its statute codes are the catalog's). Replaces the
