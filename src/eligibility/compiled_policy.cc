@@ -1,6 +1,7 @@
 #include "eligibility/compiled_policy.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -94,7 +95,15 @@ absl::Status CompiledPolicyImpl::EvaluateSerialized(
         limits::kMaxEncounterBytes, " (docs/limits.md)"));
   }
   EvaluationScratch& scratch = EvaluationScratch::ForThisThread();
-  v1::Encounter* encounter = scratch.ParseEncounter(encounter_bytes);
+  // What protobuf libraries write is canonical and decodes directly; other
+  // encodings go through protobuf's parser.
+  std::optional<absl::string_view> canonical_bytes;
+  v1::Encounter* encounter = scratch.decoder.DecodeCanonical(encounter_bytes);
+  if (encounter != nullptr) {
+    canonical_bytes = encounter_bytes;
+  } else {
+    encounter = scratch.ParseEncounter(encounter_bytes);
+  }
   if (encounter == nullptr) {
     return absl::InvalidArgumentError(
         "the bytes are not a serialized divert.v1.Encounter");
@@ -105,7 +114,7 @@ absl::Status CompiledPolicyImpl::EvaluateSerialized(
   absl::StatusOr<const CompiledVersion*> version = VersionFor(*encounter);
   if (!version.ok()) return version.status();
   // The parsed encounter is ours: enrich it in place rather than copy it.
-  DecideInPlace(**version, encounter, &scratch.record);
+  DecideInPlace(**version, encounter, &scratch.record, canonical_bytes);
   WriteDecision(**version, *encounter, scratch.record, decision_bytes);
   return absl::OkStatus();
 }

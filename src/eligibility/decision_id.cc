@@ -73,9 +73,16 @@ void MakeDecisionId(absl::string_view site_id, absl::string_view version,
     coded.SetSerializationDeterministic(true);
     encounter.SerializeWithCachedSizes(&coded);
   }
+  MakeDecisionIdFromBytes(site_id, version, *buffer, id);
+}
+
+void MakeDecisionIdFromBytes(absl::string_view site_id,
+                             absl::string_view version,
+                             absl::string_view encounter_bytes,
+                             std::string* id) {
   uint64_t hash = StableHash64(site_id);
   hash = StableHash64(version, hash);
-  hash = Finish(StableHash64(*buffer, hash));
+  hash = Finish(StableHash64(encounter_bytes, hash));
   static constexpr char kHex[] = "0123456789abcdef";
   id->resize(20);
   char* out = id->data();

@@ -20,6 +20,13 @@ namespace divert::eligibility {
 uint64_t StableHash64(absl::string_view bytes,
                       uint64_t hash = 0x243f6a8885a308d3ULL);
 
+// Writes to `id` the id of a decision on the encounter whose deterministic
+// serialization is `encounter_bytes`.
+void MakeDecisionIdFromBytes(absl::string_view site_id,
+                             absl::string_view version,
+                             absl::string_view encounter_bytes,
+                             std::string* id);
+
 // Writes the id to `id`; `buffer` is scratch space for the serialization.
 void MakeDecisionId(absl::string_view site_id, absl::string_view version,
                     const v1::Encounter& encounter, std::string* buffer,

@@ -14,6 +14,7 @@
 #include "divert/v1/encounter.pb.h"
 #include "eligibility/compiled_version.h"
 #include "eligibility/decision_record.h"
+#include "eligibility/encounter_decoder.h"
 #include "google/protobuf/arena.h"
 
 namespace divert::eligibility {
@@ -38,6 +39,8 @@ class EvaluationScratch {
   // Encounter. Valid until the next call on this thread.
   v1::Encounter* ParseEncounter(absl::string_view bytes);
 
+  // Decodes canonical serialized encounters into a reused message.
+  EncounterDecoder decoder;
   // The encounter being decided, enriched from the catalog.
   v1::Encounter enriched;
   // The decision being worked out.

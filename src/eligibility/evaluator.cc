@@ -41,13 +41,19 @@ void Decide(const CompiledVersion& version, const v1::Encounter& encounter,
 }
 
 void DecideInPlace(const CompiledVersion& version, v1::Encounter* encounter,
-                   DecisionRecord* record) {
+                   DecisionRecord* record,
+                   std::optional<absl::string_view> canonical_bytes) {
   EvaluationScratch& scratch = EvaluationScratch::ForThisThread();
   const int n = static_cast<int>(version.rules.size());
   record->Reset(n);
   // The id hashes the encounter as given, before enrichment.
-  MakeDecisionId(version.site_id, version.version->version(), *encounter,
-                 &scratch.encounter_bytes, &record->decision_id);
+  if (canonical_bytes.has_value()) {
+    MakeDecisionIdFromBytes(version.site_id, version.version->version(),
+                            *canonical_bytes, &record->decision_id);
+  } else {
+    MakeDecisionId(version.site_id, version.version->version(), *encounter,
+                   &scratch.encounter_bytes, &record->decision_id);
+  }
 
   // The rules see the charges completed from the catalog, and the messages
   // whose fields they read present, so that a missing fact is named by its
@@ -75,7 +81,7 @@ void DecideInPlace(const CompiledVersion& version, v1::Encounter* encounter,
         const CompiledRule& rule = version.rules[i];
         RuleRecord& out = record->rules[i];
         if (rule.each_charge && out.result == v1::RULE_RESULT_UNSPECIFIED) {
-          EvaluateCharge(rule, c, enriched.charges(c), activation, &out);
+          EvaluateCharge(rule, enriched, c, activation, &out);
         }
       }
     }
