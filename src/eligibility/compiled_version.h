@@ -16,6 +16,7 @@
 #include "divert/cel/value.h"
 #include "divert/v1/decision.pb.h"
 #include "divert/v1/policy.pb.h"
+#include "eligibility/condition_table.h"
 #include "eligibility/offense_catalog.h"
 
 namespace divert::eligibility {
@@ -29,6 +30,9 @@ struct CompiledCondition {
   // The alternative's id; "" for the rule's own condition.
   std::string alternative_id;
   std::shared_ptr<const cel::Program> program;
+  // The program's results by the yes/no facts it reads, when it reads
+  // nothing else (condition_table.h); null otherwise.
+  std::shared_ptr<const ConditionTable> table;
 };
 
 struct CompiledRule {
@@ -44,6 +48,10 @@ struct CompiledRule {
   // A RuleOutcome's rule_id, kind, result and text fields, encoded for
   // WriteDecision, for each RuleResult value (the index).
   std::array<std::string, kRuleResultCount> head_fields;
+  // A Decision's whole `rules` field (tag, length and RuleOutcome) for an
+  // outcome of this rule with nothing but those fields and `decisive`, by
+  // result and decisive (0 or 1): most outcomes, copied as they are.
+  std::array<std::array<std::string, 2>, kRuleResultCount> plain_outcomes;
 
   bool AppliesTo(v1::Pathway pathway) const {
     return pathway > 0 && pathway < 3 && applies_to[pathway];

@@ -120,6 +120,21 @@ void WriteChargeResult(const CompiledRule& rule, const ChargeRecord& charge,
 // order the second pass writes them.
 using SizeList = absl::InlinedVector<size_t, 64>;
 
+// An outcome with nothing but the rule's id, kind, result, text and
+// `decisive`, which is written from `rule.plain_outcomes`.
+bool IsPlain(const CompiledRule& rule, const RuleRecord& r) {
+  return r.charges.empty() && r.missing_facts.empty() && r.error.empty() &&
+         AlternativeId(rule, r.alternative).empty();
+}
+
+const std::string& PlainOutcome(const CompiledRule& rule,
+                                const RuleRecord& r) {
+  return rule.plain_outcomes[r.result][r.decisive ? 1 : 0];
+}
+
+// Marks a plain outcome in the list of rule sizes.
+constexpr size_t kPlain = ~size_t{0};
+
 // The rule's id, kind, result and text are written together from the
 // encodings of `rule` (fields 1 to 4, before the others, as protobuf orders
 // fields). The sizes of the outcome's charge results are appended to
@@ -197,6 +212,24 @@ std::array<std::string, kRuleResultCount> EncodeRuleHeadFields(
   return encoded;
 }
 
+std::array<std::array<std::string, 2>, kRuleResultCount>
+EncodePlainRuleOutcomes(const v1::Rule& rule) {
+  std::array<std::array<std::string, 2>, kRuleResultCount> encoded;
+  for (int result = 0; result < kRuleResultCount; ++result) {
+    for (int decisive = 0; decisive < 2; ++decisive) {
+      v1::Decision decision;
+      v1::RuleOutcome* outcome = decision.add_rules();
+      outcome->set_rule_id(rule.id());
+      outcome->set_kind(rule.kind());
+      outcome->set_result(static_cast<v1::RuleResult>(result));
+      outcome->set_text(rule.text());
+      outcome->set_decisive(decisive == 1);
+      encoded[result][decisive] = decision.SerializeAsString();
+    }
+  }
+  return encoded;
+}
+
 std::string EncodeDecisionHeaderFields(absl::string_view site_id,
                                        const v1::PolicyVersion& version) {
   v1::Decision header;
@@ -226,6 +259,11 @@ void WriteDecision(const CompiledVersion& version,
   SizeList rule_sizes(rules);
   SizeList charge_sizes;
   for (size_t i = 0; i < rules; ++i) {
+    if (IsPlain(compiled[i], record.rules[i])) {
+      rule_sizes[i] = kPlain;
+      size += PlainOutcome(compiled[i], record.rules[i]).size();
+      continue;
+    }
     rule_sizes[i] =
         RuleOutcomeSize(compiled[i], record.rules[i], encounter, &charge_sizes);
     size += LengthDelimitedSize(rule_sizes[i]);
@@ -249,6 +287,10 @@ void WriteDecision(const CompiledVersion& version,
   }
   const size_t* charge_size = charge_sizes.data();
   for (size_t i = 0; i < rules; ++i) {
+    if (rule_sizes[i] == kPlain) {
+      w.Raw(PlainOutcome(compiled[i], record.rules[i]));
+      continue;
+    }
     w.Header(D::kRulesFieldNumber, rule_sizes[i]);
     WriteRuleOutcome(compiled[i], record.rules[i], encounter, &charge_size, &w);
   }

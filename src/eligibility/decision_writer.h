@@ -25,6 +25,12 @@ namespace divert::eligibility {
 std::array<std::string, kRuleResultCount> EncodeRuleHeadFields(
     const v1::Rule& rule);
 
+// The wire encodings of a Decision's `rules` field holding an outcome of
+// `rule` with only its rule_id, kind, result, text and decisive fields, by
+// result and decisive: what CompiledRule's plain_outcomes holds.
+std::array<std::array<std::string, 2>, kRuleResultCount>
+EncodePlainRuleOutcomes(const v1::Rule& rule);
+
 // The wire encoding of a Decision's `site_id`, `policy_version` and
 // `policy_approved_on` fields for `version` of site `site_id`: what
 // CompiledVersion's decision_header_fields holds.

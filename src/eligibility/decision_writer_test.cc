@@ -44,11 +44,14 @@ class DecisionWriterTest : public ::testing::Test {
       CompiledRule compiled;
       compiled.rule = &rule;
       compiled.head_fields = EncodeRuleHeadFields(rule);
+      compiled.plain_outcomes = EncodePlainRuleOutcomes(rule);
       version_.rules.push_back(std::move(compiled));
     }
     version_.rules[0].any_of = true;
-    version_.rules[0].conditions.push_back({"pl_violation", nullptr});
-    version_.rules[0].conditions.push_back({"pl_misdemeanor", nullptr});
+    version_.rules[0].conditions.push_back(
+        {"pl_violation", nullptr, nullptr});
+    version_.rules[0].conditions.push_back(
+        {"pl_misdemeanor", nullptr, nullptr});
   }
 
   // What protobuf writes for the decision the record describes.

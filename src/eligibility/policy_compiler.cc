@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "eligibility/condition_table.h"
 #include "eligibility/dates.h"
 #include "eligibility/decision_writer.h"
 #include "eligibility/rule_compiler.h"
@@ -60,6 +61,7 @@ class VersionCompiler {
     Declare(out.get(), "charge", "divert.v1.Charge");
     DeclareParameters(out.get());
     CompileRules(out.get());
+    TabulateConditions(out.get());
     return out;
   }
 
@@ -154,6 +156,18 @@ class VersionCompiler {
         out->some_program = compiled.conditions.front().program.get();
       }
       out->rules.push_back(std::move(compiled));
+    }
+  }
+
+  // Gives each condition over yes/no facts its table.
+  void TabulateConditions(CompiledVersion* out) {
+    for (CompiledRule& rule : out->rules) {
+      for (CompiledCondition& condition : rule.conditions) {
+        if (condition.program == nullptr) continue;
+        condition.table = ConditionTable::Build(
+            condition.program->checked_expr(), *condition.program,
+            out->parameters, rule.each_charge);
+      }
     }
   }
 

@@ -24,6 +24,7 @@ class RuleCompiler {
     out->rule = &rule_;
     out->each_charge = rule_.scope() == v1::EACH_CHARGE;
     out->head_fields = EncodeRuleHeadFields(rule_);
+    out->plain_outcomes = EncodePlainRuleOutcomes(rule_);
     CheckKind();
     SetPathways(out);
     const bool has_condition = !rule_.condition().empty();
@@ -126,7 +127,7 @@ class RuleCompiler {
     if (!out->each_charge) CheckNoChargeVariable(where, checked);
     CheckCatalogLiterals(checked, *context_.catalog, context_.version, where,
                          issues_);
-    out->conditions.push_back({alternative_id, *std::move(program)});
+    out->conditions.push_back({alternative_id, *std::move(program), nullptr});
   }
 
   // `charge` is declared in the version's environment for EACH_CHARGE

@@ -44,15 +44,39 @@ struct Verdict {
 };
 
 // Evaluates the rule's condition or alternatives with the current
-// bindings. Missing facts go to `missing`, the first error to `error`.
-Verdict EvaluateConditions(const CompiledRule& rule, int charge_index,
+// bindings (`encounter`, and `charge` for charge `charge_index`). Missing
+// facts go to `missing`, the first error to `error`.
+Verdict EvaluateConditions(const CompiledRule& rule,
+                           const v1::Encounter& encounter, int charge_index,
                            cel::Activation* activation, Strings* missing,
                            std::string* error) {
+  const v1::Charge* charge =
+      charge_index >= 0 ? &encounter.charges(charge_index) : nullptr;
   bool unknown = false;
   bool failed = false;
   const int n = static_cast<int>(rule.conditions.size());
   for (int i = 0; i < n; ++i) {
     const CompiledCondition& condition = rule.conditions[i];
+    const ConditionTable::Result* tabulated =
+        condition.table != nullptr ? condition.table->Find(encounter, charge)
+                                   : nullptr;
+    if (tabulated != nullptr) {
+      switch (tabulated->truth) {
+        case ConditionTable::Result::Truth::kTrue:
+          missing->clear();
+          error->clear();
+          return {v1::RULE_HOLDS, rule.any_of ? i : -1};
+        case ConditionTable::Result::Truth::kUnknown:
+          unknown = true;
+          for (const std::string& attribute : tabulated->unknown_attributes) {
+            AddMissing(attribute, charge_index, missing);
+          }
+          break;
+        case ConditionTable::Result::Truth::kFalse:
+          break;
+      }
+      continue;
+    }
     const cel::Value value = condition.program->Evaluate(*activation);
     switch (value.kind()) {
       case cel::ValueKind::kBool:
@@ -116,7 +140,7 @@ bool BeginRule(const CompiledRule& rule, const v1::Encounter& encounter,
     }
     return false;
   }
-  const Verdict verdict = EvaluateConditions(rule, -1, activation,
+  const Verdict verdict = EvaluateConditions(rule, encounter, -1, activation,
                                              &out->missing_facts, &out->error);
   out->result = verdict.result;
   out->alternative = verdict.alternative;
@@ -124,13 +148,13 @@ bool BeginRule(const CompiledRule& rule, const v1::Encounter& encounter,
   return false;
 }
 
-void EvaluateCharge(const CompiledRule& rule, int index,
-                    const v1::Charge& charge, cel::Activation* activation,
-                    RuleRecord* out) {
+void EvaluateCharge(const CompiledRule& rule, const v1::Encounter& encounter,
+                    int index, cel::Activation* activation, RuleRecord* out) {
+  const v1::Charge& charge = encounter.charges(index);
   ChargeRecord& result = out->charges.emplace_back();
   std::string error;
   const Verdict verdict = EvaluateConditions(
-      rule, index, activation, &result.missing_facts, &error);
+      rule, encounter, index, activation, &result.missing_facts, &error);
   result.result = verdict.result;
   result.alternative = verdict.alternative;
   // Until FinishEachCharge, `error` holds the first charge's error.

@@ -17,12 +17,13 @@ namespace divert::eligibility {
 //
 //   if (BeginRule(rule, encounter, activation, out)) {
 //     for each charge i: activation->BindMessage("charge", charge i);
-//                        EvaluateCharge(rule, i, charge i, activation, out);
+//                        EvaluateCharge(rule, encounter, i, activation, out);
 //     FinishEachCharge(rule, out);
 //   }
 //
 // `encounter` is the enriched encounter, bound in `activation` as
-// `encounter` with unset fields unknown; `out` is empty. Facts a charge
+// `encounter` with unset fields unknown; `out` is empty. A condition with a
+// table (condition_table.h) is looked up instead of run. Facts a charge
 // rule misses are named "encounter.charges[i].field".
 //
 // An "any of" rule holds when an alternative holds (the first one is
@@ -38,10 +39,10 @@ namespace divert::eligibility {
 // returns false; it returns true when the rule waits for its charges.
 bool BeginRule(const CompiledRule& rule, const v1::Encounter& encounter,
                cel::Activation* activation, RuleRecord* out);
-// Evaluates the rule for charge `index`, bound in `activation` as `charge`.
-void EvaluateCharge(const CompiledRule& rule, int index,
-                    const v1::Charge& charge, cel::Activation* activation,
-                    RuleRecord* out);
+// Evaluates the rule for the encounter's charge `index`, bound in
+// `activation` as `charge`.
+void EvaluateCharge(const CompiledRule& rule, const v1::Encounter& encounter,
+                    int index, cel::Activation* activation, RuleRecord* out);
 // Combines the charges' results into the rule's result.
 void FinishEachCharge(const CompiledRule& rule, RuleRecord* out);
 

@@ -125,10 +125,10 @@ class Planner {
   EvalProgram* program_;
   const v1::CheckedExpr* checked_;
   const v1::SourceInfo& source_info_;
-  std::vector<CompileIssue>* issues_;  // may be null
   VariableTable* mutable_table_;
   const VariableTable* table_;
   const DescriptorPool* pool_;
+  std::vector<CompileIssue>* issues_;  // may be null
   std::vector<Local> locals_;
   // Locals of comprehension nesting level d are 2d (iteration variable)
   // and 2d + 1 (accumulator).

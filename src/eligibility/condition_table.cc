@@ -1,0 +1,218 @@
+#include "eligibility/condition_table.h"
+
+#include <cstdint>
+#include <utility>
+
+#include "expr/generated_accessors.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+
+namespace divert::eligibility {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+// Deeper expressions are left to their programs.
+constexpr int kMaxDepth = 64;
+
+// A field chain as written: the root variable and the field names.
+struct Chain {
+  std::string root;
+  std::vector<std::string> fields;
+};
+
+// `expr` as a chain of field selections on a variable, or false.
+bool ChainOf(const v1::CheckedExpr& checked, const v1::Expr& expr,
+             Chain* chain) {
+  const v1::Expr* e = &expr;
+  std::vector<std::string> reversed;
+  while (e->has_select_expr()) {
+    if (e->select_expr().test_only()) return false;
+    reversed.push_back(e->select_expr().field());
+    e = &e->select_expr().operand();
+  }
+  if (!e->has_ident_expr() || reversed.empty()) return false;
+  // A name the checker resolved to a constant (an enum value) is no field.
+  auto reference = checked.reference_map().find(e->id());
+  if (reference != checked.reference_map().end() &&
+      reference->second.has_value()) {
+    return false;
+  }
+  chain->root = e->ident_expr().name();
+  chain->fields.assign(reversed.rbegin(), reversed.rend());
+  return true;
+}
+
+}  // namespace
+
+// Reads a condition's tree, collecting the facts it reads; fails on
+// anything that is not a fact, a constant or a call over those.
+class FactCollector {
+ public:
+  FactCollector(const v1::CheckedExpr& checked, bool charge_scope)
+      : checked_(checked), charge_scope_(charge_scope) {}
+
+  bool Collect(const v1::Expr& expr, int depth) {
+    if (depth > kMaxDepth) return false;
+    switch (expr.expr_kind_case()) {
+      case v1::Expr::kConstExpr:
+        return true;
+      case v1::Expr::kSelectExpr: {
+        Chain chain;
+        return ChainOf(checked_, expr, &chain) && AddFact(chain);
+      }
+      case v1::Expr::kCallExpr: {
+        const v1::Expr::Call& call = expr.call_expr();
+        if (call.has_target() && !Collect(call.target(), depth + 1)) {
+          return false;
+        }
+        for (const v1::Expr& arg : call.args()) {
+          if (!Collect(arg, depth + 1)) return false;
+        }
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  std::vector<ConditionTable::Fact>* facts() { return &facts_; }
+
+ private:
+  bool AddFact(const Chain& chain) {
+    ConditionTable::Fact fact;
+    const Descriptor* type;
+    if (chain.root == "encounter") {
+      type = v1::Encounter::descriptor();
+    } else if (chain.root == "charge" && charge_scope_) {
+      type = v1::Charge::descriptor();
+      fact.from_charge = true;
+    } else {
+      return false;
+    }
+    for (size_t i = 0; i < chain.fields.size(); ++i) {
+      const FieldDescriptor* field = type->FindFieldByName(chain.fields[i]);
+      if (field == nullptr || field->is_repeated()) return false;
+      const cel::GeneratedAccessor* accessor =
+          cel::FindGeneratedAccessor(field);
+      const bool last = i + 1 == chain.fields.size();
+      if (accessor == nullptr ||
+          (last ? accessor->read_bool == nullptr
+                : accessor->read_message == nullptr)) {
+        return false;
+      }
+      fact.path.push_back(field);
+      fact.accessors.push_back(accessor);
+      if (!last) type = field->message_type();
+    }
+    for (const ConditionTable::Fact& seen : facts_) {
+      if (seen.from_charge == fact.from_charge && seen.path == fact.path) {
+        return true;
+      }
+    }
+    if (facts_.size() == ConditionTable::kMaxFacts) return false;
+    facts_.push_back(std::move(fact));
+    return true;
+  }
+
+  const v1::CheckedExpr& checked_;
+  const bool charge_scope_;
+  std::vector<ConditionTable::Fact> facts_;
+};
+
+void ConditionTable::SetFact(const Fact& fact, int state, Message* encounter,
+                             Message* charge) {
+  Message* message = fact.from_charge ? charge : encounter;
+  for (size_t i = 0; i + 1 < fact.path.size(); ++i) {
+    message = message->GetReflection()->MutableMessage(message, fact.path[i]);
+  }
+  const FieldDescriptor* field = fact.path.back();
+  const Reflection* reflection = message->GetReflection();
+  if (state == 0) {
+    reflection->ClearField(message, field);
+  } else {
+    reflection->SetBool(message, field, state == 2);
+  }
+}
+
+ConditionTable::~ConditionTable() = default;
+
+std::unique_ptr<ConditionTable> ConditionTable::Build(
+    const v1::CheckedExpr& checked, const cel::Program& program,
+    const std::vector<std::pair<std::string, cel::Value>>& parameters,
+    bool charge_scope) {
+  FactCollector collector(checked, charge_scope);
+  if (!collector.Collect(checked.expr(), 0) || collector.facts()->empty()) {
+    return nullptr;
+  }
+  std::unique_ptr<ConditionTable> table(new ConditionTable);
+  table->facts_ = std::move(*collector.facts());
+
+  cel::Activation activation(program);
+  activation.set_unset_fields_are_unknown(true);
+  for (const auto& [name, value] : parameters) activation.Bind(name, value);
+  v1::Encounter encounter;
+  v1::Charge charge;
+  int combinations = 1;
+  for (size_t i = 0; i < table->facts_.size(); ++i) combinations *= 3;
+  table->results_.resize(combinations);
+  for (int index = 0; index < combinations; ++index) {
+    int digits = index;
+    for (const Fact& fact : table->facts_) {
+      SetFact(fact, digits % 3, &encounter, &charge);
+      digits /= 3;
+    }
+    activation.BindMessage("encounter", encounter);
+    if (charge_scope) activation.BindMessage("charge", charge);
+    const cel::Value value = program.Evaluate(activation);
+    Result& result = table->results_[index];
+    switch (value.kind()) {
+      case cel::ValueKind::kBool:
+        result.truth =
+            value.bool_value() ? Result::Truth::kTrue : Result::Truth::kFalse;
+        break;
+      case cel::ValueKind::kUnknown:
+        result.truth = Result::Truth::kUnknown;
+        result.unknown_attributes.assign(value.unknown().attributes().begin(),
+                                         value.unknown().attributes().end());
+        break;
+      default:
+        return nullptr;
+    }
+  }
+  return table;
+}
+
+int ConditionTable::StateOf(const Fact& fact, const v1::Encounter& encounter,
+                            const v1::Charge* charge) {
+  const Message* message =
+      fact.from_charge ? static_cast<const Message*>(charge) : &encounter;
+  if (message == nullptr) return -1;
+  const size_t last = fact.accessors.size() - 1;
+  for (size_t i = 0; i < last; ++i) {
+    const cel::GeneratedAccessor& step = *fact.accessors[i];
+    if (step.has != nullptr && !step.has(*message)) return -1;
+    message = &step.read_message(*message);
+  }
+  const cel::GeneratedAccessor& leaf = *fact.accessors[last];
+  if (leaf.has != nullptr && !leaf.has(*message)) return 0;
+  return leaf.read_bool(*message) ? 2 : 1;
+}
+
+const ConditionTable::Result* ConditionTable::Find(
+    const v1::Encounter& encounter, const v1::Charge* charge) const {
+  int index = 0;
+  int weight = 1;
+  for (const Fact& fact : facts_) {
+    const int state = StateOf(fact, encounter, charge);
+    if (state < 0) return nullptr;
+    index += state * weight;
+    weight *= 3;
+  }
+  return &results_[index];
+}
+
+}  // namespace divert::eligibility
