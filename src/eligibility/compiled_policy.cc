@@ -39,9 +39,11 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompiledPolicyImpl::Create
 
 absl::StatusOr<const CompiledVersion*> CompiledPolicyImpl::VersionFor(
     const v1::Encounter& encounter) const {
-  const absl::CivilDay day = LocalDay(encounter.occurred_at(), compiled_.zone);
-  const CompiledVersion* version = VersionInForce(compiled_.versions, day);
+  const CompiledVersion* version =
+      VersionInForceAt(compiled_.versions, ToTime(encounter.occurred_at()));
   if (version == nullptr) {
+    const absl::CivilDay day =
+        LocalDay(encounter.occurred_at(), compiled_.zone);
     return absl::NotFoundError(absl::StrCat(
         "no version of policy '", policy().site_id(), "' is in force on ",
         absl::FormatCivilTime(day), " (the first takes effect on ",

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "divert/cel/cel.h"
 #include "divert/cel/value.h"
 #include "divert/v1/decision.pb.h"
@@ -67,6 +68,8 @@ struct CompiledVersion {
   // encoded for WriteDecision: the same in every decision of the version.
   std::string decision_header_fields;
   absl::CivilDay effective_from;
+  // The first instant of effective_from in the site's time zone.
+  absl::Time in_force_from = absl::InfinitePast();
   // "2024-02-14".
   std::string approved_on;
   OffenseIndex catalog;

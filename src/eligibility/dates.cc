@@ -26,11 +26,20 @@ std::string FormatDate(const v1::Date& date) {
                          date.day());
 }
 
+absl::Time ToTime(const google::protobuf::Timestamp& timestamp) {
+  return absl::FromUnixSeconds(timestamp.seconds()) +
+         absl::Nanoseconds(timestamp.nanos());
+}
+
 absl::CivilDay LocalDay(const google::protobuf::Timestamp& timestamp,
                         const absl::TimeZone& zone) {
-  const absl::Time time = absl::FromUnixSeconds(timestamp.seconds()) +
-                          absl::Nanoseconds(timestamp.nanos());
-  return absl::ToCivilDay(time, zone);
+  return absl::ToCivilDay(ToTime(timestamp), zone);
+}
+
+absl::Time StartOfDay(absl::CivilDay day, const absl::TimeZone& zone) {
+  const absl::TimeZone::TimeInfo midnight = zone.At(absl::CivilSecond(day));
+  return midnight.kind == absl::TimeZone::TimeInfo::SKIPPED ? midnight.trans
+                                                            : midnight.pre;
 }
 
 }  // namespace divert::eligibility

@@ -23,6 +23,12 @@ std::string FormatDate(const v1::Date& date);
 // The day on which `timestamp` falls in `zone`.
 absl::CivilDay LocalDay(const google::protobuf::Timestamp& timestamp,
                         const absl::TimeZone& zone);
+// The instant `timestamp` names.
+absl::Time ToTime(const google::protobuf::Timestamp& timestamp);
+// The first instant of `day` in `zone`: its midnight, or, when the clocks
+// skip midnight, the moment they jump. An instant falls on `day` or later
+// exactly when it is not before this one.
+absl::Time StartOfDay(absl::CivilDay day, const absl::TimeZone& zone);
 
 }  // namespace divert::eligibility
 

@@ -193,6 +193,8 @@ CompiledVersions CompileVersions(const v1::SitePolicy& policy,
   for (const v1::PolicyVersion& version : policy.versions()) {
     out.versions.push_back(VersionCompiler(version, issues).Compile());
     out.versions.back()->site_id = policy.site_id();
+    out.versions.back()->in_force_from =
+        StartOfDay(out.versions.back()->effective_from, out.zone);
     out.versions.back()->decision_header_fields =
         EncodeDecisionHeaderFields(policy.site_id(), version);
   }

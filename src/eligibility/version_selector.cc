@@ -102,6 +102,18 @@ const CompiledVersion* VersionInForce(
   return std::prev(after)->get();
 }
 
+const CompiledVersion* VersionInForceAt(
+    const std::vector<std::unique_ptr<CompiledVersion>>& versions,
+    absl::Time time) {
+  auto after = std::upper_bound(
+      versions.begin(), versions.end(), time,
+      [](absl::Time t, const std::unique_ptr<CompiledVersion>& v) {
+        return t < v->in_force_from;
+      });
+  if (after == versions.begin()) return nullptr;
+  return std::prev(after)->get();
+}
+
 const CompiledVersion* VersionLabelled(
     const std::vector<std::unique_ptr<CompiledVersion>>& versions,
     absl::string_view label) {

@@ -9,6 +9,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "divert/eligibility/policy.h"
 #include "divert/v1/policy.pb.h"
 #include "eligibility/compiled_version.h"
@@ -27,6 +28,12 @@ void CheckVersionOrder(const v1::SitePolicy& policy,
 const CompiledVersion* VersionInForce(
     const std::vector<std::unique_ptr<CompiledVersion>>& versions,
     absl::CivilDay day);
+
+// The version in force at `time`: the same as VersionInForce on the day
+// `time` falls on in the site's zone, found by comparing instants.
+const CompiledVersion* VersionInForceAt(
+    const std::vector<std::unique_ptr<CompiledVersion>>& versions,
+    absl::Time time);
 
 // The version labelled `label`, or null.
 const CompiledVersion* VersionLabelled(

@@ -2,7 +2,13 @@
 // the site's time zone.
 #include "eligibility/version_selector.h"
 
+#include <memory>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "divert/eligibility/policy.h"
+#include "eligibility/dates.h"
 #include "eligibility/test_policies.h"
 #include "gtest/gtest.h"
 
@@ -60,6 +66,42 @@ TEST(EligibilityVersionSelectorTest, PolicyWithoutTimeZoneUsesUtc) {
   EXPECT_EQ((*policy)->Evaluate(e)->policy_version(), "b");
   e.mutable_occurred_at()->set_seconds(1709251199);
   EXPECT_EQ((*policy)->Evaluate(e)->policy_version(), "a");
+}
+
+// Choosing by instant gives the version of the instant's local day, also
+// on days whose midnight the clocks skip (São Paulo, 4 November 2018) or
+// repeat (Havana, 3 November 2019).
+TEST(EligibilityVersionSelectorTest, ChoosingByInstantAgreesWithTheLocalDay) {
+  for (const char* name : {"America/New_York", "America/Sao_Paulo",
+                           "America/Havana"}) {
+    absl::TimeZone zone;
+    ASSERT_TRUE(absl::LoadTimeZone(name, &zone)) << name;
+    std::vector<std::unique_ptr<CompiledVersion>> versions;
+    for (absl::CivilDay day :
+         {absl::CivilDay(2018, 11, 4), absl::CivilDay(2019, 3, 10),
+          absl::CivilDay(2019, 11, 3), absl::CivilDay(2019, 11, 4)}) {
+      auto version = std::make_unique<CompiledVersion>();
+      version->effective_from = day;
+      version->in_force_from = StartOfDay(day, zone);
+      versions.push_back(std::move(version));
+    }
+    for (absl::Time t = absl::FromCivil(absl::CivilDay(2018, 11, 2), zone);
+         t < absl::FromCivil(absl::CivilDay(2019, 11, 6), zone);
+         t += absl::Minutes(30)) {
+      ASSERT_EQ(VersionInForceAt(versions, t),
+                VersionInForce(versions, absl::ToCivilDay(t, zone)))
+          << name << " " << absl::FormatTime(t, zone);
+    }
+    // The first instant of each version, and the nanosecond before it.
+    for (const auto& version : versions) {
+      for (absl::Time t : {version->in_force_from,
+                           version->in_force_from - absl::Nanoseconds(1)}) {
+        ASSERT_EQ(VersionInForceAt(versions, t),
+                  VersionInForce(versions, absl::ToCivilDay(t, zone)))
+            << name << " " << absl::FormatTime(t, zone);
+      }
+    }
+  }
 }
 
 }  // namespace
