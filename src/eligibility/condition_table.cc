@@ -98,15 +98,22 @@ class FactCollector {
       if (field == nullptr || field->is_repeated()) return false;
       const cel::GeneratedAccessor* accessor =
           cel::FindGeneratedAccessor(field);
-      const bool last = i + 1 == chain.fields.size();
-      if (accessor == nullptr ||
-          (last ? accessor->read_bool == nullptr
-                : accessor->read_message == nullptr)) {
-        return false;
-      }
+      if (accessor == nullptr) return false;
       fact.path.push_back(field);
-      fact.accessors.push_back(accessor);
-      if (!last) type = field->message_type();
+      if (i + 1 == chain.fields.size()) {
+        if (accessor->read_bool == nullptr) return false;
+        fact.has_bool = accessor->has;
+        fact.read_bool = accessor->read_bool;
+      } else {
+        if (accessor->read_message == nullptr ||
+            fact.steps == ConditionTable::kMaxSteps) {
+          return false;
+        }
+        fact.has_message[fact.steps] = accessor->has;
+        fact.message[fact.steps] = accessor->read_message;
+        ++fact.steps;
+        type = field->message_type();
+      }
     }
     for (const ConditionTable::Fact& seen : facts_) {
       if (seen.from_charge == fact.from_charge && seen.path == fact.path) {
@@ -191,15 +198,14 @@ int ConditionTable::StateOf(const Fact& fact, const v1::Encounter& encounter,
   const Message* message =
       fact.from_charge ? static_cast<const Message*>(charge) : &encounter;
   if (message == nullptr) return -1;
-  const size_t last = fact.accessors.size() - 1;
-  for (size_t i = 0; i < last; ++i) {
-    const cel::GeneratedAccessor& step = *fact.accessors[i];
-    if (step.has != nullptr && !step.has(*message)) return -1;
-    message = &step.read_message(*message);
+  for (int i = 0; i < fact.steps; ++i) {
+    if (fact.has_message[i] != nullptr && !fact.has_message[i](*message)) {
+      return -1;
+    }
+    message = &fact.message[i](*message);
   }
-  const cel::GeneratedAccessor& leaf = *fact.accessors[last];
-  if (leaf.has != nullptr && !leaf.has(*message)) return 0;
-  return leaf.read_bool(*message) ? 2 : 1;
+  if (fact.has_bool != nullptr && !fact.has_bool(*message)) return 0;
+  return fact.read_bool(*message) ? 2 : 1;
 }
 
 const ConditionTable::Result* ConditionTable::Find(

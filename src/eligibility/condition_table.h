@@ -67,13 +67,22 @@ class ConditionTable {
  private:
   friend class FactCollector;
 
-  // A field read by the condition: a chain of singular fields from the
-  // encounter or the charge, ending in a bool.
+  // Submessages on the way to a fact, at most.
+  static constexpr int kMaxSteps = 3;
+
+  // A field read by the condition: a chain of singular message fields from
+  // the encounter or the charge, ending in a bool.
   struct Fact {
     bool from_charge = false;
     std::vector<const google::protobuf::FieldDescriptor*> path;
-    // path's accessors, in order.
-    std::vector<const cel::GeneratedAccessor*> accessors;
+    // The generated accessors of the path's message fields (the first
+    // `steps`), and of its bool.
+    int steps = 0;
+    bool (*has_message[kMaxSteps])(const google::protobuf::Message&) = {};
+    const google::protobuf::Message& (*message[kMaxSteps])(
+        const google::protobuf::Message&) = {};
+    bool (*has_bool)(const google::protobuf::Message&) = nullptr;
+    bool (*read_bool)(const google::protobuf::Message&) = nullptr;
   };
 
   ConditionTable() = default;
