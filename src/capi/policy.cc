@@ -2,6 +2,7 @@
 // encounters, check fidelity, render (see divert/divert.h, "ELIGIBILITY
 // POLICIES").
 #include <cstdio>
+#include <cstdlib>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -295,13 +296,26 @@ int EvaluateImpl(const divert_policy* policy, const char* encounter_data,
   const bool by_date = version == nullptr || *version == '\0';
   if (by_date && in_format == DIVERT_FORMAT_BINARY &&
       out_format == DIVERT_FORMAT_BINARY) {
-    // Bytes to bytes: the engine's own fast path, into this thread's
-    // buffer so that its capacity carries over from one decision to the
-    // next (the caller gets a copy it owns).
-    thread_local std::string bytes;
-    absl::Status status = policy->policy->EvaluateSerialized(input, &bytes);
-    if (!status.ok()) return Fail(status);
-    return ReturnBuffer(bytes, decision, decision_len);
+    // Bytes to bytes: the engine's own fast path, straight into the
+    // buffer the caller will own.
+    char* buffer = nullptr;
+    size_t size = 0;
+    absl::Status status =
+        policy->policy->EvaluateSerializedInto(input, [&](size_t n) {
+          // malloc, not new: divert_buffer_free releases it with free().
+          buffer = static_cast<char*>(std::malloc(n + 1));
+          size = n;
+          return buffer;
+        });
+    if (!status.ok()) {
+      if (size > 0 && buffer == nullptr) return FailOutOfMemory();
+      std::free(buffer);
+      return Fail(status);
+    }
+    buffer[size] = '\0';
+    *decision = buffer;
+    if (decision_len != nullptr) *decision_len = size;
+    return Ok();
   }
   v1::Encounter encounter;
   absl::Status parsed = ParseEncounter(input, in_format, &encounter);

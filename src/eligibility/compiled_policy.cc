@@ -91,6 +91,15 @@ absl::StatusOr<v1::Decision> CompiledPolicyImpl::EvaluateWithVersion(
 
 absl::Status CompiledPolicyImpl::EvaluateSerialized(
     absl::string_view encounter_bytes, std::string* decision_bytes) const {
+  return EvaluateSerializedInto(encounter_bytes, [&](size_t size) {
+    decision_bytes->resize(size);
+    return decision_bytes->data();
+  });
+}
+
+absl::Status CompiledPolicyImpl::EvaluateSerializedInto(
+    absl::string_view encounter_bytes,
+    absl::FunctionRef<char*(size_t size)> allocate) const {
   if (encounter_bytes.size() > limits::kMaxEncounterBytes) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "the encounter is ", encounter_bytes.size(), " bytes; the limit is ",
@@ -117,7 +126,10 @@ absl::Status CompiledPolicyImpl::EvaluateSerialized(
   if (!version.ok()) return version.status();
   // The parsed encounter is ours: enrich it in place rather than copy it.
   DecideInPlace(**version, encounter, &scratch.record, canonical_bytes);
-  WriteDecision(**version, *encounter, scratch.record, decision_bytes);
+  if (!WriteDecision(**version, *encounter, scratch.record, allocate)) {
+    return absl::ResourceExhaustedError(
+        "no memory for the serialized decision");
+  }
   return absl::OkStatus();
 }
 

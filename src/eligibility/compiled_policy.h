@@ -31,6 +31,9 @@ class CompiledPolicyImpl final : public CompiledPolicy {
                             v1::Decision* decision) const override;
   absl::Status EvaluateSerialized(absl::string_view encounter_bytes,
                                   std::string* decision_bytes) const override;
+  absl::Status EvaluateSerializedInto(
+      absl::string_view encounter_bytes,
+      absl::FunctionRef<char*(size_t size)> allocate) const override;
   v1::FidelityReport CheckFidelity() const override;
   absl::StatusOr<std::string> RenderMarkdown(
       absl::string_view version) const override;

@@ -22,7 +22,8 @@ class ConditionTableTest : public ::testing::Test {
     environment_.set_container("divert.v1");
     EXPECT_TRUE(
         environment_.DeclareVariable("encounter", "divert.v1.Encounter").ok());
-    EXPECT_TRUE(environment_.DeclareVariable("charge", "divert.v1.Charge").ok());
+    EXPECT_TRUE(
+        environment_.DeclareVariable("charge", "divert.v1.Charge").ok());
     EXPECT_TRUE(environment_.DeclareVariable("max_grams", "double").ok());
   }
 

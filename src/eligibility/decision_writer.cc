@@ -242,6 +242,16 @@ std::string EncodeDecisionHeaderFields(absl::string_view site_id,
 void WriteDecision(const CompiledVersion& version,
                    const v1::Encounter& encounter,
                    const DecisionRecord& record, std::string* bytes) {
+  WriteDecision(version, encounter, record, [bytes](size_t size) {
+    bytes->resize(size);
+    return bytes->data();
+  });
+}
+
+bool WriteDecision(const CompiledVersion& version,
+                   const v1::Encounter& encounter,
+                   const DecisionRecord& record,
+                   absl::FunctionRef<char*(size_t size)> allocate) {
   // Measure, then write into a buffer of exactly that size. A decision has
   // one outcome per rule of its version, in order.
   const size_t rules = std::min(record.rules.size(), version.rules.size());
@@ -274,8 +284,9 @@ void WriteDecision(const CompiledVersion& version,
     size += LengthDelimitedSize(fact_sizes.back());
   }
 
-  bytes->resize(size);
-  Writer w(bytes->data());
+  char* out = allocate(size);
+  if (out == nullptr) return false;
+  Writer w(out);
   w.StringField(D::kDecisionIdFieldNumber, record.decision_id);
   w.Raw(version.decision_header_fields);
   w.StringField(D::kEncounterIdFieldNumber, encounter.encounter_id());
@@ -300,6 +311,7 @@ void WriteDecision(const CompiledVersion& version,
   }
   w.StringField(D::kSummaryFieldNumber, record.summary);
   w.RepeatedStrings(D::kNotesFieldNumber, record.notes);
+  return true;
 }
 
 }  // namespace divert::eligibility

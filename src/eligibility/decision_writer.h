@@ -11,6 +11,7 @@
 #include <array>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "divert/v1/encounter.pb.h"
 #include "divert/v1/policy.pb.h"
@@ -37,8 +38,15 @@ EncodePlainRuleOutcomes(const v1::Rule& rule);
 std::string EncodeDecisionHeaderFields(absl::string_view site_id,
                                        const v1::PolicyVersion& version);
 
-// Writes to `*bytes` the serialization of the decision that ToDecision
-// (decision_record.h) builds from the same arguments.
+// Writes the serialization of the decision that ToDecision
+// (decision_record.h) builds from the same arguments into the memory
+// `allocate` gives for its size; false when it gives null.
+bool WriteDecision(const CompiledVersion& version,
+                   const v1::Encounter& encounter,
+                   const DecisionRecord& record,
+                   absl::FunctionRef<char*(size_t size)> allocate);
+
+// As above, replacing `*bytes`.
 void WriteDecision(const CompiledVersion& version,
                    const v1::Encounter& encounter,
                    const DecisionRecord& record, std::string* bytes);

@@ -225,10 +225,17 @@ bool DecodePlace(Cursor c, v1::Place* out) {
       return false;
     }
     switch (number) {
-      case P::kPrecinctFieldNumber: Assign(text, out->mutable_precinct()); break;
-      case P::kAreaFieldNumber: Assign(text, out->mutable_area()); break;
-      case P::kAddressFieldNumber: Assign(text, out->mutable_address()); break;
-      default: return false;
+      case P::kPrecinctFieldNumber:
+        Assign(text, out->mutable_precinct());
+        break;
+      case P::kAreaFieldNumber:
+        Assign(text, out->mutable_area());
+        break;
+      case P::kAddressFieldNumber:
+        Assign(text, out->mutable_address());
+        break;
+      default:
+        return false;
     }
   }
   return true;
@@ -244,10 +251,17 @@ bool DecodeDate(Cursor c, v1::Date* out) {
       return false;
     }
     switch (number) {
-      case D::kYearFieldNumber: out->set_year(value); break;
-      case D::kMonthFieldNumber: out->set_month(value); break;
-      case D::kDayFieldNumber: out->set_day(value); break;
-      default: return false;
+      case D::kYearFieldNumber:
+        out->set_year(value);
+        break;
+      case D::kMonthFieldNumber:
+        out->set_month(value);
+        break;
+      case D::kDayFieldNumber:
+        out->set_day(value);
+        break;
+      default:
+        return false;
     }
   }
   return true;

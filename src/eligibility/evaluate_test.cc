@@ -393,6 +393,52 @@ TEST(EligibilityEvaluateTest, SerializedRoundTripMatchesEvaluate) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(EligibilityEvaluateTest, SerializedIntoTheCallersMemory) {
+  const std::string encounter = EligibleEncounter().SerializeAsString();
+  std::string expected;
+  ASSERT_TRUE(Example1()->EvaluateSerialized(encounter, &expected).ok());
+  std::string memory;
+  int calls = 0;
+  auto allocate = [&](size_t size) {
+    ++calls;
+    memory.assign(size, '\0');
+    return memory.data();
+  };
+  ASSERT_TRUE(Example1()->EvaluateSerializedInto(encounter, allocate).ok());
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(memory, expected);
+
+  EXPECT_EQ(
+      Example1()->EvaluateSerializedInto("\xff\xff\xff", allocate).code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(calls, 1) << "nothing is allocated for a failed evaluation";
+  EXPECT_EQ(Example1()
+                ->EvaluateSerializedInto(
+                    encounter, [](size_t) -> char* { return nullptr; })
+                .code(),
+            absl::StatusCode::kResourceExhausted);
+}
+
+// An encounter's decision, id included, does not depend on how its bytes
+// were written: canonical bytes are decoded directly, others parsed.
+TEST(EligibilityEvaluateTest, AnyEncodingOfAnEncounterGetsTheSameDecision) {
+  const v1::Encounter e = EligibleEncounter();
+  const std::string canonical = e.SerializeAsString();
+  // The same fields with the pathway written last: valid, not canonical.
+  v1::Encounter without_pathway = e;
+  without_pathway.clear_pathway();
+  v1::Encounter only_pathway;
+  only_pathway.set_pathway(e.pathway());
+  const std::string reordered =
+      without_pathway.SerializeAsString() + only_pathway.SerializeAsString();
+  ASSERT_NE(reordered, canonical);
+  std::string from_canonical, from_reordered;
+  ASSERT_TRUE(Example1()->EvaluateSerialized(canonical, &from_canonical).ok());
+  ASSERT_TRUE(Example1()->EvaluateSerialized(reordered, &from_reordered).ok());
+  EXPECT_EQ(from_reordered, from_canonical);
+  EXPECT_EQ(from_canonical, Decide(e).SerializeAsString());
+}
+
 TEST(EligibilityEvaluateTest, EvaluateIntoReusesTheDecision) {
   v1::Decision reused;
   v1::Encounter excluded = EligibleEncounter();

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -98,6 +99,16 @@ class CompiledPolicy {
   // not an Encounter, otherwise as Evaluate.
   virtual absl::Status EvaluateSerialized(absl::string_view encounter_bytes,
                                           std::string* decision_bytes) const = 0;
+
+  // As EvaluateSerialized, writing the serialized Decision into memory the
+  // caller provides: `allocate` is called once, after the decision is made,
+  // with its size in bytes, and returns where to write that many bytes (the
+  // caller owns it), or null to give up (ResourceExhausted). Nothing is
+  // allocated when the evaluation fails. For doors that hand the bytes to
+  // their caller in memory of their own kind (the C ABI's malloc'd buffers).
+  virtual absl::Status EvaluateSerializedInto(
+      absl::string_view encounter_bytes,
+      absl::FunctionRef<char*(size_t size)> allocate) const = 0;
 
   // Where each version departs from LEAD's non-negotiables.
   virtual v1::FidelityReport CheckFidelity() const = 0;
