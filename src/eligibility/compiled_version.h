@@ -31,6 +31,9 @@ struct CompiledCondition {
   // The alternative's id; "" for the rule's own condition.
   std::string alternative_id;
   std::shared_ptr<const cel::Program> program;
+  // For an alternative with text: how the summary says a charge meets it
+  // (summary.h's ChargeMeetsPhrase); "" otherwise.
+  std::string charge_meets_phrase;
   // The program's results by the yes/no facts it reads, when it reads
   // nothing else (condition_table.h); null otherwise.
   std::shared_ptr<const ConditionTable> table;

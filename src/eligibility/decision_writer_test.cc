@@ -49,9 +49,9 @@ class DecisionWriterTest : public ::testing::Test {
     }
     version_.rules[0].any_of = true;
     version_.rules[0].conditions.push_back(
-        {"pl_violation", nullptr, nullptr});
+        {"pl_violation", nullptr, "", nullptr});
     version_.rules[0].conditions.push_back(
-        {"pl_misdemeanor", nullptr, nullptr});
+        {"pl_misdemeanor", nullptr, "", nullptr});
   }
 
   // What protobuf writes for the decision the record describes.

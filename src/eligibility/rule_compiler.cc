@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "eligibility/catalog_literals.h"
 #include "eligibility/decision_writer.h"
+#include "eligibility/summary.h"
 #include "expr/source_position.h"
 
 namespace divert::eligibility {
@@ -32,7 +33,7 @@ class RuleCompiler {
       Issue(rule_.id(), 0, 0,
             "has both a condition and alternatives (any_of): give one");
     } else if (has_condition) {
-      CompileCondition(rule_.id(), "", rule_.condition(), out);
+      CompileCondition(rule_.id(), "", "", rule_.condition(), out);
     } else if (rule_.any_of_size() > 0) {
       out->any_of = true;
       CompileAlternatives(out);
@@ -96,13 +97,15 @@ class RuleCompiler {
         Issue(where, 0, 0, "alternative has no condition");
         continue;
       }
-      CompileCondition(where, alternative.id(), alternative.condition(), out);
+      CompileCondition(where, alternative.id(), alternative.text(),
+                       alternative.condition(), out);
     }
   }
 
   // Compiles one condition; `where` names it in issues.
   void CompileCondition(const std::string& where,
                         const std::string& alternative_id,
+                        const std::string& alternative_text,
                         const std::string& source, CompiledRule* out) {
     std::vector<cel::CompileIssue> found;
     auto program = context_.environment->Compile(
@@ -127,7 +130,8 @@ class RuleCompiler {
     if (!out->each_charge) CheckNoChargeVariable(where, checked);
     CheckCatalogLiterals(checked, *context_.catalog, context_.version, where,
                          issues_);
-    out->conditions.push_back({alternative_id, *std::move(program), nullptr});
+    out->conditions.push_back({alternative_id, *std::move(program),
+                               ChargeMeetsPhrase(alternative_text), nullptr});
   }
 
   // `charge` is declared in the version's environment for EACH_CHARGE

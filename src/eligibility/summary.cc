@@ -28,22 +28,24 @@ void AppendChargeName(const v1::Encounter& encounter,
   }
 }
 
-// The text of the "any of" alternative that holds for charge `index`, as
-// the PCG wrote it ("A non-violent Penal Law misdemeanor"); "" when no
-// alternative criterion names one.
-absl::string_view HoldingAlternativeText(const CompiledVersion& version,
-                                         const DecisionRecord& decision,
-                                         int index) {
+// ChargeMeetsPhrase of the "any of" alternative that holds for charge
+// `index`; "" when no alternative criterion names one.
+absl::string_view HoldingAlternativePhrase(const CompiledVersion& version,
+                                           const DecisionRecord& decision,
+                                           int index) {
   const size_t rules = std::min(decision.rules.size(), version.rules.size());
   for (size_t i = 0; i < rules; ++i) {
     const std::vector<ChargeRecord>& charges = decision.rules[i].charges;
     if (index >= static_cast<int>(charges.size())) continue;
-    const absl::string_view id =
-        AlternativeId(version.rules[i], charges[index].alternative);
-    if (id.empty()) continue;
-    for (const v1::Alternative& alternative : version.rules[i].rule->any_of()) {
-      if (alternative.id() == id) return alternative.text();
+    const int alternative = charges[index].alternative;
+    const std::vector<CompiledCondition>& conditions =
+        version.rules[i].conditions;
+    if (alternative < 0 ||
+        alternative >= static_cast<int>(conditions.size()) ||
+        conditions[alternative].alternative_id.empty()) {
+      continue;
     }
+    return conditions[alternative].charge_meets_phrase;
   }
   return "";
 }
@@ -56,15 +58,10 @@ void AppendChargeDescription(const CompiledVersion& version,
                              std::string* out) {
   const v1::Charge& charge = encounter.charges(index);
   AppendChargeName(encounter, decision, index, out);
-  absl::string_view alternative =
-      HoldingAlternativeText(version, decision, index);
-  if (!alternative.empty()) {
-    std::string text = LowerFirst(WithoutFinalPeriod(alternative));
-    const bool has_article = absl::StartsWith(text, "a ") ||
-                             absl::StartsWith(text, "an ") ||
-                             absl::StartsWith(text, "the ");
-    absl::StrAppend(out, " is ", has_article ? "" : Article(text),
-                    has_article ? "" : " ", text);
+  const absl::string_view phrase =
+      HoldingAlternativePhrase(version, decision, index);
+  if (!phrase.empty()) {
+    out->append(phrase.data(), phrase.size());
     return;
   }
   absl::string_view level = LevelWords(charge.level());
@@ -129,6 +126,16 @@ void AppendPathway(absl::string_view before, v1::Pathway pathway,
 }
 
 }  // namespace
+
+std::string ChargeMeetsPhrase(absl::string_view alternative_text) {
+  if (alternative_text.empty()) return "";
+  std::string text = LowerFirst(WithoutFinalPeriod(alternative_text));
+  const bool has_article = absl::StartsWith(text, "a ") ||
+                           absl::StartsWith(text, "an ") ||
+                           absl::StartsWith(text, "the ");
+  return absl::StrCat(" is ", has_article ? "" : Article(text),
+                      has_article ? "" : " ", text);
+}
 
 void WriteSummary(const CompiledVersion& version,
                   const v1::Encounter& encounter,

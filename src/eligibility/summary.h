@@ -13,11 +13,18 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "divert/v1/encounter.pb.h"
 #include "eligibility/compiled_version.h"
 #include "eligibility/decision_record.h"
 
 namespace divert::eligibility {
+
+// How a summary says that a charge meets an alternative whose text the PCG
+// approved as `alternative_text`: "A non-violent Penal Law misdemeanor."
+// gives " is a non-violent Penal Law misdemeanor". Made once per
+// alternative when the policy is compiled.
+std::string ChargeMeetsPhrase(absl::string_view alternative_text);
 
 // Writes the summary of `decision` (outcome and rules already decided) to
 // `out`, replacing its contents. `encounter` is the enriched encounter.
