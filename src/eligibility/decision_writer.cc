@@ -266,16 +266,18 @@ bool WriteDecision(const CompiledVersion& version,
   const size_t review_size = ReviewBodiesSize(record.review_by);
   if (review_size > 0) size += LengthDelimitedSize(review_size);
   // The rules' sizes are needed twice: in the total and before each rule.
-  SizeList rule_sizes(rules);
+  SizeList rule_size_list(rules);
+  size_t* rule_sizes = rule_size_list.data();
+  const RuleRecord* outcomes = record.rules.data();
   SizeList charge_sizes;
   for (size_t i = 0; i < rules; ++i) {
-    if (IsPlain(compiled[i], record.rules[i])) {
+    if (IsPlain(compiled[i], outcomes[i])) {
       rule_sizes[i] = kPlain;
-      size += PlainOutcome(compiled[i], record.rules[i]).size();
+      size += PlainOutcome(compiled[i], outcomes[i]).size();
       continue;
     }
     rule_sizes[i] =
-        RuleOutcomeSize(compiled[i], record.rules[i], encounter, &charge_sizes);
+        RuleOutcomeSize(compiled[i], outcomes[i], encounter, &charge_sizes);
     size += LengthDelimitedSize(rule_sizes[i]);
   }
   SizeList fact_sizes;
@@ -299,11 +301,11 @@ bool WriteDecision(const CompiledVersion& version,
   const size_t* charge_size = charge_sizes.data();
   for (size_t i = 0; i < rules; ++i) {
     if (rule_sizes[i] == kPlain) {
-      w.Raw(PlainOutcome(compiled[i], record.rules[i]));
+      w.Raw(PlainOutcome(compiled[i], outcomes[i]));
       continue;
     }
     w.Header(D::kRulesFieldNumber, rule_sizes[i]);
-    WriteRuleOutcome(compiled[i], record.rules[i], encounter, &charge_size, &w);
+    WriteRuleOutcome(compiled[i], outcomes[i], encounter, &charge_size, &w);
   }
   for (size_t i = 0; i < record.missing_facts.size(); ++i) {
     w.Header(D::kMissingFactsFieldNumber, fact_sizes[i]);
