@@ -42,6 +42,8 @@ struct CompiledCondition {
 struct CompiledRule {
   // Points into the CompiledPolicy's SitePolicy.
   const v1::Rule* rule = nullptr;
+  // rule->kind(), kept here for the decisions that ask it of every rule.
+  v1::RuleKind kind = v1::RULE_KIND_UNSPECIFIED;
   // The condition sees `charge`, once per charge.
   bool each_charge = false;
   // Whether the rule applies to each pathway, by v1::Pathway value.

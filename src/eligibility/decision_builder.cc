@@ -76,11 +76,13 @@ void AddMissingFacts(const v1::Encounter& encounter, DecisionRecord* decision) {
 void DecideOutcome(const CompiledVersion& version,
                    const v1::Encounter& encounter, DecisionRecord* decision) {
   const size_t n = std::min(decision->rules.size(), version.rules.size());
-  absl::InlinedVector<uint8_t, 32> deciding(n);
+  absl::InlinedVector<uint8_t, 32> deciding_list(n);
+  uint8_t* deciding = deciding_list.data();
+  const CompiledRule* rules = version.rules.data();
+  RuleRecord* outcomes = decision->rules.data();
   uint8_t present = 0;
   for (size_t i = 0; i < n; ++i) {
-    deciding[i] =
-        DecidingOf(version.rules[i].rule->kind(), decision->rules[i].result);
+    deciding[i] = DecidingOf(rules[i].kind, outcomes[i].result);
     present |= deciding[i];
   }
   // The first in precedence decides; the rules that have it are decisive.
@@ -93,7 +95,7 @@ void DecideOutcome(const CompiledVersion& version,
     }
   }
   for (size_t i = 0; i < n; ++i) {
-    if (deciding[i] & decides) decision->rules[i].decisive = true;
+    if (deciding[i] & decides) outcomes[i].decisive = true;
   }
 
   switch (decides) {

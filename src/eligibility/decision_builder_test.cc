@@ -28,6 +28,7 @@ class EligibilityDecisionBuilderTest : public ::testing::Test {
     for (const v1::Rule& rule : rules_.rules()) {
       CompiledRule compiled;
       compiled.rule = &rule;
+      compiled.kind = rule.kind();
       version_.rules.push_back(std::move(compiled));
     }
     version_.version = &rules_;

@@ -43,6 +43,7 @@ class DecisionWriterTest : public ::testing::Test {
     for (const v1::Rule& rule : rules_) {
       CompiledRule compiled;
       compiled.rule = &rule;
+      compiled.kind = rule.kind();
       compiled.head_fields = EncodeRuleHeadFields(rule);
       compiled.plain_outcomes = EncodePlainRuleOutcomes(rule);
       version_.rules.push_back(std::move(compiled));

@@ -23,6 +23,7 @@ class RuleCompiler {
 
   void Compile(CompiledRule* out) {
     out->rule = &rule_;
+    out->kind = rule_.kind();
     out->each_charge = rule_.scope() == v1::EACH_CHARGE;
     out->head_fields = EncodeRuleHeadFields(rule_);
     out->plain_outcomes = EncodePlainRuleOutcomes(rule_);

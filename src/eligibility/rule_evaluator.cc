@@ -165,7 +165,7 @@ void EvaluateCharge(const CompiledRule& rule, const v1::Encounter& encounter,
 }
 
 void FinishEachCharge(const CompiledRule& rule, RuleRecord* out) {
-  const bool every = rule.rule->kind() == v1::CRITERION;
+  const bool every = rule.kind == v1::CRITERION;
   int holds = 0, not_holds = 0, unknown = 0, failed = 0;
   for (const ChargeRecord& charge : out->charges) {
     switch (charge.result) {
