@@ -67,6 +67,17 @@ class IntView {
   Validity validity_;
 };
 
+// A value of a dictionary: its values' buffer and its index there;
+// {nullptr, 0} stands for no key.
+struct TextKey {
+  const void* values = nullptr;
+  int64_t index = 0;
+
+  bool operator==(const TextKey& other) const {
+    return values == other.values && index == other.index;
+  }
+};
+
 // utf8, large_utf8 (or binary), or either dictionary-encoded.
 class TextView {
  public:
@@ -90,6 +101,11 @@ class TextView {
   int64_t dictionary_size() const { return dictionary_length_; }
   absl::string_view Value(int64_t index) const {
     return Plain(index + dictionary_offset_);
+  }
+  // Dictionary-encoded: which value of which dictionary `row` holds (equal
+  // keys, equal text; unequal keys may still be equal text).
+  TextKey Key(int64_t row) const {
+    return {offsets_, Index(row) + dictionary_offset_};
   }
 
  private:

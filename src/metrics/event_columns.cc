@@ -115,7 +115,7 @@ bool IsEventKind(int64_t number) {
 
 CodedText::CodedText(std::optional<TextView> view) : view_(view) {
   if (view_ && view_->is_dictionary()) {
-    codes_.assign(static_cast<size_t>(view_->dictionary_size()), kNone);
+    codes_.assign(static_cast<size_t>(view_->dictionary_size()), kNotCoded);
   }
 }
 

@@ -28,16 +28,40 @@ class CodedText {
   absl::string_view Get(int64_t row) const {
     return view_ && !view_->IsNull(row) ? view_->Get(row) : absl::string_view();
   }
+  // The dictionary value of `row` (no key when null or not
+  // dictionary-encoded): equal keys, equal text.
+  TextKey Key(int64_t row) const {
+    return view_ && view_->is_dictionary() && !view_->IsNull(row) ? view_->Key(row)
+                                                                 : TextKey();
+  }
   int32_t Code(int64_t row, Dictionary& dictionary) {
     if (!view_ || view_->IsNull(row)) return dictionary.Code("");
     if (!view_->is_dictionary()) return dictionary.Code(view_->Get(row));
     const int64_t index = view_->Index(row);
     int32_t& code = codes_[static_cast<size_t>(index)];
-    if (code == kNone) code = dictionary.Code(view_->Value(index));
+    if (code == kNotCoded) code = dictionary.Code(view_->Value(index));
+    return code;
+  }
+  // As Code, but kNone (and no code) for null or "". A column is read
+  // with Code or with CodeUnlessEmpty, not both.
+  int32_t CodeUnlessEmpty(int64_t row, Dictionary& dictionary) {
+    if (!view_ || view_->IsNull(row)) return kNone;
+    if (!view_->is_dictionary()) {
+      const absl::string_view text = view_->Get(row);
+      return text.empty() ? kNone : dictionary.Code(text);
+    }
+    const int64_t index = view_->Index(row);
+    int32_t& code = codes_[static_cast<size_t>(index)];
+    if (code == kNotCoded) {
+      const absl::string_view text = view_->Value(index);
+      code = text.empty() ? kNone : dictionary.Code(text);
+    }
     return code;
   }
 
  private:
+  static constexpr int32_t kNotCoded = kNone + 1;
+
   std::optional<TextView> view_;
   std::vector<int32_t> codes_;
 };
@@ -131,6 +155,9 @@ class ColumnEvent {
   absl::string_view decision_id() const { return batch_->decision_id.Get(row_); }
   absl::string_view service_referral_id() const {
     return batch_->service_referral_id.Get(row_);
+  }
+  TextKey service_referral_key() const {
+    return batch_->service_referral_id.Key(row_);
   }
   int32_t need() const { return batch_->need.Get(row_); }
   int32_t status() const { return batch_->status.Get(row_); }

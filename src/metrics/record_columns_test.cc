@@ -84,6 +84,48 @@ TEST(RecordColumnsTest, SyntheticSiteGivesTheRecordsReport) {
   }
 }
 
+// A connection names its service by text: two values of a dictionary may
+// be the same text.
+TEST(RecordColumnsTest, ConnectionFindsItsServiceByText) {
+  using Node = std::unique_ptr<divert::testing::ArrowNode>;
+  auto service_ids = [](bool dictionary) {
+    if (!dictionary) {
+      return TextNode("service_referral_id", {"", "S1", "S1"}, {false, true, true});
+    }
+    Node ids = FixedNode<int32_t>("service_referral_id", "i", {0, 0, 1},
+                                  {false, true, true});
+    ids->SetDictionary(TextNode("", {"S1", "S1"}));
+    return ids;
+  };
+  for (bool dictionary : {false, true}) {
+    SCOPED_TRACE(absl::StrCat("dictionary=", dictionary));
+    std::vector<Node> referral_columns;
+    referral_columns.push_back(TextNode("referral_id", {"R1"}));
+    Node referrals = TableNode(std::move(referral_columns), 1);
+    // R1 recorded eligible, referred to a service, connected to it.
+    std::vector<Node> event_columns;
+    event_columns.push_back(TextNode("referral_id", {"R1", "R1", "R1"}));
+    event_columns.push_back(FixedNode<int64_t>(
+        "occurred_at", "tss:UTC", {1704103200, 1704189600, 1704276000}));
+    event_columns.push_back(FixedNode<int32_t>("kind", "i", {10, 53, 54}));
+    event_columns.push_back(service_ids(dictionary));
+    event_columns.push_back(FixedNode<int32_t>("need", "i", {0, v1::EMERGENCY_HOUSING, 0},
+                                               {false, true, false}));
+    Node events = TableNode(std::move(event_columns), 3);
+    v1::MetricRecords rest;
+    RecordColumns columns;
+    columns.records = &rest;
+    columns.referrals = {&referrals->schema, {&referrals->array}};
+    columns.events = {&events->schema, {&events->array}};
+    v1::MetricRequest request = Request(2024, 2024, 3, 31, {});
+    request.set_disclosure(v1::INTERNAL);
+    request.add_metric_ids("service_connections");
+    auto report = Lead()->Compute(columns, request);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_EQ(report->results(0).total().value(), 1);
+  }
+}
+
 // A one-referral site, its tables built column by column so a test can
 // leave one out or give it the wrong type.
 class BadColumnsTest : public ::testing::Test {

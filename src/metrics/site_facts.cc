@@ -67,6 +67,7 @@ class ProtoEvent {
                ? e_.service_referred().service_referral_id()
                : e_.service_connected().service_referral_id();
   }
+  TextKey service_referral_key() const { return TextKey(); }
   int32_t need() const { return e_.service_referred().need(); }
   int32_t status() const { return e_.status_changed().status(); }
   int32_t prosecutor_decision() const {
@@ -91,14 +92,18 @@ class ProtoEvent {
   const Event& e_;
 };
 
-// Who a referral is about and where it was made (a ReferralSubject, or a
-// row of the referrals table).
-struct Subject {
-  bool known = false;
-  absl::string_view person_key;
-  absl::string_view precinct;
-  absl::string_view area;
+// Who a referral is about and where it was made, coded: the person_key's
+// code in the people's dictionary, the precinct's and area's in the
+// referrals table's (kNone when unknown or empty).
+struct SubjectCodes {
+  int32_t person = kNone;
+  int32_t precinct = kNone;
+  int32_t area = kNone;
 };
+
+// A referral's subject: its index in MetricRecords.subjects or its row
+// of the referrals table; kNoSubject when the records do not list it.
+constexpr uint32_t kNoSubject = 0xFFFFFFFF;
 
 // A referral while its events are folded.
 struct Referral {
@@ -131,8 +136,20 @@ struct Referral {
   int32_t arrests_after_enrollment = 0;
   int32_t legacy_cases = 0;
   int32_t owg_reviews = 0;
-  // Its services' rows, to find the one a connection names.
-  std::vector<uint32_t> service_rows;
+};
+
+// An event after its referral's first, kept by the first pass (in the
+// log's order) for the second, which folds each referral's events
+// together (in their order) so its Referral stays in cache.
+struct PendingEvent {
+  uint32_t input_row;  // the event's index in the input
+  uint32_t event_row;  // its row of the events table
+  int32_t day;
+  int32_t kind;
+  // What the first pass coded in the log's order (so dictionaries keep
+  // their order of first sight): the service's row (service_referred),
+  // the case manager's code (warm_hand_off).
+  int32_t coded;
 };
 
 // The field indexes of a table, by name, looked up once.
@@ -162,6 +179,7 @@ class Folder {
       table->ShareDictionary(table->FieldIndex("person_key"), people_keys_);
     }
     if (absl::Status s = IndexPeople(); !s.ok()) return s;
+    columnar_ = columns != nullptr;
     if (columns != nullptr) {
       if (absl::Status s = IndexReferralColumns(columns->referrals); !s.ok()) {
         return s;
@@ -200,7 +218,7 @@ class Folder {
     subjects_.reserve(records_.subjects_size());
     for (int i = 0; i < records_.subjects_size(); ++i) {
       const v1::ReferralSubject& subject = records_.subjects(i);
-      if (!subjects_.try_emplace(subject.referral_id(), &subject).second) {
+      if (!subjects_.try_emplace(subject.referral_id(), i).second) {
         return absl::InvalidArgumentError(
             absl::StrCat("subjects[", i, "]: referral ", subject.referral_id(),
                          " listed twice"));
@@ -282,15 +300,16 @@ class Folder {
     // Rows for every event; those after the day are cut off (EndEvents).
     facts_->events.AddRows(events);
     facts_->event_referral.reserve(events);
+    pending_.reserve(events);
   }
 
   // A referral's first event (eligibility_recorded or
   // social_contact_referred) on `day`; returns its row.
   template <typename E>
-  uint32_t Start(const E& event, int32_t day, const Subject& subject) {
+  uint32_t Start(const E& event, int32_t day, uint32_t subject) {
     const auto row = static_cast<uint32_t>(referrals_.size());
     referrals_.emplace_back();
-    subjects_of_rows_.push_back(subject);
+    subject_of_rows_.push_back(subject);
     Referral& r = referrals_.back();
     FactTable& table = facts_->referrals;
     r.referred_day = day;
@@ -315,12 +334,53 @@ class Folder {
     return row;
   }
 
-  // Any later event of the referral in `row`.
+  // Any later event of the referral in `row`, the `input_row`th of the
+  // log: its events-table row now, its effect on the referral in
+  // FoldPending.
   template <typename E>
-  void Continue(const E& event, int32_t day, uint32_t row) {
-    connected_need_ = 0;
-    Apply(event, day, row);
+  void Note(const E& event, int32_t day, uint32_t row, size_t input_row) {
+    PendingEvent pending{static_cast<uint32_t>(input_row),
+                         static_cast<uint32_t>(event_rows_), day, event.kind(), 0};
+    if (event.kind() == Event::kWarmHandOff) {
+      pending.coded =
+          event.CaseManager(facts_->referrals.dictionary(referral_case_manager_));
+    } else if (event.kind() == Event::kServiceReferred) {
+      pending.coded = AddService(event, day, row);
+    }
+    connected_need_ = 0;  // kServiceConnected's need: set by FoldPending
     AddEventRow(row, event, day);
+    pending_.push_back(pending);
+  }
+
+  // Folds the pending events grouped by referral: a stable counting sort
+  // by referral row, then each referral's events in order. `event_at`
+  // reads the input's event of a PendingEvent.
+  template <typename EventAt>
+  void FoldPending(EventAt event_at) {
+    std::vector<uint32_t> begin(referrals_.size() + 1, 0);
+    const std::vector<uint32_t>& referral_of = facts_->event_referral;
+    for (const PendingEvent& p : pending_) ++begin[referral_of[p.event_row] + 1];
+    for (size_t i = 1; i < begin.size(); ++i) begin[i] += begin[i - 1];
+    std::vector<PendingEvent> grouped(pending_.size());
+    {
+      std::vector<uint32_t> next(begin.begin(), begin.end() - 1);
+      for (const PendingEvent& p : pending_) {
+        grouped[next[referral_of[p.event_row]]++] = p;
+      }
+    }
+    std::vector<PendingEvent>().swap(pending_);
+    FactTable& events = facts_->events;
+    for (uint32_t row = 0; row < referrals_.size(); ++row) {
+      Referral& r = referrals_[row];
+      service_rows_.clear();
+      for (uint32_t i = begin[row]; i < begin[row + 1]; ++i) {
+        const PendingEvent& p = grouped[i];
+        Apply(event_at(p), p, &r);
+        if (p.kind == Event::kServiceConnected) {
+          events.Set(p.event_row, event_need_, connected_need_);
+        }
+      }
+    }
   }
 
   absl::Status FoldEvents() {
@@ -372,8 +432,11 @@ class Folder {
         last_row = row;
       }
       if (day > through_) continue;
-      Continue(ProtoEvent(event), day, row);
+      Note(ProtoEvent(event), day, row, static_cast<size_t>(i));
     }
+    FoldPending([this](const PendingEvent& p) {
+      return ProtoEvent(records_.events(static_cast<int>(p.input_row)));
+    });
     return absl::OkStatus();
   }
 
@@ -396,6 +459,10 @@ class Folder {
       return absl::InvalidArgumentError("referrals: too many rows");
     }
     slots_.assign(static_cast<size_t>(first), kNotStarted);
+    // At most one referral (and one decision referred) per row.
+    referrals_.reserve(slots_.size());
+    subject_of_rows_.reserve(slots_.size());
+    decisions_referred_.reserve(slots_.size());
     int_ids_ = !referral_batches_.empty() && referral_batches_[0].int_id.has_value();
     if (int_ids_) PlanDenseIds();
     for (ReferralBatch& batch : referral_batches_) {
@@ -464,21 +531,35 @@ class Folder {
         absl::StrCat(table, " row ", row, ": ", what));
   }
 
-  Subject SubjectOfRow(uint32_t referral) const {
+  // The codes of a referral's subject (coded in the order of the
+  // referrals' rows, so dictionaries keep their order of first sight).
+  SubjectCodes CodeSubject(uint32_t subject, int precinct, int area) {
+    SubjectCodes codes;
+    if (subject == kNoSubject) return codes;
+    Dictionary& precincts = facts_->referrals.dictionary(precinct);
+    Dictionary& areas = facts_->referrals.dictionary(area);
+    if (!columnar_) {
+      const v1::ReferralSubject& s = records_.subjects(static_cast<int>(subject));
+      codes.person = PersonCode(s.person_key());
+      codes.precinct = s.precinct().empty() ? kNone : precincts.Code(s.precinct());
+      codes.area = s.area().empty() ? kNone : areas.Code(s.area());
+      return codes;
+    }
     // Batches are few; find the one holding the row.
     size_t b = 0;
     while (b + 1 < referral_batches_.size() &&
-           referral_batches_[b + 1].first_row <= referral) {
+           referral_batches_[b + 1].first_row <= subject) {
       ++b;
     }
-    const ReferralBatch& batch = referral_batches_[b];
-    const int64_t row = referral - batch.first_row;
-    Subject subject;
-    subject.known = true;
-    subject.person_key = batch.person_key.Get(row);
-    subject.precinct = batch.precinct.Get(row);
-    subject.area = batch.area.Get(row);
-    return subject;
+    ReferralBatch& batch = referral_batches_[b];
+    const int64_t row = subject - batch.first_row;
+    codes.person = batch.person_key.CodeUnlessEmpty(row, *people_keys_);
+    if (codes.person >= static_cast<int32_t>(people_.size())) {
+      people_.resize(static_cast<size_t>(codes.person) + 1);
+    }
+    codes.precinct = batch.precinct.CodeUnlessEmpty(row, precincts);
+    codes.area = batch.area.CodeUnlessEmpty(row, areas);
+    return codes;
   }
 
   // The referrals-table row of an event's referral_id; `cache` holds the
@@ -511,16 +592,46 @@ class Folder {
     return it->second;
   }
 
+  // The rows of the referrals table an event reads (through `cache` or
+  // dense_) and its slot are at random places of arrays of a few bytes per
+  // referral: an event loads them well ahead, the slot when its referral's
+  // row has arrived. (Text ids that are not dictionary-encoded and sparse
+  // integer ids go through hash maps, and are not prefetched.)
+  void Prefetch(const EventBatch& batch, int64_t row,
+                const std::vector<uint32_t>& cache) const {
+    constexpr int64_t kAhead = 32;
+    const IntView* ints = batch.int_referral_id();
+    const TextView* texts = batch.text_referral_id();
+    const bool indexed = ints != nullptr ? !dense_.empty() : texts->is_dictionary();
+    if (!indexed) return;
+    const std::vector<uint32_t>& rows = ints != nullptr ? dense_ : cache;
+    auto entry = [&](int64_t at) -> const uint32_t* {
+      const uint64_t i = ints != nullptr
+                             ? static_cast<uint64_t>(ints->Get(at)) -
+                                   static_cast<uint64_t>(dense_min_)
+                             : static_cast<uint64_t>(texts->Index(at));
+      return i < rows.size() ? &rows[i] : nullptr;
+    };
+    if (row + kAhead < batch.length()) {
+      if (const uint32_t* e = entry(row + kAhead); e != nullptr) __builtin_prefetch(e);
+    }
+    if (row + kAhead / 2 < batch.length()) {
+      const uint32_t* e = entry(row + kAhead / 2);
+      if (e != nullptr && *e < slots_.size()) __builtin_prefetch(&slots_[*e], 1);
+    }
+  }
+
   absl::Status FoldEventColumns(const RecordBatches& table) {
     size_t events = 0;
     for (const ArrowArray* batch : table.batches) events += batch->length;
     PrepareEvents(events);
     int64_t first = 0;
     std::vector<uint32_t> cache;
+    event_batches_.reserve(table.batches.size());
     for (const ArrowArray* array : table.batches) {
       absl::StatusOr<EventBatch> read = EventBatch::Of(*table.schema, *array, first);
       if (!read.ok()) return read.status();
-      EventBatch& batch = *read;
+      EventBatch& batch = event_batches_.emplace_back(*std::move(read));
       if ((batch.int_referral_id() != nullptr) != int_ids_ && !slots_.empty()) {
         return absl::InvalidArgumentError(absl::StrCat(
             "events column 'referral_id': ",
@@ -532,6 +643,7 @@ class Folder {
         cache.assign(static_cast<size_t>(ids->dictionary_size()), kNotStarted);
       }
       for (int64_t row = 0; row < batch.length(); ++row) {
+        Prefetch(batch, row, cache);
         absl::StatusOr<int> kind = batch.Kind(row);
         if (!kind.ok()) return kind.status();
         absl::StatusOr<uint32_t> referral = ReferralOf(batch, row, &cache);
@@ -549,7 +661,7 @@ class Folder {
             slot = kSkipped;
             continue;
           }
-          slot = Start(event, day, SubjectOfRow(*referral));
+          slot = Start(event, day, *referral);
           continue;
         }
         if (slot == kSkipped || day > through_) continue;
@@ -558,28 +670,36 @@ class Folder {
                           "the referral has no eligibility_recorded or "
                           "social_contact_referred event before it");
         }
-        Continue(event, day, slot);
+        Note(event, day, slot, static_cast<size_t>(first + row));
       }
       first += batch.length();
     }
+    if (first > UINT32_MAX) {
+      return absl::InvalidArgumentError("events: too many rows");
+    }
+    FoldPending([this](const PendingEvent& p) { return EventAt(p); });
     return absl::OkStatus();
   }
 
-  Subject SubjectOf(const std::string& referral_id) const {
-    Subject subject;
-    if (auto it = subjects_.find(referral_id); it != subjects_.end()) {
-      subject.known = true;
-      subject.person_key = it->second->person_key();
-      subject.precinct = it->second->precinct();
-      subject.area = it->second->area();
-    }
-    return subject;
+  // The events table's event of `p` (a row of one of its batches).
+  ColumnEvent EventAt(const PendingEvent& p) {
+    size_t b = event_batches_.size() - 1;
+    while (event_batches_[b].first_row() > p.input_row) --b;
+    EventBatch& batch = event_batches_[b];
+    return ColumnEvent(&batch, p.input_row - batch.first_row(), p.kind);
   }
 
+  uint32_t SubjectOf(const std::string& referral_id) const {
+    auto it = subjects_.find(referral_id);
+    return it == subjects_.end() ? kNoSubject : it->second;
+  }
+
+  // Folds a pending event into its referral `r`.
   template <typename E>
-  void Apply(const E& event, int32_t day, uint32_t row) {
-    Referral& r = referrals_[row];
-    switch (event.kind()) {
+  void Apply(const E& event, const PendingEvent& p, Referral* referral) {
+    Referral& r = *referral;
+    const int32_t day = p.day;
+    switch (p.kind) {
       case Event::kOfferMade:
         r.stage = v1::OFFER_MADE;
         break;
@@ -591,8 +711,7 @@ class Folder {
         r.stage = v1::OFFER_ACCEPTED;
         break;
       case Event::kWarmHandOff:
-        r.case_manager = event.CaseManager(
-            facts_->referrals.dictionary(referral_case_manager_));
+        r.case_manager = p.coded;
         break;
       case Event::kReferralApproved:
         r.stage = v1::APPROVED;
@@ -630,21 +749,13 @@ class Folder {
       case Event::kStatusChanged:
         r.status = event.status();
         break;
-      case Event::kServiceReferred: {
-        FactTable& services = facts_->services;
-        const size_t service = services.AddRow();
-        facts_->service_referral.push_back(row);
-        service_ids_.push_back(event.service_referral_id());
-        services.Set(service, service_need_, event.need());
-        services.Set(service, service_provider_,
-                     event.Provider(services.dictionary(service_provider_)));
-        services.Set(service, service_referred_, day);
-        r.service_rows.push_back(static_cast<uint32_t>(service));
+      case Event::kServiceReferred:
+        service_rows_.push_back(static_cast<uint32_t>(p.coded));
         ++r.services_referred;
         break;
-      }
       case Event::kServiceConnected:
-        Connect(event.service_referral_id(), day, &r);
+        connected_need_ = 0;
+        Connect(event, day, &r);
         break;
       case Event::kArrestAfterEnrollment:
         ++r.arrests_after_enrollment;
@@ -665,6 +776,22 @@ class Folder {
     }
   }
 
+  // A service_referred event of the referral in `row`: adds its row to the
+  // services table (in the log's order); returns it.
+  template <typename E>
+  int32_t AddService(const E& event, int32_t day, uint32_t row) {
+    FactTable& services = facts_->services;
+    const size_t service = services.AddRow();
+    facts_->service_referral.push_back(row);
+    service_ids_.push_back(event.service_referral_id());
+    service_keys_.push_back(event.service_referral_key());
+    services.Set(service, service_need_, event.need());
+    services.Set(service, service_provider_,
+                 event.Provider(services.dictionary(service_provider_)));
+    services.Set(service, service_referred_, day);
+    return static_cast<int32_t>(service);
+  }
+
   template <typename E>
   static void RecordNeeds(const E& event, Referral* r) {
     event.ForEachNeed([r](int32_t need, int32_t state) {
@@ -674,10 +801,18 @@ class Folder {
     });
   }
 
-  void Connect(absl::string_view id, int32_t day, Referral* r) {
+  // Connects the referral's first service that a service_connected event
+  // names (compared by dictionary value when both are dictionary-encoded
+  // and equal, by text otherwise).
+  template <typename E>
+  void Connect(const E& event, int32_t day, Referral* r) {
+    const TextKey key = event.service_referral_key();
+    const absl::string_view id = event.service_referral_id();
     FactTable& services = facts_->services;
-    for (uint32_t service : r->service_rows) {
-      if (service_ids_[service] != id) continue;
+    for (uint32_t service : service_rows_) {
+      const bool same = (key.values != nullptr && service_keys_[service] == key) ||
+                        service_ids_[service] == id;
+      if (!same) continue;
       const int32_t need = services.Column(service_need_)[service];
       connected_need_ = need;
       if (services.Column(service_connected_)[service] != kNone) return;
@@ -734,11 +869,11 @@ class Folder {
       table.Set(row, agency, r.agency);
       table.Set(row, officer, r.officer);
       table.Set(row, case_manager, r.case_manager);
-      const Subject& subject = subjects_of_rows_[i];
-      const int32_t person_code =
-          subject.known ? PersonCode(subject.person_key) : kNone;
+      const SubjectCodes subject = CodeSubject(subject_of_rows_[i], precinct, area);
+      const int32_t person_code = subject.person;
       const Demographics* person = PersonAt(person_code);
-      SetPlace(&table, row, precinct, area, subject);
+      table.Set(row, precinct, subject.precinct);
+      table.Set(row, area, subject.area);
       SetPerson(&table, row, person, r.referred_day, race, bipoc, race_known,
                 gender, age_group);
       table.Set(row, comparison, person != nullptr && person->comparison_group);
@@ -788,12 +923,6 @@ class Folder {
         if (since == kNone || r.enrolled_day < since) since = r.enrolled_day;
       }
     }
-  }
-
-  static void SetPlace(FactTable* table, size_t row, int precinct, int area,
-                       const Subject& subject) {
-    SetText(table, row, precinct, subject.precinct);
-    SetText(table, row, area, subject.area);
   }
 
   static void SetPerson(FactTable* table, size_t row, const Demographics* person,
@@ -938,18 +1067,25 @@ class Folder {
   SiteFacts* facts_;
   LocalDays* days_;
 
-  // Keys are copied (short ids fit in the map's slots): a lookup then
-  // touches the map, not the record the key came from.
+  // Keys (here and in the maps below) are copied (short ids fit in the
+  // maps' slots): a lookup then touches the map, not the record the key
+  // came from.
   std::shared_ptr<Dictionary> people_keys_ = std::make_shared<Dictionary>();
   std::vector<Demographics> people_;
-  absl::flat_hash_map<std::string, const v1::ReferralSubject*> subjects_;
+  // Index in records_.subjects by referral_id.
+  absl::flat_hash_map<std::string, uint32_t> subjects_;
   absl::flat_hash_map<std::string, uint32_t> index_;
   absl::flat_hash_set<std::string> skipped_;
-  // Views into the input, which outlives the fold.
-  absl::flat_hash_set<absl::string_view> decisions_referred_;
+  absl::flat_hash_set<std::string> decisions_referred_;
   // By person code: the first enrolment day.
   std::vector<int32_t> enrolled_since_;
   std::vector<Referral> referrals_;
+  // The first pass's events for the second (FoldPending), and the
+  // services of the referral it folds.
+  std::vector<PendingEvent> pending_;
+  std::vector<uint32_t> service_rows_;
+  // The events table's batches (columnar input), for the second pass.
+  std::vector<EventBatch> event_batches_;
   // The referrals table (columnar input): its batches, its ids' rows, and
   // by row the referral's fact row (or kNotStarted, kSkipped).
   std::vector<ReferralBatch> referral_batches_;
@@ -957,12 +1093,15 @@ class Folder {
   absl::flat_hash_map<int64_t, uint32_t> int_index_;
   std::vector<uint32_t> dense_;
   int64_t dense_min_ = 0;
-  absl::flat_hash_map<absl::string_view, uint32_t> text_index_;
+  absl::flat_hash_map<std::string, uint32_t> text_index_;
   std::vector<uint32_t> slots_;
-  // By referral row: who it is about (the views point into the input).
-  std::vector<Subject> subjects_of_rows_;
+  // By referral row: who it is about (SubjectOf, or the referrals table's
+  // row).
+  std::vector<uint32_t> subject_of_rows_;
+  bool columnar_ = false;
   // By service row: its service_referral_id.
   std::vector<absl::string_view> service_ids_;
+  std::vector<TextKey> service_keys_;
 
   int event_kind_ = -1, event_day_ = -1, event_need_ = -1,
       event_prosecutor_ = -1, event_arrest_ = -1, event_status_ = -1;
