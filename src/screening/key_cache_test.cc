@@ -1,6 +1,6 @@
 // KeyCache remembers exactly the values recorded for packed keys, in its
-// flat array (keys of at most 20 bits) and in its open-addressing table
-// (wider keys, through many rounds of growth), and forgets them on Reset.
+// flat array (keys below 2^20) and in its open-addressing table (larger
+// keys, through many rounds of growth), and forgets them on Reset.
 #include "screening/key_cache.h"
 
 #include <cstdint>

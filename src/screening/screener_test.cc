@@ -568,9 +568,9 @@ TEST(ScreenerTest, ChargePerRowAgreesAcrossBatchBoundaries) {
 }
 
 // Dictionary-encoded columns (one dictionary for every batch, read by
-// entry), batches of several chunks,
-// and arrests of 8-12 charges (more than a packed key holds) among short
-// ones: every row of every arrest agrees with per-record evaluation.
+// entry), batches of several chunks, and arrests of 8-12 charges (more
+// than a packed key holds) among short ones: every row of every arrest
+// agrees with per-record evaluation.
 TEST(ScreenerTest, ChargePerRowWithLongArrestsAgrees) {
   auto policy = Example1();
   std::vector<Arrest> arrests = RandomArrests(*policy, 20000, 13);
