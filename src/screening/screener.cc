@@ -198,7 +198,7 @@ struct Screener::State {
   // (see UpdateLayout).
   screening::KeyCache cache;
   bool packable = false;
-  int encounter_bits = 0, charge_bits = 0, count_shift = 0;
+  int encounter_bits = 0, charge_bits = 0, encounter_shift = 0, charge_shift = 0;
   int32_t cached_charges = 0;
   int layout_version = 0;
   v1::ScreeningSummary summary;
@@ -224,16 +224,24 @@ struct Screener::State {
   std::vector<Rows> open_pieces;
   KeptCell last_arrest_id;
 
-  // Scratch for a chunk of rows: codes by feed, packed key parts, whether
-  // a row lists a charge, the cache's answers.
+  // Scratch for a chunk of rows: codes by feed, each row's packed key
+  // word (see Contribution), whether a row continues the arrest of the row
+  // before it; one row per charge, by arrest of the chunk: its packed
+  // key, charge count, last row and result, and each row's arrest.
   std::vector<std::vector<int32_t>> codes;
-  std::vector<uint64_t> encounter_keys, charge_keys;
-  std::vector<uint8_t> charged, same_arrest;
-  // By feed, one row per arrest: the column is a dictionary array whose
-  // entries all have codes (see ScreenBatch), so it is not coded row by
-  // row: ColumnCoder::CodeAt gives a row's code, and the row loops work on
-  // its indices. For those: rows by entry (when some entry has an issue),
-  // and what each entry adds to a packed key (for entry_layout).
+  std::vector<uint64_t> row_words;
+  std::vector<uint8_t> same_arrest;
+  std::vector<uint64_t> arrest_keys;
+  std::vector<uint32_t> arrest_counts;
+  std::vector<int32_t> arrest_last, arrest_results, arrest_of_row;
+  // The chunk being screened: its coders and first row (for RowCode).
+  const std::vector<screening::ColumnCoder>* chunk_coders = nullptr;
+  int64_t chunk_begin = 0;
+  // By feed: the column is a dictionary array whose entries all have
+  // codes (see ScreenBatch), so it is not coded row by row:
+  // ColumnCoder::CodeAt gives a row's code, and the row loops work on its
+  // indices. For those: rows by entry (when some entry has an issue), and
+  // what each entry adds to a packed key (for entry_layout).
   std::vector<uint8_t> by_entry;
   std::vector<std::vector<int64_t>> entry_rows;
   std::vector<std::vector<uint64_t>> entry_contribution;
@@ -255,10 +263,35 @@ struct Screener::State {
   int32_t ResolveArrest(int64_t count, EncounterCode encounter_code,
                         ChargeCode charge_code);
   void UpdateLayout();
-  // What code `code` of feed `f` adds to a packed key: its dense number at
-  // its place (charge fields after the encounter fields), and for a charge
-  // field that is not null, the count bit of one row per arrest.
+  // What code `code` of feed `f` adds to a row's packed key word: its
+  // dense number at its place (charge fields after the encounter fields),
+  // and for a charge field that is not null, the charged bit (ChargedBit).
   uint64_t Contribution(const FeedState& f, int32_t code) const;
+  // The bit of a row's word that says it lists a charge: one row per
+  // arrest, the charge count's bit of the packed key; one row per charge,
+  // the top bit (above every packed charge).
+  uint64_t ChargedBit() const {
+    if (mapping.shape() == v1::CHARGE_PER_ROW) return uint64_t{1} << 63;
+    return packable ? 1 : 0;
+  }
+  // The bits of a row's word (or a packed key) that hold its encounter
+  // fields' numbers; those of a row's word shifted down by charge_shift
+  // that hold its charge's (one row per charge).
+  uint64_t EncounterMask() const {
+    return packable ? ((uint64_t{1} << encounter_bits) - 1) << encounter_shift : 0;
+  }
+  uint64_t ChargeMask() const {
+    return packable ? (uint64_t{1} << charge_bits) - 1 : 0;
+  }
+  // words[r - begin] |= the contributions of row r's key and charge
+  // columns, for rows [begin, end).
+  void OrContributions(std::vector<screening::ColumnCoder>& coders,
+                       int64_t begin, int64_t end, uint64_t* words);
+  // The code of feed i at row chunk_begin + r.
+  int32_t RowCode(size_t i, int64_t r) const {
+    return by_entry[i] ? (*chunk_coders)[i].CodeAt(chunk_begin + r)
+                       : codes[i][static_cast<size_t>(r)];
+  }
   // f.contribution, for every code of `f` and the current layout.
   const std::vector<uint64_t>& Contributions(FeedState& f);
   absl::Status ScreenBatch(BatchOut* out);
@@ -268,6 +301,13 @@ struct Screener::State {
   absl::Status ScreenRows(BatchOut* out, std::vector<screening::ColumnCoder>& coders,
                           const ColumnReader* arrest_ids, int64_t begin,
                           int64_t end);
+  // One row per charge: rows [begin, end), whose columns are coded.
+  void ScreenCharges(BatchOut* out, std::vector<screening::ColumnCoder>& coders,
+                     const ColumnReader& arrest_ids, int64_t begin, int64_t end);
+  // One row per charge: the arrests that start at rows [from, to) of the
+  // chunk (row_words and same_arrest filled in, from a row that starts an
+  // arrest, to one that starts the next), column by column.
+  void ScreenClosedArrests(BatchOut* out, int64_t from, int64_t to);
   absl::Status ScreenListBatch(BatchOut* out,
                                std::vector<screening::ColumnCoder>& coders);
   void StartArrest(int64_t r);
@@ -477,11 +517,13 @@ int32_t Screener::State::ResolveArrest(int64_t count,
 }
 
 // Packed keys: each key feed's dense number gets `width` bits. A key is
-// the encounter fields' numbers (encounter_bits bits), then each charge's
-// numbers (charge_bits bits each) for up to cached_charges charges, then
-// the charge count at count_shift. A feed whose numbers outgrow their bits
+// the charge count (the lowest bits), then the encounter fields' numbers
+// (encounter_bits bits from encounter_shift), then each charge's numbers
+// (charge_bits bits each, the first at charge_shift) for up to
+// cached_charges charges: the keys of arrests with one charge are small
+// numbers (KeyCache's flat array). A feed whose numbers outgrow their bits
 // gets one more bit than it needs, and the cache starts again. Arrests with
-// more charges than fit in 64 bits go to result_by_key only.
+// more charges than fit go to result_by_key only.
 void Screener::State::UpdateLayout() {
   bool grown = false;
   for (FeedState& f : feeds) {
@@ -503,16 +545,18 @@ void Screener::State::UpdateLayout() {
     bits += f.width;
   }
   // One row per arrest: at most one charge (a 1-bit count). One row per
-  // charge: up to 7 charges (a 3-bit count), as many as fit.
+  // charge: up to 7 charges (a 3-bit count), as many as fit below the top
+  // bit (a row's charged bit, see ChargedBit).
   const bool one_charge = mapping.shape() == v1::ARREST_PER_ROW;
   const int count_bits = one_charge ? 1 : 3;
   const int limit = one_charge ? 1 : 7;
-  const int room = 64 - encounter_bits - count_bits;
+  const int room = (one_charge ? 64 : 63) - encounter_bits - count_bits;
   cached_charges = charge_bits == 0 ? limit : std::min(limit, room / charge_bits);
   packable = room >= 0 && cached_charges >= 1;
-  count_shift = encounter_bits + cached_charges * charge_bits;
+  encounter_shift = count_bits;
+  charge_shift = count_bits + encounter_bits;
   ++layout_version;
-  cache.Reset(packable ? count_shift + count_bits : 64);
+  cache.Reset(packable ? charge_shift + cached_charges * charge_bits : 64);
 }
 
 absl::Status Screener::State::ScreenBatch(BatchOut* out) {
@@ -573,29 +617,27 @@ absl::Status Screener::State::ScreenBatch(BatchOut* out) {
   by_entry.assign(feeds.size(), 0);
   if (lists) return ScreenListBatch(out, coders);
 
-  // One row per arrest: a dictionary column (of no more entries than the
-  // batch has rows) is coded entry by entry, and its rows are read as
-  // indices: counted by entry when some entry has an issue, and gathered
-  // into packed keys when it is a key or charge field. A column that is
-  // neither, and whose entries have no issue, needs no pass over its rows.
-  if (mapping.shape() == v1::ARREST_PER_ROW) {
-    entry_rows.resize(feeds.size());
-    entry_contribution.resize(feeds.size());
-    entry_layout.assign(feeds.size(), -1);
-    for (size_t i = 0; i < feeds.size(); ++i) {
-      FeedState& f = feeds[i];
-      if (f.skipped || !coders[i].CodeAllEntries(rows, [&](const Cell& cell) {
-            return CodeOf(f, cell);
-          })) {
-        continue;
-      }
-      by_entry[i] = 1;
-      bool issues = false;
-      for (int32_t code : coders[i].entry_codes()) {
-        issues |= f.issues[code] != v1::ColumnIssue::KIND_UNSPECIFIED;
-      }
-      entry_rows[i].assign(issues ? coders[i].entry_codes().size() : 0, 0);
+  // A dictionary column (of no more entries than the batch has rows) is
+  // coded entry by entry, and its rows are read as indices: counted by
+  // entry when some entry has an issue, and gathered into packed keys when
+  // it is a key or charge field. A column that is neither, and whose
+  // entries have no issue, needs no pass over its rows.
+  entry_rows.resize(feeds.size());
+  entry_contribution.resize(feeds.size());
+  entry_layout.assign(feeds.size(), -1);
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    FeedState& f = feeds[i];
+    if (f.skipped || !coders[i].CodeAllEntries(rows, [&](const Cell& cell) {
+          return CodeOf(f, cell);
+        })) {
+      continue;
     }
+    by_entry[i] = 1;
+    bool issues = false;
+    for (int32_t code : coders[i].entry_codes()) {
+      issues |= f.issues[code] != v1::ColumnIssue::KIND_UNSPECIFIED;
+    }
+    entry_rows[i].assign(issues ? coders[i].entry_codes().size() : 0, 0);
   }
 
   std::unique_ptr<ColumnReader> arrest_ids;
@@ -711,81 +753,146 @@ absl::Status Screener::State::ScreenRows(
     }
   }
   UpdateLayout();
-
+  chunk_coders = &coders;
+  chunk_begin = begin;
   if (mapping.shape() == v1::ARREST_PER_ROW) {
     ScreenArrests(out, coders, begin, end);
-    return absl::OkStatus();
+  } else {
+    ScreenCharges(out, coders, *arrest_ids, begin, end);
   }
+  chunk_coders = nullptr;
+  return absl::OkStatus();
+}
 
-  // The packed key parts of each row, column by column: the first column
-  // of a part sets it, the others add their bits.
-  encounter_keys.resize(n);
-  charge_keys.resize(n);
-  charged.resize(n);
-  bool encounter_set = false, charge_set = false, charged_set = false;
-  for (size_t i = 0; i < feeds.size(); ++i) {
-    const FeedState& f = feeds[i];
-    const int32_t* c = codes[i].data();
-    if (f.feed.is_charge_field()) {
-      uint8_t* any = charged.data();
-      if (charged_set) {
-        for (int64_t r = 0; r < n; ++r) any[r] |= c[r] != 0;
-      } else {
-        for (int64_t r = 0; r < n; ++r) any[r] = c[r] != 0;
-        charged_set = true;
-      }
-    }
-    if (!f.key || !packable) continue;
-    bool& set = f.feed.is_charge_field() ? charge_set : encounter_set;
-    uint64_t* keys = f.feed.is_charge_field() ? charge_keys.data()
-                                              : encounter_keys.data();
-    const int32_t* dense = f.dense.data();
-    const int shift = f.shift;
-    if (set) {
-      for (int64_t r = 0; r < n; ++r) {
-        keys[r] |= static_cast<uint64_t>(dense[c[r]]) << shift;
-      }
-    } else {
-      for (int64_t r = 0; r < n; ++r) {
-        keys[r] = static_cast<uint64_t>(dense[c[r]]) << shift;
-      }
-      set = true;
-    }
-  }
-  if (!encounter_set) std::fill(encounter_keys.begin(), encounter_keys.end(), 0);
-  if (!charge_set) std::fill(charge_keys.begin(), charge_keys.end(), 0);
-  if (!charged_set) std::fill(charged.begin(), charged.end(), 0);
-
-  // CHARGE_PER_ROW: adjacent rows with one arrest key are one arrest; a
-  // null key is an arrest of its own.
+void Screener::State::ScreenCharges(
+    BatchOut* out, std::vector<screening::ColumnCoder>& coders,
+    const ColumnReader& arrest_ids, int64_t begin, int64_t end) {
+  const int64_t n = end - begin;
+  row_words.assign(n, 0);
+  OrContributions(coders, begin, end, row_words.data());
+  // Adjacent rows with one arrest key are one arrest; a null key is an
+  // arrest of its own.
   same_arrest.resize(n);
   SameAsPrevious(*input_schema.children[arrest_key_column],
-                 *out->input.children[arrest_key_column], *arrest_ids, begin,
+                 *out->input.children[arrest_key_column], arrest_ids, begin,
                  end, same_arrest.data());
   if (begin == 0) {
     // The batch's first row continues the last batch's last arrest?
-    const Cell id = arrest_ids->Get(0);
+    const Cell id = arrest_ids.Get(0);
     same_arrest[0] = id.kind != Cell::Kind::kNull &&
                      SameValue(last_arrest_id.cell, id);
   }
-  for (int64_t r = 0; r < n; ++r) {
-    if (!open || !same_arrest[r]) {
-      if (open) CloseArrest();
-      StartArrest(r);
-    }
-    AddRow(out, begin, r);
+  // The arrest still open from the chunk before, row by row.
+  int64_t r = 0;
+  if (open) {
+    while (r < n && same_arrest[r]) AddRow(out, begin, r++);
+    if (r == n) return;
+    CloseArrest();
   }
-  return absl::OkStatus();
+  // The chunk's last arrest may go on in the next chunk: it stays open.
+  // Those before it are closed here, column by column.
+  int64_t last = n - 1;
+  while (last > r && same_arrest[last]) --last;
+  ScreenClosedArrests(out, r, last);
+  StartArrest(last);
+  for (int64_t row = last; row < n; ++row) AddRow(out, begin, row);
+}
+
+void Screener::State::ScreenClosedArrests(BatchOut* out, int64_t from,
+                                          int64_t to) {
+  const int64_t n = to - from;
+  if (n <= 0) return;
+  const uint64_t* words = row_words.data() + from;
+  uint8_t* same = same_arrest.data() + from;
+  same[0] = 0;  // `from` starts an arrest
+  int32_t* charge_index = out->charge_index.data() + chunk_begin + from;
+  arrest_keys.resize(n);
+  arrest_counts.resize(n);
+  arrest_last.resize(n);
+  arrest_of_row.resize(n);
+  // A row's word holds its encounter fields' numbers (emask), its charge's
+  // (cmask, above them) and the charged bit (63). Charge k of an arrest
+  // goes to slot_shift[k] of its key; charges past cached_charges are not
+  // packed (the arrest is then looked up in result_by_key).
+  const uint64_t emask = EncounterMask();
+  const uint64_t cmask = ChargeMask();
+  const int cshift = packable ? charge_shift : 0;
+  const uint32_t cached = packable ? static_cast<uint32_t>(cached_charges) : 0;
+  int slot_shift[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  for (uint32_t k = 0; k < cached; ++k) slot_shift[k] = cshift + k * charge_bits;
+  uint64_t* keys = arrest_keys.data();
+  uint32_t* counts = arrest_counts.data();
+  int32_t* lasts = arrest_last.data();
+  int32_t* arrest_of = arrest_of_row.data();
+  uint64_t key = 0;
+  uint32_t count = 0;
+  int32_t a = -1;
+  for (int64_t row = 0; row < n; ++row) {
+    const uint64_t word = words[row];
+    const uint32_t start = same[row] ^ 1;
+    a += static_cast<int32_t>(start);
+    key = start ? word & emask : key;
+    count = start ? 0 : count;
+    const uint32_t charged = static_cast<uint32_t>(word >> 63);
+    charge_index[row] = charged ? static_cast<int32_t>(count) : -1;
+    const uint64_t charge = ((word >> cshift) & cmask)
+                            << slot_shift[count < 8 ? count : 8];
+    key |= charged && count < cached ? charge : 0;
+    count += charged;
+    keys[a] = key;
+    counts[a] = count;
+    lasts[a] = static_cast<int32_t>(row);
+    arrest_of[row] = a;
+  }
+  const int32_t arrests = a + 1;
+  arrest_results.resize(static_cast<size_t>(arrests));
+  int32_t* results = arrest_results.data();
+  // The count is the key's lowest bits: an arrest with more charges than
+  // packed is looked up with a key of no use, and its answer dropped.
+  for (int32_t i = 0; i < arrests; ++i) keys[i] |= counts[i] & 7;
+  if (packable) {
+    cache.FindAll(keys, arrests, results);
+  } else {
+    std::fill(results, results + arrests, -1);
+  }
+  for (int32_t i = 0; i < arrests; ++i) {
+    if (counts[i] > cached) results[i] = -1;
+  }
+  // Keys not in the cache: found in result_by_key, or decided, in the
+  // order of the arrests.
+  std::vector<int64_t> charged_rows;
+  for (int32_t i = 0; i < arrests; ++i) {
+    if (results[i] >= 0) continue;
+    const int64_t first = from + (i == 0 ? 0 : lasts[i - 1] + 1);
+    charged_rows.clear();
+    for (int64_t row = first; row <= from + lasts[i]; ++row) {
+      if (row_words[row] >> 63) charged_rows.push_back(row);
+    }
+    results[i] = ResolveArrest(
+        static_cast<int64_t>(charged_rows.size()),
+        [&](size_t f) { return RowCode(f, first); },
+        [&](size_t f, int64_t c) { return RowCode(f, charged_rows[c]); });
+    if (packable && counts[i] <= cached) cache.Insert(keys[i], results[i]);
+  }
+  int64_t* by_result = arrests_by_result.data();
+  for (int32_t i = 0; i < arrests; ++i) {
+    // Many distinct results: their counters are fetched ahead.
+    if (i + 16 < arrests) __builtin_prefetch(&by_result[results[i + 16]], 1);
+    ++by_result[results[i]];
+  }
+  int32_t* result = out->result.data() + chunk_begin + from;
+  for (int64_t row = 0; row < n; ++row) result[row] = results[arrest_of[row]];
+  out->open_rows -= n;
 }
 
 uint64_t Screener::State::Contribution(const FeedState& f, int32_t code) const {
   const bool charge = f.feed.is_charge_field();
   uint64_t bits = 0;
-  if (f.key) {
+  if (f.key && packable) {
     bits = static_cast<uint64_t>(f.dense[code])
-           << (f.shift + (charge ? encounter_bits : 0));
+           << (f.shift + (charge ? charge_shift : encounter_shift));
   }
-  if (charge && code != 0) bits |= uint64_t{1} << count_shift;
+  if (charge && code != 0) bits |= ChargedBit();
   return bits;
 }
 
@@ -800,6 +907,31 @@ const std::vector<uint64_t>& Screener::State::Contributions(FeedState& f) {
   return f.contribution;
 }
 
+void Screener::State::OrContributions(
+    std::vector<screening::ColumnCoder>& coders, int64_t begin, int64_t end,
+    uint64_t* words) {
+  const int64_t n = end - begin;
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    FeedState& f = feeds[i];
+    if (f.skipped || !((f.key && packable) || f.feed.is_charge_field())) continue;
+    if (by_entry[i]) {
+      std::vector<uint64_t>& table = entry_contribution[i];
+      if (entry_layout[i] != layout_version) {
+        table.clear();
+        for (int32_t code : coders[i].entry_codes()) {
+          table.push_back(Contribution(f, code));
+        }
+        entry_layout[i] = layout_version;
+      }
+      coders[i].OrByEntry(begin, end, table.data(), words);
+      continue;
+    }
+    const uint64_t* table = Contributions(f).data();
+    const int32_t* c = codes[i].data();
+    for (int64_t r = 0; r < n; ++r) words[r] |= table[c[r]];
+  }
+}
+
 void Screener::State::ScreenArrests(
     BatchOut* out, std::vector<screening::ColumnCoder>& coders, int64_t begin,
     int64_t end) {
@@ -809,27 +941,9 @@ void Screener::State::ScreenArrests(
   // OR of what each key or charge column's value adds to it.
   uint64_t* keys = nullptr;
   if (packable) {
-    encounter_keys.assign(n, 0);
-    keys = encounter_keys.data();
-    for (size_t i = 0; i < feeds.size(); ++i) {
-      FeedState& f = feeds[i];
-      if (f.skipped || (!f.key && !f.feed.is_charge_field())) continue;
-      if (by_entry[i]) {
-        std::vector<uint64_t>& table = entry_contribution[i];
-        if (entry_layout[i] != layout_version) {
-          table.clear();
-          for (int32_t code : coders[i].entry_codes()) {
-            table.push_back(Contribution(f, code));
-          }
-          entry_layout[i] = layout_version;
-        }
-        coders[i].OrByEntry(begin, end, table.data(), keys);
-        continue;
-      }
-      const uint64_t* table = Contributions(f).data();
-      const int32_t* c = codes[i].data();
-      for (int64_t r = 0; r < n; ++r) keys[r] |= table[c[r]];
-    }
+    row_words.assign(n, 0);
+    keys = row_words.data();
+    OrContributions(coders, begin, end, keys);
     cache.FindAll(keys, n, result);
   } else {
     std::fill(result, result + n, -1);
@@ -837,9 +951,7 @@ void Screener::State::ScreenArrests(
   // Keys not in the cache: found in result_by_key, or decided.
   for (int64_t r = 0; r < n; ++r) {
     if (result[r] >= 0) continue;
-    auto code = [&](size_t i) {
-      return by_entry[i] ? coders[i].CodeAt(begin + r) : codes[i][r];
-    };
+    auto code = [&](size_t i) { return RowCode(i, r); };
     int64_t charged = 0;
     for (size_t i : charge_feeds) charged |= code(i) != 0 ? 1 : 0;
     result[r] = ResolveArrest(charged, code,
@@ -854,10 +966,10 @@ void Screener::State::ScreenArrests(
 void Screener::State::StartArrest(int64_t r) {
   open = true;
   open_encounter.resize(feeds.size());
-  for (size_t i = 0; i < feeds.size(); ++i) open_encounter[i] = codes[i][r];
+  for (size_t i = 0; i < feeds.size(); ++i) open_encounter[i] = RowCode(i, r);
   open_charges.clear();
   open_charge_count = 0;
-  open_encounter_key = encounter_keys[r];
+  open_encounter_key = row_words[r] & EncounterMask();
   open_charge_keys = 0;
   open_layout = layout_version;
   open_pieces.clear();
@@ -872,13 +984,14 @@ void Screener::State::AddRow(BatchOut* out, int64_t begin, int64_t r) {
     open_pieces.push_back({out, row, row + 1});
   }
   // A row whose charge columns are all null lists no charge.
-  if (!charged[r]) return;
+  if ((row_words[r] >> 63) == 0) return;
   out->charge_index[row] = open_charge_count;
   if (packable && open_charge_count < cached_charges) {
-    open_charge_keys |= charge_keys[r]
-                        << (encounter_bits + open_charge_count * charge_bits);
+    const uint64_t charge = (row_words[r] >> charge_shift) & ChargeMask();
+    open_charge_keys |= charge
+                        << (charge_shift + open_charge_count * charge_bits);
   }
-  for (size_t i : charge_feeds) open_charges.push_back(codes[i][r]);
+  for (size_t i : charge_feeds) open_charges.push_back(RowCode(i, r));
   ++open_charge_count;
 }
 
@@ -888,7 +1001,7 @@ void Screener::State::CloseArrest() {
   const bool cached =
       packable && open_layout == layout_version && count <= cached_charges;
   const uint64_t packed = open_encounter_key | open_charge_keys |
-                          (static_cast<uint64_t>(count) << count_shift);
+                          static_cast<uint64_t>(count);
   int32_t index = cached ? cache.Find(packed) : -1;
   if (index < 0) {
     // open_charges holds charge_feeds' codes, one charge after another.

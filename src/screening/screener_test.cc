@@ -567,6 +567,48 @@ TEST(ScreenerTest, ChargePerRowAgreesAcrossBatchBoundaries) {
   EXPECT_EQ((*screener)->summary().arrests(), 100000);
 }
 
+// Dictionary-encoded columns (one dictionary for every batch, read by
+// entry), batches of several chunks, and arrests of 8-12 charges (more
+// than a packed key holds) among short ones: every row of every arrest
+// agrees with per-record evaluation.
+TEST(ScreenerTest, ChargePerRowWithLongArrestsAgrees) {
+  auto policy = Example1();
+  std::vector<Arrest> arrests = RandomArrests(*policy, 20000, 13);
+  std::mt19937 rng(13);
+  for (Arrest& a : arrests) {
+    if (a.charges.empty() || rng() % 50 != 0) continue;
+    const size_t target = 8 + rng() % 5;
+    while (a.charges.size() < target) {
+      const Arrest& other = arrests[rng() % arrests.size()];
+      const Charge charge = other.charges.empty() ? a.charges[0] : other.charges[0];
+      a.charges.push_back(charge);
+    }
+  }
+  auto screener = Screener::Create(policy, RandomMapping(v1::CHARGE_PER_ROW));
+  ASSERT_TRUE(screener.ok()) << screener.status();
+  ArrowArrayStream input =
+      StreamOf(ChargePerRow(arrests, 9001, Encoding::kSharedDictionary));
+  ArrowArrayStream output;
+  ASSERT_TRUE((*screener)->Screen(&input, &output).ok());
+  const Screened screened = ReadAll(&output);
+  size_t row = 0, long_arrests = 0;
+  for (size_t i = 0; i < arrests.size(); ++i) {
+    const size_t rows = std::max<size_t>(1, arrests[i].charges.size());
+    long_arrests += rows >= 8 ? 1 : 0;
+    for (size_t c = 0; c < rows; ++c, ++row) {
+      ASSERT_EQ(screened.columns.at("charge_index")[row],
+                arrests[i].charges.empty() ? absl::nullopt
+                                           : absl::optional<std::string>(absl::StrCat(c)));
+      int ignored = 0;
+      ExpectAgrees(*policy, arrests[i], screened, row, &ignored);
+      if (HasFailure()) return;
+    }
+  }
+  EXPECT_EQ(row, screened.rows);
+  EXPECT_GT(long_arrests, 200u);
+  EXPECT_EQ((*screener)->summary().arrests(), 20000);
+}
+
 TEST(ScreenerTest, ArrestPerRowWithPlainColumnsAgreesWithPerRecordEvaluation) {
   auto policy = Example1();
   const std::vector<Arrest> arrests =
