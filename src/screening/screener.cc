@@ -887,8 +887,12 @@ void Screener::State::CloseArrest() {
   const int32_t count = open_charge_count;
   const bool cached =
       packable && open_layout == layout_version && count <= cached_charges;
-  const uint64_t packed = open_encounter_key | open_charge_keys |
-                          (static_cast<uint64_t>(count) << count_shift);
+  // Only a cached arrest has a packed key: past 64 bits, count_shift is not
+  // a shift of a word.
+  const uint64_t packed =
+      cached ? open_encounter_key | open_charge_keys |
+                   (static_cast<uint64_t>(count) << count_shift)
+             : 0;
   int32_t index = cached ? cache.Find(packed) : -1;
   if (index < 0) {
     // open_charges holds charge_feeds' codes, one charge after another.
