@@ -1000,8 +1000,11 @@ void Screener::State::CloseArrest() {
   const int32_t count = open_charge_count;
   const bool cached =
       packable && open_layout == layout_version && count <= cached_charges;
-  const uint64_t packed = open_encounter_key | open_charge_keys |
-                          static_cast<uint64_t>(count);
+  // Only a cached arrest needs its packed key (the count in the lowest bits).
+  const uint64_t packed =
+      cached ? open_encounter_key | open_charge_keys |
+                   static_cast<uint64_t>(count)
+             : 0;
   int32_t index = cached ? cache.Find(packed) : -1;
   if (index < 0) {
     // open_charges holds charge_feeds' codes, one charge after another.

@@ -69,8 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Run(**checked, false);
     Run(**checked, true);
   }
-  Environment unchecked_env;
-  auto unchecked = unchecked_env.CompileUnchecked(source);
+  static const Environment* const unchecked_env = new Environment();
+  auto unchecked = unchecked_env->CompileUnchecked(source);
   if (unchecked.ok()) Run(**unchecked, false);
   return 0;
 }
