@@ -9,18 +9,27 @@
 
 namespace divert::capi {
 
-int ReturnBuffer(absl::string_view text, char** out, size_t* len) {
+char* NewBuffer(size_t size) {
   // malloc, not new: divert_buffer_free releases it with free().
-  char* buffer = static_cast<char*>(std::malloc(text.size() + 1));
+  char* buffer = static_cast<char*>(std::malloc(size + 1));
+  if (buffer != nullptr) buffer[size] = '\0';
+  return buffer;
+}
+
+int HandOverBuffer(char* buffer, size_t size, char** out, size_t* len) {
+  *out = buffer;
+  if (len != nullptr) *len = size;
+  return Ok();
+}
+
+int ReturnBuffer(absl::string_view text, char** out, size_t* len) {
+  char* buffer = NewBuffer(text.size());
   if (buffer == nullptr) {
     ClearBuffer(out, len);
     return FailOutOfMemory();
   }
   if (!text.empty()) std::memcpy(buffer, text.data(), text.size());
-  buffer[text.size()] = '\0';
-  *out = buffer;
-  if (len != nullptr) *len = text.size();
-  return Ok();
+  return HandOverBuffer(buffer, text.size(), out, len);
 }
 
 void ClearBuffer(char** out, size_t* len) {

@@ -13,6 +13,15 @@ namespace divert::capi {
 // DIVERT_OK, or DIVERT_ERROR_INTERNAL ("out of memory") with *out = NULL.
 int ReturnBuffer(absl::string_view text, char** out, size_t* len);
 
+// Room for `size` bytes followed by a NUL, which it already holds, for a
+// buffer the caller will release with divert_buffer_free; null when out of
+// memory. For writers that fill the buffer themselves (HandOverBuffer).
+char* NewBuffer(size_t size);
+
+// Gives `buffer`, from NewBuffer(size) and filled, to the caller: *out gets
+// it and *len (when not null) `size`. Returns DIVERT_OK.
+int HandOverBuffer(char* buffer, size_t size, char** out, size_t* len);
+
 // Sets a buffer out-parameter to "nothing" (NULL, 0); either may be null.
 void ClearBuffer(char** out, size_t* len);
 

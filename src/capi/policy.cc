@@ -2,7 +2,6 @@
 // encounters, check fidelity, render (see divert/divert.h, "ELIGIBILITY
 // POLICIES").
 #include <cstdio>
-#include <cstdlib>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -298,24 +297,20 @@ int EvaluateImpl(const divert_policy* policy, const char* encounter_data,
       out_format == DIVERT_FORMAT_BINARY) {
     // Bytes to bytes: the engine's own fast path, straight into the
     // buffer the caller will own.
+    // (The engine asks for the buffer only once the decision is made, and
+    // then fills it: a failure owns no buffer.)
     char* buffer = nullptr;
     size_t size = 0;
     absl::Status status =
         policy->policy->EvaluateSerializedInto(input, [&](size_t n) {
-          // malloc, not new: divert_buffer_free releases it with free().
-          buffer = static_cast<char*>(std::malloc(n + 1));
           size = n;
+          buffer = NewBuffer(n);
           return buffer;
         });
     if (!status.ok()) {
-      if (size > 0 && buffer == nullptr) return FailOutOfMemory();
-      std::free(buffer);
-      return Fail(status);
+      return buffer == nullptr && size > 0 ? FailOutOfMemory() : Fail(status);
     }
-    buffer[size] = '\0';
-    *decision = buffer;
-    if (decision_len != nullptr) *decision_len = size;
-    return Ok();
+    return HandOverBuffer(buffer, size, decision, decision_len);
   }
   v1::Encounter encounter;
   absl::Status parsed = ParseEncounter(input, in_format, &encounter);

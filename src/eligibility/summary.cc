@@ -38,14 +38,8 @@ absl::string_view HoldingAlternativePhrase(const CompiledVersion& version,
     const std::vector<ChargeRecord>& charges = decision.rules[i].charges;
     if (index >= static_cast<int>(charges.size())) continue;
     const int alternative = charges[index].alternative;
-    const std::vector<CompiledCondition>& conditions =
-        version.rules[i].conditions;
-    if (alternative < 0 ||
-        alternative >= static_cast<int>(conditions.size()) ||
-        conditions[alternative].alternative_id.empty()) {
-      continue;
-    }
-    return conditions[alternative].charge_meets_phrase;
+    if (AlternativeId(version.rules[i], alternative).empty()) continue;
+    return version.rules[i].conditions[alternative].charge_meets_phrase;
   }
   return "";
 }
