@@ -459,6 +459,46 @@ def check_policy_compile_and_evaluate(lib: ctypes.CDLL) -> None:
         lib.divert_policy_destroy(policy)
 
 
+def varint(value: int) -> bytes:
+    out = bytearray()
+    while value >= 0x80:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def check_binary_encodings_of_one_encounter_decide_alike(lib: ctypes.CDLL) -> None:
+    # An Encounter written by hand: occurred_at (2), pathway (4), a charge (6),
+    # in field order as protobuf writes it, and again with the pathway last.
+    # Binary in and out is the engine's fast path, which decodes the first
+    # directly and gives the second to protobuf's parser.
+    occurred_at = b"\x12" + varint(len(b"\x08" + varint(1513264800))) + b"\x08" + varint(1513264800)
+    pathway = b"\x20\x01"
+    charge_body = b"\x0a\x09PL 155.25"
+    charge = b"\x32" + varint(len(charge_body)) + charge_body
+    canonical = occurred_at + pathway + charge
+    reordered = occurred_at + charge + pathway
+    status, policy = compile_policy(lib, EXAMPLE1.read_bytes(), DIVERT_FORMAT_TEXT)
+    assert status == DIVERT_OK, last_error(lib)
+    try:
+        decisions = []
+        for data in (canonical, reordered):
+            buffer = ctypes.c_void_p()
+            length = ctypes.c_size_t()
+            status = lib.divert_policy_evaluate(
+                policy, data, len(data), DIVERT_FORMAT_BINARY, DIVERT_FORMAT_BINARY, ctypes.byref(buffer), ctypes.byref(length)
+            )
+            assert status == DIVERT_OK, last_error(lib)
+            assert buffer.value is not None
+            decisions.append(ctypes.string_at(buffer.value, length.value))
+            lib.divert_buffer_free(buffer)
+        assert b"dec-" in decisions[0] and b"criterion.offense" in decisions[0]
+        assert decisions[1] == decisions[0]
+    finally:
+        lib.divert_policy_destroy(policy)
+
+
 def check_policy_compile_errors(lib: ctypes.CDLL) -> None:
     broken = (
         b'site_id: "broken" time_zone: "UTC"\n'
