@@ -90,9 +90,12 @@ void Activation::set_unset_fields_are_unknown(bool value) {
 }
 
 void Activation::Clear() {
-  // Resetting an arena costs more than a small evaluation; most
-  // evaluations of conditions allocate nothing.
-  if (state_->arena.SpaceUsed() > 0) state_->arena.Reset();
+  // Resetting an arena costs more than a small evaluation, so the values of
+  // small evaluations share the first block until they fill half of it,
+  // and are freed together.
+  if (state_->arena.SpaceUsed() > State::kInitialBlockSize / 2) {
+    state_->arena.Reset();
+  }
 }
 
 void Activation::Reset() {

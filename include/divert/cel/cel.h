@@ -155,8 +155,10 @@ class Activation {
   // value naming its path, instead of the field's default.
   void set_unset_fields_are_unknown(bool value);
 
-  // Forgets the values created by earlier evaluations. Bindings stay, so
-  // values bound from this activation's own arena must be bound again.
+  // Forgets the values created by earlier evaluations: they must not be
+  // used after it (their memory is reclaimed once they fill part of the
+  // activation's first block). Bindings stay, so values bound from this
+  // activation's own arena must be bound again.
   void Clear();
   // Forgets bindings and unknown marks too.
   void Reset();
