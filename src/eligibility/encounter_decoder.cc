@@ -140,9 +140,11 @@ bool IsAscii(absl::string_view text) {
   return (any & kHighBits) == 0;
 }
 
-// Sets a string field, reusing the capacity its cleared string kept.
+// Sets a string field, reusing the capacity its cleared string kept
+// (appending to an empty string is cheaper than assign's general case).
 void Assign(absl::string_view text, std::string* field) {
-  field->assign(text.data(), text.size());
+  field->clear();
+  field->append(text.data(), text.size());
 }
 
 // A proto3 string without presence: written only when not empty, and
