@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <utility>
 
-#include "expr/generated_accessors.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 
@@ -93,28 +92,15 @@ class FactCollector {
     } else {
       return false;
     }
-    for (size_t i = 0; i < chain.fields.size(); ++i) {
-      const FieldDescriptor* field = type->FindFieldByName(chain.fields[i]);
+    for (const std::string& name : chain.fields) {
+      if (type == nullptr) return false;
+      const FieldDescriptor* field = type->FindFieldByName(name);
       if (field == nullptr || field->is_repeated()) return false;
-      const cel::GeneratedAccessor* accessor =
-          cel::FindGeneratedAccessor(field);
-      if (accessor == nullptr) return false;
       fact.path.push_back(field);
-      if (i + 1 == chain.fields.size()) {
-        if (accessor->read_bool == nullptr) return false;
-        fact.has_bool = accessor->has;
-        fact.read_bool = accessor->read_bool;
-      } else {
-        if (accessor->read_message == nullptr ||
-            fact.steps == ConditionTable::kMaxSteps) {
-          return false;
-        }
-        fact.has_message[fact.steps] = accessor->has;
-        fact.message[fact.steps] = accessor->read_message;
-        ++fact.steps;
-        type = field->message_type();
-      }
+      type = field->message_type();
     }
+    fact.slot = FactSlot(fact.from_charge, fact.path);
+    if (fact.slot < 0) return false;
     for (const ConditionTable::Fact& seen : facts_) {
       if (seen.from_charge == fact.from_charge && seen.path == fact.path) {
         return true;
@@ -193,28 +179,15 @@ std::unique_ptr<ConditionTable> ConditionTable::Build(
   return table;
 }
 
-int ConditionTable::StateOf(const Fact& fact, const v1::Encounter& encounter,
-                            const v1::Charge* charge) {
-  const Message* message =
-      fact.from_charge ? static_cast<const Message*>(charge) : &encounter;
-  if (message == nullptr) return -1;
-  for (int i = 0; i < fact.steps; ++i) {
-    if (fact.has_message[i] != nullptr && !fact.has_message[i](*message)) {
-      return -1;
-    }
-    message = &fact.message[i](*message);
-  }
-  if (fact.has_bool != nullptr && !fact.has_bool(*message)) return 0;
-  return fact.read_bool(*message) ? 2 : 1;
-}
-
-const ConditionTable::Result* ConditionTable::Find(
-    const v1::Encounter& encounter, const v1::Charge* charge) const {
+const ConditionTable::Result* ConditionTable::Find(const YesNoFacts& facts,
+                                                   bool charge_bound) const {
   int index = 0;
   int weight = 1;
   for (const Fact& fact : facts_) {
-    const int state = StateOf(fact, encounter, charge);
-    if (state < 0) return nullptr;
+    if (fact.from_charge && !charge_bound) return nullptr;
+    const FactState state =
+        fact.from_charge ? facts.charge[fact.slot] : facts.encounter[fact.slot];
+    if (state == kNoMessage) return nullptr;
     index += state * weight;
     weight *= 3;
   }

@@ -24,10 +24,7 @@
 #include "divert/v1/charge.pb.h"
 #include "divert/v1/encounter.pb.h"
 #include "divert/v1/expr.pb.h"
-
-namespace divert::cel {
-struct GeneratedAccessor;
-}  // namespace divert::cel
+#include "eligibility/yes_no_facts.h"
 
 namespace divert::eligibility {
 
@@ -45,8 +42,8 @@ class ConditionTable {
   };
 
   // A table for `program` (whose checked expression is `checked`), or null
-  // when the condition reads anything but optional bool fields of
-  // `encounter` (and of `charge` when `charge_scope`), reads more than
+  // when the condition reads anything but the yes/no facts of `encounter`
+  // (and of `charge` when `charge_scope`; yes_no_facts.h), reads more than
   // kMaxFacts of them, or gives anything but a bool or an unknown for some
   // combination. `parameters` are bound as the decisions bind them.
   static std::unique_ptr<ConditionTable> Build(
@@ -54,11 +51,11 @@ class ConditionTable {
       const std::vector<std::pair<std::string, cel::Value>>& parameters,
       bool charge_scope);
 
-  // The program's result on `encounter` and `charge` (null outside charge
-  // scope), or null when a message on the way to a fact is absent (the
-  // program then decides).
-  const Result* Find(const v1::Encounter& encounter,
-                     const v1::Charge* charge) const;
+  // The program's result on the encounter and the charge whose facts are
+  // in `facts` (`charge_bound`: whether a charge's are), or null when a
+  // message on the way to a fact is absent, or the charge's facts are
+  // needed and not bound (the program then decides).
+  const Result* Find(const YesNoFacts& facts, bool charge_bound) const;
 
   ConditionTable(const ConditionTable&) = delete;
   ConditionTable& operator=(const ConditionTable&) = delete;
@@ -67,22 +64,13 @@ class ConditionTable {
  private:
   friend class FactCollector;
 
-  // Submessages on the way to a fact, at most.
-  static constexpr int kMaxSteps = 3;
-
   // A field read by the condition: a chain of singular message fields from
-  // the encounter or the charge, ending in a bool.
+  // the encounter or the charge, ending in a yes/no fact.
   struct Fact {
     bool from_charge = false;
     std::vector<const google::protobuf::FieldDescriptor*> path;
-    // The generated accessors of the path's message fields (the first
-    // `steps`), and of its bool.
-    int steps = 0;
-    bool (*has_message[kMaxSteps])(const google::protobuf::Message&) = {};
-    const google::protobuf::Message& (*message[kMaxSteps])(
-        const google::protobuf::Message&) = {};
-    bool (*has_bool)(const google::protobuf::Message&) = nullptr;
-    bool (*read_bool)(const google::protobuf::Message&) = nullptr;
+    // Its slot in YesNoFacts::encounter or ::charge.
+    int slot = -1;
   };
 
   ConditionTable() = default;
@@ -91,11 +79,6 @@ class ConditionTable {
   static void SetFact(const Fact& fact, int state,
                       google::protobuf::Message* encounter,
                       google::protobuf::Message* charge);
-  // The fact's state: 0 unset, 1 false, 2 true; -1 when a message on its
-  // path is absent.
-  static int StateOf(const Fact& fact, const v1::Encounter& encounter,
-                     const v1::Charge* charge);
-
   std::vector<Fact> facts_;
   // Indexed by the facts' states as a base-3 number, the first fact the
   // lowest digit.

@@ -114,7 +114,10 @@ TEST_F(ConditionTableTest, GivesWhatTheProgramGivesForEveryCombination) {
     activation.BindMessage("encounter", encounter);
     activation.BindMessage("charge", *charge);
     const cel::Value expected = program->Evaluate(activation);
-    const ConditionTable::Result* found = table->Find(encounter, charge);
+    YesNoFacts facts;
+    facts.ReadEncounter(encounter);
+    facts.ReadCharge(*charge);
+    const ConditionTable::Result* found = table->Find(facts, true);
     ASSERT_NE(found, nullptr) << combination;
     switch (expected.kind()) {
       case cel::ValueKind::kBool:
@@ -143,16 +146,33 @@ TEST_F(ConditionTableTest, LeavesAnAbsentMessageToTheProgram) {
       Table("encounter.person.needs.drugs", false);
   ASSERT_NE(table, nullptr);
   v1::Encounter encounter;
-  EXPECT_EQ(table->Find(encounter, nullptr), nullptr)
+  YesNoFacts facts;
+  facts.ReadEncounter(encounter);
+  EXPECT_EQ(table->Find(facts, false), nullptr)
       << "no person: the program names encounter.person";
   encounter.mutable_person()->mutable_needs();
-  const ConditionTable::Result* unset = table->Find(encounter, nullptr);
+  facts.ReadEncounter(encounter);
+  const ConditionTable::Result* unset = table->Find(facts, false);
   ASSERT_NE(unset, nullptr);
   EXPECT_EQ(unset->truth, Truth::kUnknown);
   EXPECT_EQ(unset->unknown_attributes,
             std::vector<std::string>{"encounter.person.needs.drugs"});
   encounter.mutable_person()->mutable_needs()->set_drugs(true);
-  EXPECT_EQ(table->Find(encounter, nullptr)->truth, Truth::kTrue);
+  facts.ReadEncounter(encounter);
+  EXPECT_EQ(table->Find(facts, false)->truth, Truth::kTrue);
+}
+
+TEST_F(ConditionTableTest, LeavesChargeFactsToTheProgramWhenNoChargeIsBound) {
+  std::unique_ptr<ConditionTable> table = Table("charge.violent", true);
+  ASSERT_NE(table, nullptr);
+  v1::Charge charge;
+  charge.set_violent(true);
+  YesNoFacts facts;
+  facts.ReadEncounter(v1::Encounter());
+  facts.ReadCharge(charge);
+  EXPECT_EQ(table->Find(facts, false), nullptr);
+  ASSERT_NE(table->Find(facts, true), nullptr);
+  EXPECT_EQ(table->Find(facts, true)->truth, Truth::kTrue);
 }
 
 }  // namespace

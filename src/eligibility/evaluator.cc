@@ -9,6 +9,7 @@
 #include "eligibility/evaluation_scratch.h"
 #include "eligibility/rule_evaluator.h"
 #include "eligibility/summary.h"
+#include "eligibility/yes_no_facts.h"
 
 namespace divert::eligibility {
 
@@ -67,21 +68,24 @@ void DecideInPlace(const CompiledVersion& version, v1::Encounter* encounter,
 
   cel::Activation* activation = scratch.ActivationFor(version);
   if (activation != nullptr) activation->BindMessage("encounter", enriched);
+  YesNoFacts facts;
+  facts.ReadEncounter(enriched);
   // Rules over the whole encounter are decided at once; charge rules wait
   // so that each charge is bound once for all of them.
   bool charge_rules = false;
   for (int i = 0; i < n; ++i) {
-    charge_rules |=
-        BeginRule(version.rules[i], enriched, activation, &record->rules[i]);
+    charge_rules |= BeginRule(version.rules[i], enriched, facts, activation,
+                              &record->rules[i]);
   }
   if (charge_rules) {
     for (int c = 0; c < enriched.charges_size(); ++c) {
       activation->BindMessage("charge", enriched.charges(c));
+      facts.ReadCharge(enriched.charges(c));
       for (int i = 0; i < n; ++i) {
         const CompiledRule& rule = version.rules[i];
         RuleRecord& out = record->rules[i];
         if (rule.each_charge && out.result == v1::RULE_RESULT_UNSPECIFIED) {
-          EvaluateCharge(rule, enriched, c, activation, &out);
+          EvaluateCharge(rule, enriched, c, facts, activation, &out);
         }
       }
     }

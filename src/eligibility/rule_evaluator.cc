@@ -46,20 +46,19 @@ struct Verdict {
 // Evaluates the rule's condition or alternatives with the current
 // bindings (`encounter`, and `charge` for charge `charge_index`). Missing
 // facts go to `missing`, the first error to `error`.
-Verdict EvaluateConditions(const CompiledRule& rule,
-                           const v1::Encounter& encounter, int charge_index,
+Verdict EvaluateConditions(const CompiledRule& rule, int charge_index,
+                           const YesNoFacts& facts,
                            cel::Activation* activation, Strings* missing,
                            std::string* error) {
-  const v1::Charge* charge =
-      charge_index >= 0 ? &encounter.charges(charge_index) : nullptr;
   bool unknown = false;
   bool failed = false;
   const int n = static_cast<int>(rule.conditions.size());
   for (int i = 0; i < n; ++i) {
     const CompiledCondition& condition = rule.conditions[i];
     const ConditionTable::Result* tabulated =
-        condition.table != nullptr ? condition.table->Find(encounter, charge)
-                                   : nullptr;
+        condition.table != nullptr
+            ? condition.table->Find(facts, /*charge_bound=*/charge_index >= 0)
+            : nullptr;
     if (tabulated != nullptr) {
       switch (tabulated->truth) {
         case ConditionTable::Result::Truth::kTrue:
@@ -125,7 +124,8 @@ Verdict EvaluateConditions(const CompiledRule& rule,
 }  // namespace
 
 bool BeginRule(const CompiledRule& rule, const v1::Encounter& encounter,
-               cel::Activation* activation, RuleRecord* out) {
+               const YesNoFacts& facts, cel::Activation* activation,
+               RuleRecord* out) {
   if (!rule.AppliesTo(encounter.pathway())) {
     out->result = v1::RULE_NOT_APPLICABLE;
     return false;
@@ -140,7 +140,7 @@ bool BeginRule(const CompiledRule& rule, const v1::Encounter& encounter,
     }
     return false;
   }
-  const Verdict verdict = EvaluateConditions(rule, encounter, -1, activation,
+  const Verdict verdict = EvaluateConditions(rule, -1, facts, activation,
                                              &out->missing_facts, &out->error);
   out->result = verdict.result;
   out->alternative = verdict.alternative;
@@ -149,12 +149,13 @@ bool BeginRule(const CompiledRule& rule, const v1::Encounter& encounter,
 }
 
 void EvaluateCharge(const CompiledRule& rule, const v1::Encounter& encounter,
-                    int index, cel::Activation* activation, RuleRecord* out) {
+                    int index, const YesNoFacts& facts,
+                    cel::Activation* activation, RuleRecord* out) {
   const v1::Charge& charge = encounter.charges(index);
   ChargeRecord& result = out->charges.emplace_back();
   std::string error;
   const Verdict verdict = EvaluateConditions(
-      rule, encounter, index, activation, &result.missing_facts, &error);
+      rule, index, facts, activation, &result.missing_facts, &error);
   result.result = verdict.result;
   result.alternative = verdict.alternative;
   // Until FinishEachCharge, `error` holds the first charge's error.

@@ -9,22 +9,28 @@
 #include "divert/v1/encounter.pb.h"
 #include "eligibility/compiled_version.h"
 #include "eligibility/decision_record.h"
+#include "eligibility/yes_no_facts.h"
 
 namespace divert::eligibility {
 
 // A rule is evaluated in up to three steps, so that a caller evaluating
 // many rules binds each charge once for all of them:
 //
-//   if (BeginRule(rule, encounter, activation, out)) {
+//   facts.ReadEncounter(encounter);
+//   if (BeginRule(rule, encounter, facts, activation, out)) {
 //     for each charge i: activation->BindMessage("charge", charge i);
-//                        EvaluateCharge(rule, encounter, i, activation, out);
+//                        facts.ReadCharge(charge i);
+//                        EvaluateCharge(rule, encounter, i, facts,
+//                                       activation, out);
 //     FinishEachCharge(rule, out);
 //   }
 //
 // `encounter` is the enriched encounter, bound in `activation` as
-// `encounter` with unset fields unknown; `out` is empty. A condition with a
-// table (condition_table.h) is looked up instead of run. Facts a charge
-// rule misses are named "encounter.charges[i].field".
+// `encounter` with unset fields unknown, and `facts` holds its yes/no facts
+// (and in EvaluateCharge those of charge `index`); `out` is empty. A
+// condition with a table (condition_table.h) is looked up in `facts`
+// instead of run. Facts a charge rule misses are named
+// "encounter.charges[i].field".
 //
 // An "any of" rule holds when an alternative holds (the first one is
 // named), does not hold when none does, and is otherwise unknown (or an
@@ -38,11 +44,13 @@ namespace divert::eligibility {
 // that does not apply, or an EACH_CHARGE rule without charges, and then
 // returns false; it returns true when the rule waits for its charges.
 bool BeginRule(const CompiledRule& rule, const v1::Encounter& encounter,
-               cel::Activation* activation, RuleRecord* out);
+               const YesNoFacts& facts, cel::Activation* activation,
+               RuleRecord* out);
 // Evaluates the rule for the encounter's charge `index`, bound in
 // `activation` as `charge`.
 void EvaluateCharge(const CompiledRule& rule, const v1::Encounter& encounter,
-                    int index, cel::Activation* activation, RuleRecord* out);
+                    int index, const YesNoFacts& facts,
+                    cel::Activation* activation, RuleRecord* out);
 // Combines the charges' results into the rule's result.
 void FinishEachCharge(const CompiledRule& rule, RuleRecord* out);
 

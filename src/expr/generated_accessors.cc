@@ -27,13 +27,8 @@ bool HasField(const Message& message) {
 }
 
 template <typename M, bool (M::*Get)() const>
-bool GetBool(const Message& message) {
-  return (static_cast<const M&>(message).*Get)();
-}
-
-template <typename M, bool (M::*Get)() const>
 Value ReadBool(const Message& message, Arena*) {
-  return Value::Bool(GetBool<M, Get>(message));
+  return Value::Bool((static_cast<const M&>(message).*Get)());
 }
 
 template <typename M, int32_t (M::*Get)() const>
@@ -57,13 +52,8 @@ Value ReadString(const Message& message, Arena*) {
 }
 
 template <typename M, typename S, const S& (M::*Get)() const>
-const Message& GetMessage(const Message& message) {
-  return (static_cast<const M&>(message).*Get)();
-}
-
-template <typename M, typename S, const S& (M::*Get)() const>
 Value ReadMessage(const Message& message, Arena*) {
-  return Value::Message(&GetMessage<M, S, Get>(message));
+  return Value::Message(&(static_cast<const M&>(message).*Get)());
 }
 
 // A repeated message field, read in place through its generated container.
@@ -95,14 +85,13 @@ Value ReadRepeatedMessages(const Message& message, Arena* arena) {
 
 template <typename M, bool (M::*Has)() const, bool (M::*Get)() const>
 GeneratedAccessor OptionalBool() {
-  return {&HasField<M, Has>, &ReadBool<M, Get>, &GetBool<M, Get>};
+  return {&HasField<M, Has>, &ReadBool<M, Get>};
 }
 
 template <typename M, bool (M::*Has)() const, typename S,
           const S& (M::*Get)() const>
 GeneratedAccessor SubMessage() {
-  return {&HasField<M, Has>, &ReadMessage<M, S, Get>, nullptr,
-          &GetMessage<M, S, Get>};
+  return {&HasField<M, Has>, &ReadMessage<M, S, Get>};
 }
 
 template <typename M, const std::string& (M::*Get)() const>

@@ -26,12 +26,6 @@ struct GeneratedAccessor {
   // lists read in place (the list itself is allocated on `arena`).
   Value (*read)(const google::protobuf::Message& message,
                 Arena* arena) = nullptr;
-  // For a bool field: its value, without a Value around it.
-  bool (*read_bool)(const google::protobuf::Message& message) = nullptr;
-  // For a singular message field: the submessage (its default instance
-  // when unset).
-  const google::protobuf::Message& (*read_message)(
-      const google::protobuf::Message& message) = nullptr;
 };
 
 // The accessor for `field`, or null when it has none (repeated fields other
