@@ -77,6 +77,11 @@ struct CompiledVersion {
   absl::Time in_force_from = absl::InfinitePast();
   // "2024-02-14".
   std::string approved_on;
+  // SummaryOpening (summary.h) by outcome and pathway; NEEDS_REVIEW's are
+  // made per decision.
+  std::array<std::array<std::string, v1::Pathway_ARRAYSIZE>,
+             v1::Outcome_ARRAYSIZE>
+      summary_openings;
   OffenseIndex catalog;
   // Declares `encounter`, `charge` and the parameters. Every program of
   // the version is compiled here, so one Activation serves them all.

@@ -12,6 +12,7 @@
 #include "eligibility/dates.h"
 #include "eligibility/decision_writer.h"
 #include "eligibility/rule_compiler.h"
+#include "eligibility/summary.h"
 #include "eligibility/version_selector.h"
 
 namespace divert::eligibility {
@@ -54,6 +55,13 @@ class VersionCompiler {
       out->effective_from = ToCivilDay(version_.effective_from());
     }
     out->approved_on = FormatDate(version_.approved_on());
+    for (int outcome = 0; outcome < v1::Outcome_ARRAYSIZE; ++outcome) {
+      for (int pathway = 0; pathway < v1::Pathway_ARRAYSIZE; ++pathway) {
+        out->summary_openings[outcome][pathway] =
+            SummaryOpening(*out, static_cast<v1::Outcome>(outcome),
+                           static_cast<v1::Pathway>(pathway));
+      }
+    }
     IndexCatalog(out.get());
     out->environment = std::make_unique<cel::Environment>();
     out->environment->set_container("divert.v1");

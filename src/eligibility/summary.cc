@@ -119,6 +119,12 @@ void AppendPathway(absl::string_view before, v1::Pathway pathway,
                   PathwayWords(pathway));
 }
 
+// " under policy 2024-2, approved 2024-02-14: ".
+void AppendUnderPolicy(const CompiledVersion& version, std::string* out) {
+  absl::StrAppend(out, " under policy ", version.version->version(),
+                  ", approved ", version.approved_on, ": ");
+}
+
 }  // namespace
 
 std::string ChargeMeetsPhrase(absl::string_view alternative_text) {
@@ -131,39 +137,50 @@ std::string ChargeMeetsPhrase(absl::string_view alternative_text) {
                       has_article ? "" : " ", text);
 }
 
+std::string SummaryOpening(const CompiledVersion& version, v1::Outcome outcome,
+                           v1::Pathway pathway) {
+  std::string out;
+  switch (outcome) {
+    case v1::ELIGIBLE:
+      AppendPathway("Eligible for ", pathway, &out);
+      break;
+    case v1::NOT_ELIGIBLE:
+      AppendPathway("Not eligible for ", pathway, &out);
+      break;
+    case v1::EXCLUDED:
+      AppendPathway("Excluded from ", pathway, &out);
+      break;
+    case v1::NEEDS_INFORMATION:
+      absl::StrAppend(&out, "Needs information");
+      break;
+    default:
+      absl::StrAppend(&out, "Undecided");
+      break;
+  }
+  AppendUnderPolicy(version, &out);
+  return out;
+}
+
 void WriteSummary(const CompiledVersion& version,
                   const v1::Encounter& encounter,
                   const DecisionRecord& decision, std::string* out) {
   out->clear();
   const v1::Pathway pathway = encounter.pathway();
-  switch (decision.outcome) {
-    case v1::ELIGIBLE:
-      AppendPathway("Eligible for ", pathway, out);
-      break;
-    case v1::NOT_ELIGIBLE:
-      AppendPathway("Not eligible for ", pathway, out);
-      break;
-    case v1::EXCLUDED:
-      AppendPathway("Excluded from ", pathway, out);
-      break;
-    case v1::NEEDS_REVIEW: {
-      absl::StrAppend(out, "Needs review by ");
-      const size_t bodies = decision.review_by.size();
-      for (size_t i = 0; i < bodies; ++i) {
-        if (i > 0) absl::StrAppend(out, i + 1 == bodies ? " and " : ", ");
-        absl::StrAppend(out, ReviewBodyWords(decision.review_by[i]));
-      }
-      break;
+  if (decision.outcome == v1::NEEDS_REVIEW) {
+    absl::StrAppend(out, "Needs review by ");
+    const size_t bodies = decision.review_by.size();
+    for (size_t i = 0; i < bodies; ++i) {
+      if (i > 0) absl::StrAppend(out, i + 1 == bodies ? " and " : ", ");
+      absl::StrAppend(out, ReviewBodyWords(decision.review_by[i]));
     }
-    case v1::NEEDS_INFORMATION:
-      absl::StrAppend(out, "Needs information");
-      break;
-    default:
-      absl::StrAppend(out, "Undecided");
-      break;
+    AppendUnderPolicy(version, out);
+  } else if (pathway >= 0 && pathway < v1::Pathway_ARRAYSIZE &&
+             decision.outcome >= 0 &&
+             decision.outcome < v1::Outcome_ARRAYSIZE) {
+    *out = version.summary_openings[decision.outcome][pathway];
+  } else {
+    *out = SummaryOpening(version, decision.outcome, pathway);
   }
-  absl::StrAppend(out, " under policy ", version.version->version(),
-                  ", approved ", version.approved_on, ": ");
 
   switch (decision.outcome) {
     case v1::ELIGIBLE: {

@@ -26,6 +26,15 @@ namespace divert::eligibility {
 // alternative when the policy is compiled.
 std::string ChargeMeetsPhrase(absl::string_view alternative_text);
 
+// The summary's first words for a decision under `version` (its label and
+// approval date set) with `outcome`, other than NEEDS_REVIEW (whose
+// opening names the review bodies), on `pathway`: "Eligible for arrest
+// diversion under policy 2024-2, approved 2024-02-14: ". Made once per
+// outcome and pathway when the policy is compiled
+// (CompiledVersion::summary_openings).
+std::string SummaryOpening(const CompiledVersion& version, v1::Outcome outcome,
+                           v1::Pathway pathway);
+
 // Writes the summary of `decision` (outcome and rules already decided) to
 // `out`, replacing its contents. `encounter` is the enriched encounter.
 void WriteSummary(const CompiledVersion& version,
