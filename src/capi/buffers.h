@@ -25,6 +25,9 @@ int HandOverBuffer(char* buffer, size_t size, char** out, size_t* len);
 // Sets a buffer out-parameter to "nothing" (NULL, 0); either may be null.
 void ClearBuffer(char** out, size_t* len);
 
+// Releases a buffer from NewBuffer (divert_buffer_free); null is a no-op.
+void ReleaseBuffer(void* buffer);
+
 }  // namespace divert::capi
 
 #endif  // DIVERT_SRC_CAPI_BUFFERS_H_
