@@ -41,6 +41,11 @@ class Cursor {
 
   // A varint in as few bytes as it needs.
   bool Varint(uint64_t* value) {
+    // Most are one byte: tags, lengths, enums, bools.
+    if (p_ != end_ && (static_cast<uint8_t>(*p_) & 0x80) == 0) {
+      *value = static_cast<uint8_t>(*p_++);
+      return true;
+    }
     uint64_t result = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (p_ == end_) return false;
