@@ -9,26 +9,39 @@
 namespace divert::cel {
 namespace {
 
-// The byte offset in `line` where code point `column` (1-based) starts.
-size_t ByteOffsetOfColumn(absl::string_view line, int column) {
-  size_t offset = 0;
-  for (int c = 1; c < column && offset < line.size(); ++c) {
-    ++offset;
-    while (offset < line.size() && (line[offset] & 0xC0) == 0x80) ++offset;
+// Where the caret goes on one source line. Issues come mostly in source
+// order, so a caret further along the same line continues the walk from
+// the last one: the issues of a line cost one pass over it, not one each.
+class CaretWalker {
+ public:
+  // One '.' per code point before code point `column` (1-based) of line
+  // `number`, whose text is `line`, then '^': the caret lines up in a
+  // terminal whatever the line contains (a tab becomes a single '.').
+  std::string CaretLine(int number, absl::string_view line, int column) {
+    if (number != number_ || column < column_) {
+      number_ = number;
+      column_ = 1;
+      offset_ = 0;
+      dots_ = 0;
+    }
+    const char* const text = line.data();
+    const size_t size = line.size();
+    for (; column_ < column && offset_ < size; ++column_) {
+      if ((text[offset_] & 0xC0) != 0x80) ++dots_;
+      ++offset_;
+      while (offset_ < size && (text[offset_] & 0xC0) == 0x80) ++offset_;
+    }
+    std::string caret(static_cast<size_t>(dots_) + 1, '.');
+    caret.back() = '^';
+    return caret;
   }
-  return offset;
-}
 
-// One '.' per code point before the caret, so the caret lines up in a
-// terminal whatever the line contains (tabs become a single '.').
-std::string CaretLine(absl::string_view line, int column) {
-  size_t end = ByteOffsetOfColumn(line, column);
-  int code_points = 0;
-  for (size_t i = 0; i < end; ++i) {
-    if ((line[i] & 0xC0) != 0x80) ++code_points;
-  }
-  return absl::StrCat(std::string(code_points, '.'), "^");
-}
+ private:
+  int number_ = 0;     // the line walked, 1-based; 0 for none yet
+  int column_ = 1;     // the column the walk stopped at
+  size_t offset_ = 0;  // its byte offset in the line
+  int dots_ = 0;       // code points that start before offset_
+};
 
 const char* KindLabel(CompileIssue::Kind kind) {
   switch (kind) {
@@ -49,6 +62,7 @@ std::string FormatIssues(absl::string_view source,
                          absl::string_view location) {
   std::vector<absl::string_view> lines = absl::StrSplit(source, '\n');
   std::string out;
+  CaretWalker caret;
   for (const CompileIssue& issue : issues) {
     if (!out.empty()) out += "\n";
     absl::StrAppend(&out, "ERROR: ", location, ":", issue.line, ":",
@@ -57,7 +71,7 @@ std::string FormatIssues(absl::string_view source,
     if (issue.line >= 1 && issue.line <= static_cast<int>(lines.size())) {
       absl::string_view line = lines[issue.line - 1];
       absl::StrAppend(&out, "\n | ", line, "\n | ",
-                      CaretLine(line, issue.column));
+                      caret.CaretLine(issue.line, line, issue.column));
     }
   }
   return out;
