@@ -251,12 +251,12 @@ void StreamRelease(ArrowArrayStream* stream) {
 std::unique_ptr<uint8_t[]> BufferPool::Take(size_t bytes) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (size_t i = 0; i < free_.size(); ++i) {
-      if (free_[i].bytes != bytes) continue;
-      std::unique_ptr<uint8_t[]> buffer = std::move(free_[i].buffer);
+    auto same_size = free_.find(bytes);
+    if (same_size != free_.end()) {
+      std::unique_ptr<uint8_t[]> buffer = std::move(same_size->second.back());
+      same_size->second.pop_back();
+      if (same_size->second.empty()) free_.erase(same_size);
       free_bytes_ -= bytes;
-      free_[i] = std::move(free_.back());
-      free_.pop_back();
       return buffer;
     }
   }
@@ -267,7 +267,7 @@ void BufferPool::Give(std::unique_ptr<uint8_t[]> buffer, size_t bytes) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (free_bytes_ + bytes > max_free_bytes_) return;  // freed as it goes
   free_bytes_ += bytes;
-  free_.push_back({std::move(buffer), bytes});
+  free_[bytes].push_back(std::move(buffer));
 }
 
 BuiltColumn::BuiltColumn() {

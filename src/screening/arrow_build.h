@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
@@ -26,7 +27,8 @@ namespace divert::screening {
 // same size. A stream's consumer that releases each batch before asking
 // for the next one thus gets the same warm memory every time, instead of
 // fresh pages the system has to zero. Shared by the arrays that hold its
-// buffers, so it outlives whoever made it.
+// buffers, so it outlives whoever made it. Take and Give cost the same
+// however many buffers, of however many sizes, the pool keeps.
 class BufferPool {
  public:
   explicit BufferPool(size_t max_free_bytes) : max_free_bytes_(max_free_bytes) {}
@@ -37,13 +39,10 @@ class BufferPool {
   void Give(std::unique_ptr<uint8_t[]> buffer, size_t bytes);
 
  private:
-  struct Free {
-    std::unique_ptr<uint8_t[]> buffer;
-    size_t bytes;
-  };
   const size_t max_free_bytes_;
   std::mutex mutex_;
-  std::vector<Free> free_;
+  // The buffers kept, by their size; no size without buffers.
+  absl::flat_hash_map<size_t, std::vector<std::unique_ptr<uint8_t[]>>> free_;
   size_t free_bytes_ = 0;
 };
 
