@@ -149,14 +149,34 @@ std::unique_ptr<ConditionTable> ConditionTable::Build(
   for (const auto& [name, value] : parameters) activation.Bind(name, value);
   v1::Encounter encounter;
   v1::Charge charge;
+  const int facts = static_cast<int>(table->facts_.size());
   int combinations = 1;
-  for (size_t i = 0; i < table->facts_.size(); ++i) combinations *= 3;
+  for (int i = 0; i < facts; ++i) combinations *= 3;
   table->results_.resize(combinations);
-  for (int index = 0; index < combinations; ++index) {
-    int digits = index;
-    for (const Fact& fact : table->facts_) {
-      SetFact(fact, digits % 3, &encounter, &charge);
-      digits /= 3;
+  // The combinations in reflected Gray code order: from one to the next,
+  // one fact changes state, so each probe costs one SetFact. All facts
+  // start unset (their messages on the way present).
+  int state[kMaxFacts] = {};
+  int direction[kMaxFacts];
+  int weight[kMaxFacts];
+  for (int i = 0; i < facts; ++i) {
+    SetFact(table->facts_[i], 0, &encounter, &charge);
+    direction[i] = 1;
+    weight[i] = i == 0 ? 1 : weight[i - 1] * 3;
+  }
+  int index = 0;
+  for (int probe = 0; probe < combinations; ++probe) {
+    if (probe > 0) {
+      // The lowest fact that can move on in its direction moves; those
+      // below it, at an end, turn around.
+      int i = 0;
+      while (state[i] + direction[i] < 0 || state[i] + direction[i] > 2) {
+        direction[i] = -direction[i];
+        ++i;
+      }
+      state[i] += direction[i];
+      index += direction[i] * weight[i];
+      SetFact(table->facts_[i], state[i], &encounter, &charge);
     }
     activation.BindMessage("encounter", encounter);
     if (charge_scope) activation.BindMessage("charge", charge);

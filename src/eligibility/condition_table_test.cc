@@ -141,6 +141,69 @@ TEST_F(ConditionTableTest, GivesWhatTheProgramGivesForEveryCombination) {
   EXPECT_GT(unknowns, 0);
 }
 
+// Six facts, the most a table holds: 729 combinations, built in another
+// order than the one they are looked up in.
+TEST_F(ConditionTableTest, GivesWhatTheProgramGivesForSixFacts) {
+  const std::string condition =
+      "(encounter.circumstances.victim_present && "
+      "!encounter.circumstances.victim_declines_prosecution) || "
+      "encounter.circumstances.able_to_consent != "
+      "encounter.circumstances.imminent_danger || "
+      "(encounter.circumstances.on_supervision && "
+      "!encounter.circumstances.outstanding_warrants)";
+  std::unique_ptr<ConditionTable> table = Table(condition, false);
+  ASSERT_NE(table, nullptr);
+  std::shared_ptr<const cel::Program> program = Compile(condition);
+  cel::Activation activation(*program);
+  activation.set_unset_fields_are_unknown(true);
+  using Setter = void (v1::Circumstances::*)(bool);
+  using Clearer = void (v1::Circumstances::*)();
+  const std::vector<std::pair<Setter, Clearer>> facts = {
+      {&v1::Circumstances::set_victim_present,
+       &v1::Circumstances::clear_victim_present},
+      {&v1::Circumstances::set_victim_declines_prosecution,
+       &v1::Circumstances::clear_victim_declines_prosecution},
+      {&v1::Circumstances::set_able_to_consent,
+       &v1::Circumstances::clear_able_to_consent},
+      {&v1::Circumstances::set_imminent_danger,
+       &v1::Circumstances::clear_imminent_danger},
+      {&v1::Circumstances::set_on_supervision,
+       &v1::Circumstances::clear_on_supervision},
+      {&v1::Circumstances::set_outstanding_warrants,
+       &v1::Circumstances::clear_outstanding_warrants}};
+  int results[3] = {};
+  for (int combination = 0; combination < 729; ++combination) {
+    v1::Encounter encounter;
+    int digits = combination;
+    for (const auto& [set, clear] : facts) {
+      SetState(digits % 3, encounter.mutable_circumstances(), set, clear);
+      digits /= 3;
+    }
+    activation.BindMessage("encounter", encounter);
+    const cel::Value expected = program->Evaluate(activation);
+    YesNoFacts facts;
+    facts.ReadEncounter(encounter);
+    const ConditionTable::Result* found = table->Find(facts, false);
+    ASSERT_NE(found, nullptr) << combination;
+    if (expected.kind() == cel::ValueKind::kBool) {
+      EXPECT_EQ(found->truth,
+                expected.bool_value() ? Truth::kTrue : Truth::kFalse)
+          << combination;
+    } else {
+      ASSERT_EQ(expected.kind(), cel::ValueKind::kUnknown) << combination;
+      EXPECT_EQ(found->truth, Truth::kUnknown) << combination;
+      EXPECT_EQ(found->unknown_attributes,
+                std::vector<std::string>(expected.unknown().attributes().begin(),
+                                         expected.unknown().attributes().end()))
+          << combination;
+    }
+    ++results[static_cast<int>(found->truth)];
+  }
+  EXPECT_GT(results[static_cast<int>(Truth::kFalse)], 0);
+  EXPECT_GT(results[static_cast<int>(Truth::kTrue)], 0);
+  EXPECT_GT(results[static_cast<int>(Truth::kUnknown)], 0);
+}
+
 TEST_F(ConditionTableTest, LeavesAnAbsentMessageToTheProgram) {
   std::unique_ptr<ConditionTable> table =
       Table("encounter.person.needs.drugs", false);
