@@ -1022,12 +1022,18 @@ class Checker {
 absl::StatusOr<v1::CheckedExpr> Check(const v1::ParsedExpr& parsed,
                                       const CheckerOptions& options,
                                       std::vector<CompileIssue>* issues) {
+  return Check(v1::ParsedExpr(parsed), options, issues);
+}
+
+absl::StatusOr<v1::CheckedExpr> Check(v1::ParsedExpr&& parsed,
+                                      const CheckerOptions& options,
+                                      std::vector<CompileIssue>* issues) {
   if (options.pool == nullptr) {
     return absl::InvalidArgumentError("the checker needs a descriptor pool");
   }
   v1::CheckedExpr checked;
-  *checked.mutable_expr() = parsed.expr();
-  *checked.mutable_source_info() = parsed.source_info();
+  checked.mutable_expr()->Swap(parsed.mutable_expr());
+  checked.mutable_source_info()->Swap(parsed.mutable_source_info());
   Checker checker(options, &checked);
   checker.Visit(checked.mutable_expr());
 

@@ -37,6 +37,11 @@ struct CheckerOptions {
 absl::StatusOr<v1::CheckedExpr> Check(const v1::ParsedExpr& parsed,
                                       const CheckerOptions& options,
                                       std::vector<CompileIssue>* issues);
+// The same, taking `parsed`'s tree and source info instead of copying them
+// (`parsed` is left empty).
+absl::StatusOr<v1::CheckedExpr> Check(v1::ParsedExpr&& parsed,
+                                      const CheckerOptions& options,
+                                      std::vector<CompileIssue>* issues);
 
 }  // namespace divert::cel
 

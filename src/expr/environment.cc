@@ -109,7 +109,8 @@ absl::StatusOr<std::shared_ptr<const Program>> Environment::Compile(
     options.variables = state_->variables.get();
     options.pool = state_->pool;
     options.container = state_->container;
-    absl::StatusOr<v1::CheckedExpr> checked = Check(*parsed, options, &found);
+    absl::StatusOr<v1::CheckedExpr> checked =
+        Check(*std::move(parsed), options, &found);
     if (checked.ok()) {
       auto program = PlanChecked(*std::move(checked), state_->variables,
                                  state_->pool, &found);
