@@ -149,6 +149,7 @@ decltype(auto) WithIndexType(char format, F f) {
 template <typename Index, typename Visit>
 void ForEachIndexOf(const ArrowArray& a, int64_t begin, int64_t end,
                     Visit visit) {
+  if (begin >= end) return;  // an empty array's buffers may be absent
   const uint8_t* validity = ValidityOf(a);
   const Index* indices = static_cast<const Index*>(a.buffers[1]) + a.offset;
   if (validity == nullptr) {
@@ -186,6 +187,8 @@ void ColumnCoder::CountEntries(int64_t begin, int64_t end,
 
 absl::Status ColumnCoder::Code(int64_t begin, int64_t end, TextCodes* texts,
                                CodeOf code_of, int32_t* out) {
+  // No rows, nothing to read: an empty array's buffers may be absent.
+  if (begin >= end) return absl::OkStatus();
   switch (layout_) {
     case Layout::kText32:
       CodeText<int32_t>(begin, end, texts, code_of, out);
