@@ -20,7 +20,6 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
-#include "metrics/big_array.h"
 
 namespace divert::metrics {
 
@@ -116,7 +115,7 @@ class FactTable {
  private:
   const google::protobuf::Descriptor* schema_;
   size_t rows_ = 0;
-  std::vector<BigVector<int32_t>> columns_;
+  std::vector<std::vector<int32_t>> columns_;
   std::vector<int32_t> defaults_;
   std::vector<std::shared_ptr<Dictionary>> dictionaries_;
   struct Join {

@@ -11,7 +11,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "divert/referral/lifecycle.h"
-#include "metrics/big_array.h"
 #include "metrics/demographics.h"
 #include "metrics/event_columns.h"
 #include "metrics/local_days.h"
@@ -387,14 +386,14 @@ class Folder {
       begin[i + 1] = begin[i] + pending_counts_[i];
     }
     std::vector<uint32_t>().swap(pending_counts_);
-    BigVector<PendingEvent> grouped(pending_.size());
+    std::vector<PendingEvent> grouped(pending_.size());
     {
       std::vector<uint32_t> next(begin.begin(), begin.end() - 1);
       for (const PendingEvent& p : pending_) {
         grouped[next[referral_of[p.event_row]]++] = p;
       }
     }
-    BigVector<PendingEvent>().swap(pending_);
+    std::vector<PendingEvent>().swap(pending_);
     FactTable& events = facts_->events;
     for (uint32_t row = 0; row < referrals_.size(); ++row) {
       Referral& r = referrals_[row];
@@ -1164,7 +1163,7 @@ class Folder {
   std::vector<Referral> referrals_;
   // The first pass's events for the second (FoldPending), and the
   // services of the referral it folds.
-  BigVector<PendingEvent> pending_;
+  std::vector<PendingEvent> pending_;
   std::vector<uint32_t> pending_counts_;  // by referral row
   std::vector<uint32_t> service_rows_;
   // The events table's batches (columnar input), for the second pass.
