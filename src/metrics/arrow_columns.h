@@ -142,9 +142,14 @@ class TimeView {
   // An instant (a timestamp with a time zone): Seconds() is Unix time.
   // Otherwise a local wall time or date: Day() is the local day.
   bool is_instant() const { return instant_; }
-  int64_t Seconds(int64_t row) const { return FloorDiv(raw_.Get(row), per_second_); }
+  // (Seconds and days need no division, the common case, when the column
+  // holds them: a division by a number known only at run time is slow.)
+  int64_t Seconds(int64_t row) const {
+    return per_second_ == 1 ? raw_.Get(row) : FloorDiv(raw_.Get(row), per_second_);
+  }
   int32_t Day(int64_t row) const {
-    return static_cast<int32_t>(FloorDiv(raw_.Get(row), per_day_));
+    return static_cast<int32_t>(per_day_ == 1 ? raw_.Get(row)
+                                              : FloorDiv(raw_.Get(row), per_day_));
   }
 
  private:

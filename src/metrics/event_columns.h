@@ -42,6 +42,20 @@ class CodedText {
     if (code == kNotCoded) code = dictionary.Code(view_->Value(index));
     return code;
   }
+  // Loads what Code(row, dictionary) or CodeUnlessEmpty will read from
+  // `dictionary`, unless the row's dictionary value is coded already: a
+  // loop asks for a row several rows ahead.
+  void Prefetch(int64_t row, const Dictionary& dictionary) const {
+    if (!view_ || view_->IsNull(row)) return;
+    if (!view_->is_dictionary()) {
+      dictionary.Prefetch(view_->Get(row));
+      return;
+    }
+    const int64_t index = view_->Index(row);
+    if (codes_[static_cast<size_t>(index)] == kNotCoded) {
+      dictionary.Prefetch(view_->Value(index));
+    }
+  }
   // As Code, but kNone (and no code) for null or "". A column is read
   // with Code or with CodeUnlessEmpty, not both.
   int32_t CodeUnlessEmpty(int64_t row, Dictionary& dictionary) {

@@ -32,6 +32,16 @@ class Dictionary {
   int32_t Code(absl::string_view value);
   // kNone when the value was never seen.
   int32_t Find(absl::string_view value) const;
+  // Loads the memory that Code(value) or Find(value) will read, so that a
+  // loop over many rows can ask for a row's value several rows ahead and
+  // not wait for it (a dictionary of a million values is far bigger than
+  // the cache).
+  void Prefetch(absl::string_view value) const { codes_.prefetch(value); }
+  // Makes room for `values` values without growing again.
+  void Reserve(size_t values) {
+    codes_.reserve(values);
+    values_.reserve(values);
+  }
   const std::string& Value(int32_t code) const { return values_[code]; }
   int32_t size() const { return static_cast<int32_t>(values_.size()); }
 

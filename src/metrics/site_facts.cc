@@ -22,6 +22,12 @@ using Event = v1::ReferralEvent;
 
 constexpr int kNeeds = v1::Need_ARRAYSIZE;
 
+// How many rows ahead a loop over a table asks for the part of a big hash
+// table (a million person keys, referral ids or decision ids: far bigger
+// than the cache) that a row will look up, so the lookups of several rows
+// wait for memory at once instead of one after the other.
+constexpr int kLookAhead = 16;
+
 bool IsBehavioralHealth(v1::Need need) {
   return need == v1::MENTAL_HEALTH_COUNSELING ||
          need == v1::SUBSTANCE_USE_TREATMENT;
@@ -148,7 +154,11 @@ struct PendingEvent {
   int32_t kind;
   // What the first pass coded in the log's order (so dictionaries keep
   // their order of first sight): the service's row (service_referred),
-  // the case manager's code (warm_hand_off).
+  // the case manager's code (warm_hand_off); or the value the second
+  // needs, read while the first reads the event's row anyway (so the
+  // second reads the input only for lists of needs and connections): the
+  // status (status_changed), exit reason (exited), new due day
+  // (extension_granted).
   int32_t coded;
 };
 
@@ -201,8 +211,13 @@ class Folder {
 
  private:
   absl::Status IndexPeople() {
-    people_.reserve(records_.people_size());
-    for (int i = 0; i < records_.people_size(); ++i) {
+    const int people = records_.people_size();
+    people_.reserve(people);
+    people_keys_->Reserve(people);
+    for (int i = 0; i < people; ++i) {
+      if (i + kLookAhead < people) {
+        people_keys_->Prefetch(records_.people(i + kLookAhead).person_key());
+      }
       const v1::PersonRecord& person = records_.people(i);
       const int32_t code = people_keys_->Code(person.person_key());
       if (code < static_cast<int32_t>(people_.size())) {
@@ -310,6 +325,7 @@ class Folder {
     const auto row = static_cast<uint32_t>(referrals_.size());
     referrals_.emplace_back();
     subject_of_rows_.push_back(subject);
+    pending_counts_.push_back(0);
     Referral& r = referrals_.back();
     FactTable& table = facts_->referrals;
     r.referred_day = day;
@@ -346,10 +362,17 @@ class Folder {
           event.CaseManager(facts_->referrals.dictionary(referral_case_manager_));
     } else if (event.kind() == Event::kServiceReferred) {
       pending.coded = AddService(event, day, row);
+    } else if (event.kind() == Event::kStatusChanged) {
+      pending.coded = event.status();
+    } else if (event.kind() == Event::kExited) {
+      pending.coded = event.exit_reason();
+    } else if (event.kind() == Event::kExtensionGranted) {
+      pending.coded = event.new_due_day();
     }
     connected_need_ = 0;  // kServiceConnected's need: set by FoldPending
     AddEventRow(row, event, day);
     pending_.push_back(pending);
+    ++pending_counts_[row];
   }
 
   // Folds the pending events grouped by referral: a stable counting sort
@@ -359,8 +382,10 @@ class Folder {
   void FoldPending(EventAt event_at) {
     std::vector<uint32_t> begin(referrals_.size() + 1, 0);
     const std::vector<uint32_t>& referral_of = facts_->event_referral;
-    for (const PendingEvent& p : pending_) ++begin[referral_of[p.event_row] + 1];
-    for (size_t i = 1; i < begin.size(); ++i) begin[i] += begin[i - 1];
+    for (size_t i = 0; i < referrals_.size(); ++i) {
+      begin[i + 1] = begin[i] + pending_counts_[i];
+    }
+    std::vector<uint32_t>().swap(pending_counts_);
     std::vector<PendingEvent> grouped(pending_.size());
     {
       std::vector<uint32_t> next(begin.begin(), begin.end() - 1);
@@ -375,7 +400,7 @@ class Folder {
       service_rows_.clear();
       for (uint32_t i = begin[row]; i < begin[row + 1]; ++i) {
         const PendingEvent& p = grouped[i];
-        Apply(event_at(p), p, &r);
+        Apply(event_at, p, &r);
         if (p.kind == Event::kServiceConnected) {
           events.Set(p.event_row, event_need_, connected_need_);
         }
@@ -462,8 +487,10 @@ class Folder {
     // At most one referral (and one decision referred) per row.
     referrals_.reserve(slots_.size());
     subject_of_rows_.reserve(slots_.size());
+    pending_counts_.reserve(slots_.size());
     decisions_referred_.reserve(slots_.size());
     int_ids_ = !referral_batches_.empty() && referral_batches_[0].int_id.has_value();
+    if (!int_ids_) text_index_.reserve(slots_.size());
     if (int_ids_) PlanDenseIds();
     for (ReferralBatch& batch : referral_batches_) {
       if (batch.int_id.has_value() != int_ids_) {
@@ -471,6 +498,9 @@ class Folder {
                         "'referral_id' changes type between record batches");
       }
       for (int64_t row = 0; row < batch.length; ++row) {
+        if (!int_ids_ && row + kLookAhead < batch.length) {
+          text_index_.prefetch(batch.text_id->Get(row + kLookAhead));
+        }
         const auto referral = static_cast<uint32_t>(batch.first_row + row);
         const bool null = int_ids_ ? batch.int_id->IsNull(row) : batch.text_id->IsNull(row);
         if (null) return RowError("referrals", referral, "'referral_id' is null");
@@ -545,13 +575,7 @@ class Folder {
       codes.area = s.area().empty() ? kNone : areas.Code(s.area());
       return codes;
     }
-    // Batches are few; find the one holding the row.
-    size_t b = 0;
-    while (b + 1 < referral_batches_.size() &&
-           referral_batches_[b + 1].first_row <= subject) {
-      ++b;
-    }
-    ReferralBatch& batch = referral_batches_[b];
+    ReferralBatch& batch = BatchOf(subject);
     const int64_t row = subject - batch.first_row;
     codes.person = batch.person_key.CodeUnlessEmpty(row, *people_keys_);
     if (codes.person >= static_cast<int32_t>(people_.size())) {
@@ -560,6 +584,35 @@ class Folder {
     codes.precinct = batch.precinct.CodeUnlessEmpty(row, precincts);
     codes.area = batch.area.CodeUnlessEmpty(row, areas);
     return codes;
+  }
+
+  // Loads ahead what CodeSubject(subject, ...) will look up in the big
+  // dictionary of person keys.
+  void PrefetchSubject(uint32_t subject) const {
+    if (subject == kNoSubject) return;
+    if (!columnar_) {
+      people_keys_->Prefetch(records_.subjects(static_cast<int>(subject)).person_key());
+      return;
+    }
+    const ReferralBatch& batch = BatchOf(subject);
+    batch.person_key.Prefetch(subject - batch.first_row, *people_keys_);
+  }
+
+  // The referrals table's batch that holds row `subject`.
+  ReferralBatch& BatchOf(uint32_t subject) {
+    return referral_batches_[BatchIndexOf(subject)];
+  }
+  const ReferralBatch& BatchOf(uint32_t subject) const {
+    return referral_batches_[BatchIndexOf(subject)];
+  }
+  size_t BatchIndexOf(uint32_t subject) const {
+    // Batches are few; find the one holding the row.
+    size_t b = 0;
+    while (b + 1 < referral_batches_.size() &&
+           referral_batches_[b + 1].first_row <= subject) {
+      ++b;
+    }
+    return b;
   }
 
   // The referrals-table row of an event's referral_id; `cache` holds the
@@ -595,13 +648,23 @@ class Folder {
   // The rows of the referrals table an event reads (through `cache` or
   // dense_) and its slot are at random places of arrays of a few bytes per
   // referral: an event loads them well ahead, the slot when its referral's
-  // row has arrived. (Text ids that are not dictionary-encoded and sparse
-  // integer ids go through hash maps, and are not prefetched.)
+  // row has arrived, or the index of text ids when its dictionary value
+  // has not been looked up yet; and the decisions referred where its
+  // decision_id will go. (Text ids that are not dictionary-encoded go
+  // through the index without a cache; sparse integer ids are not
+  // prefetched.)
   void Prefetch(const EventBatch& batch, int64_t row,
                 const std::vector<uint32_t>& cache) const {
     constexpr int64_t kAhead = 32;
     const IntView* ints = batch.int_referral_id();
     const TextView* texts = batch.text_referral_id();
+    if (row + kLookAhead < batch.length()) {
+      const absl::string_view decision = batch.decision_id.Get(row + kLookAhead);
+      if (!decision.empty()) decisions_referred_.prefetch(decision);
+      if (texts != nullptr && !texts->is_dictionary()) {
+        text_index_.prefetch(texts->Get(row + kLookAhead));
+      }
+    }
     const bool indexed = ints != nullptr ? !dense_.empty() : texts->is_dictionary();
     if (!indexed) return;
     const std::vector<uint32_t>& rows = ints != nullptr ? dense_ : cache;
@@ -617,7 +680,11 @@ class Folder {
     }
     if (row + kAhead / 2 < batch.length()) {
       const uint32_t* e = entry(row + kAhead / 2);
-      if (e != nullptr && *e < slots_.size()) __builtin_prefetch(&slots_[*e], 1);
+      if (e != nullptr && *e < slots_.size()) {
+        __builtin_prefetch(&slots_[*e], 1);
+      } else if (e != nullptr && *e == kNotStarted && texts != nullptr) {
+        text_index_.prefetch(texts->Get(row + kAhead / 2));
+      }
     }
   }
 
@@ -694,9 +761,10 @@ class Folder {
     return it == subjects_.end() ? kNoSubject : it->second;
   }
 
-  // Folds a pending event into its referral `r`.
-  template <typename E>
-  void Apply(const E& event, const PendingEvent& p, Referral* referral) {
+  // Folds a pending event into its referral `r`; `event_at(p)` reads the
+  // input's event, for the kinds whose effect PendingEvent does not hold.
+  template <typename EventAt>
+  void Apply(EventAt& event_at, const PendingEvent& p, Referral* referral) {
     Referral& r = *referral;
     const int32_t day = p.day;
     switch (p.kind) {
@@ -723,10 +791,10 @@ class Folder {
         break;
       case Event::kInitialScreening:
         r.screened_day = FirstDay(r.screened_day, day);
-        RecordNeeds(event, &r);
+        RecordNeeds(event_at(p), &r);
         break;
       case Event::kNeedsRecorded:
-        RecordNeeds(event, &r);
+        RecordNeeds(event_at(p), &r);
         break;
       case Event::kAssessmentCompleted:
         r.assessment_day = FirstDay(r.assessment_day, day);
@@ -738,7 +806,7 @@ class Folder {
         break;
       case Event::kExtensionGranted: {
         ++r.extensions;
-        const int32_t due = event.new_due_day();
+        const int32_t due = p.coded;
         if (due != kNone) r.intake_due_day = due;
         break;
       }
@@ -747,7 +815,7 @@ class Folder {
         r.charge_filed_day = day;
         break;
       case Event::kStatusChanged:
-        r.status = event.status();
+        r.status = p.coded;
         break;
       case Event::kServiceReferred:
         service_rows_.push_back(static_cast<uint32_t>(p.coded));
@@ -755,7 +823,7 @@ class Folder {
         break;
       case Event::kServiceConnected:
         connected_need_ = 0;
-        Connect(event, day, &r);
+        Connect(event_at(p), day, &r);
         break;
       case Event::kArrestAfterEnrollment:
         ++r.arrests_after_enrollment;
@@ -769,7 +837,7 @@ class Folder {
       case Event::kExited:
         r.stage = v1::EXITED;
         r.exited_day = day;
-        r.exit_reason = event.exit_reason();
+        r.exit_reason = p.coded;
         break;
       default:
         break;
@@ -861,6 +929,9 @@ class Folder {
               person_key = f("person_key");
     const size_t first = table.AddRows(referrals_.size());
     for (size_t i = 0; i < referrals_.size(); ++i) {
+      if (i + kLookAhead < referrals_.size()) {
+        PrefetchSubject(subject_of_rows_[i + kLookAhead]);
+      }
       const Referral& r = referrals_[i];
       const size_t row = first + i;
       table.Set(row, pathway, r.pathway);
@@ -959,8 +1030,14 @@ class Folder {
               race_known = f("race_known"), gender = f("gender"),
               age_group = f("age_group"), referred = f("referred"),
               person_key = f("person_key");
-    const size_t first = table.AddRows(records_.encounters_size());
-    for (int i = 0; i < records_.encounters_size(); ++i) {
+    const int encounters = records_.encounters_size();
+    const size_t first = table.AddRows(encounters);
+    for (int i = 0; i < encounters; ++i) {
+      if (i + kLookAhead < encounters) {
+        const v1::EncounterRecord& ahead = records_.encounters(i + kLookAhead);
+        people_keys_->Prefetch(ahead.person_key());
+        decisions_referred_.prefetch(ahead.decision_id());
+      }
       const v1::EncounterRecord& e = records_.encounters(i);
       const size_t row = first + i;
       const int32_t on = DayNumber(e.occurred_on());
@@ -1011,8 +1088,12 @@ class Folder {
               age_group = f("age_group"), after = f("after_enrollment"),
               participant = f("participant"),
               comparison = f("comparison_group"), person_key = f("person_key");
-    const size_t first = table.AddRows(records_.arrests_size());
-    for (int i = 0; i < records_.arrests_size(); ++i) {
+    const int arrests = records_.arrests_size();
+    const size_t first = table.AddRows(arrests);
+    for (int i = 0; i < arrests; ++i) {
+      if (i + kLookAhead < arrests) {
+        people_keys_->Prefetch(records_.arrests(i + kLookAhead).person_key());
+      }
       const v1::ArrestRecord& a = records_.arrests(i);
       const size_t row = first + i;
       const int32_t on = DayNumber(a.occurred_on());
@@ -1083,6 +1164,7 @@ class Folder {
   // The first pass's events for the second (FoldPending), and the
   // services of the referral it folds.
   std::vector<PendingEvent> pending_;
+  std::vector<uint32_t> pending_counts_;  // by referral row
   std::vector<uint32_t> service_rows_;
   // The events table's batches (columnar input), for the second pass.
   std::vector<EventBatch> event_batches_;
