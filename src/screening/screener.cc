@@ -30,6 +30,7 @@
 #include "screening/gather.h"
 #include "screening/key_cache.h"
 #include "screening/policy_inputs.h"
+#include "screening/statute_classes.h"
 #include "screening/text_codes.h"
 
 namespace divert {
@@ -98,6 +99,8 @@ struct FeedState {
   absl::flat_hash_map<std::string, int32_t> by_text;
   absl::flat_hash_map<std::pair<int, int64_t>, int32_t> by_number;
   absl::flat_hash_map<std::string, int32_t> identities;
+  // The statute code: key ids by class of value (see StatuteClasses).
+  absl::flat_hash_map<std::string, int32_t> classes;
   // Some value has an issue: rows are counted by code.
   bool any_issue = false;
   // Key feeds: each code's key id as a small dense number (0 for null),
@@ -168,6 +171,9 @@ struct Screener::State {
   std::vector<FeedState> feeds;
   bool occurred_at_read = false;
   bool has_charge_feeds = false;
+  // Which statute codes are alike to the policy; null when each code is
+  // a class of its own.
+  std::unique_ptr<screening::StatuteClasses> statute_classes;
 
   std::vector<std::string> rule_ids;
   absl::flat_hash_map<std::string, int> rule_index;
@@ -407,6 +413,16 @@ int32_t Screener::State::CodeOf(FeedState& f, const Cell& cell) {
     // kept apart, since the error names it.
     const int32_t version = VersionIndex(value.time);
     key_id = version >= 0 ? version + 1 : -identity;
+  }
+  if (f.feed.is_statute_code() && statute_classes != nullptr) {
+    // Codes alike to the policy share a key id; any other value is a
+    // class of its own.
+    const std::string alike =
+        value.kind == FieldValue::Kind::kText
+            ? absl::StrCat("C", statute_classes->Of(value.text))
+            : absl::StrCat("V", value.Identity());
+    key_id = f.classes.emplace(alike, static_cast<int32_t>(f.classes.size()) + 1)
+                 .first->second;
   }
   f.values.push_back(std::move(value));
   f.key_ids.push_back(key_id);
@@ -1239,6 +1255,8 @@ absl::StatusOr<std::unique_ptr<Screener>> Screener::Create(
   for (const std::string& field : state->inputs.FieldsRead()) {
     if (field == "divert.v1.Encounter.occurred_at") state->occurred_at_read = true;
   }
+  state->statute_classes =
+      screening::StatuteClasses::For(*state->impl, state->inputs);
   const absl::TimeZone zone = state->impl->compiled().zone;
   for (const v1::ColumnFeed& feed : mapping.columns()) {
     absl::StatusOr<FieldFeed> compiled = FieldFeed::Compile(feed, zone);

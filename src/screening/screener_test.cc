@@ -110,7 +110,12 @@ std::vector<Arrest> RandomArrests(const CompiledPolicy& policy, int n,
     if (rng() % 8 == 0) codes.push_back(o.code());
     if (o.aliases_size() > 0 && rng() % 8 == 0) codes.push_back(o.aliases(0));
   }
-  codes.push_back("PL 9999999");  // not in the catalog
+  // Not in the catalog: Penal Law codes (alike to the policy, which tests
+  // only the prefix), and others.
+  codes.push_back("PL 9999999");
+  codes.push_back("PL 8888888");
+  codes.push_back("VTL 0511");
+  codes.push_back("AC 0100");
   codes.push_back("pl  155.25");   // spacing and case differ
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
   auto maybe_bool = [&](int null_in) -> absl::optional<bool> {
@@ -722,6 +727,39 @@ TEST(ScreenerTest, CountsValuesTheMappingCannotUseByColumn) {
   EXPECT_EQ(rows["law_code NOT_IN_CATALOG PL 9999999"], unknown_code);
   EXPECT_GT(asian, 0);
   EXPECT_GE(rows["race UNMAPPED_VALUE ASIAN / PACIFIC ISLANDER"], asian);
+}
+
+TEST(ScreenerTest, AlikeStatuteCodesShareTheirArrestsKeys) {
+  // Example 1 reads a code itself only through startsWith('PL '): codes
+  // missing from the catalog are alike when they agree on that prefix.
+  auto policy = Example1();
+  const std::vector<Arrest> arrests = RandomArrests(*policy, 5000, 5);
+  std::vector<Arrest> merged = arrests;
+  int changed = 0;
+  for (Arrest& a : merged) {
+    for (Charge& c : a.charges) {
+      if (c.code == "PL 8888888") c.code = "PL 9999999";
+      if (c.code == "AC 0100") c.code = "VTL 0511";
+      changed += c.code != absl::nullopt && (c.code == "PL 9999999" || c.code == "VTL 0511");
+    }
+  }
+  ASSERT_GT(changed, 0);
+  v1::ScreeningSummary summaries[2];
+  Screened screened[2];
+  for (int i = 0; i < 2; ++i) {
+    auto screener = Screener::Create(policy, RandomMapping(v1::CHARGE_PER_ROW));
+    ASSERT_TRUE(screener.ok());
+    ArrowArrayStream input = StreamOf(ChargePerRow(i == 0 ? arrests : merged, 700));
+    ArrowArrayStream output;
+    ASSERT_TRUE((*screener)->Screen(&input, &output).ok());
+    screened[i] = ReadAll(&output);
+    summaries[i] = (*screener)->summary();
+  }
+  for (const char* column : {"outcome", "policy_version", "decisive_rules",
+                             "missing_facts", "rule:criterion.offense"}) {
+    EXPECT_EQ(screened[0].columns[column], screened[1].columns[column]) << column;
+  }
+  EXPECT_EQ(summaries[0].distinct_inputs(), summaries[1].distinct_inputs());
 }
 
 TEST(ScreenerTest, RejectsBadMappingsWithTheirPlace) {

@@ -174,6 +174,37 @@ def test_one_row_per_charge(policy: divert.Policy) -> None:
         "EXCLUDED", "EXCLUDED", "NEEDS_INFORMATION", "NEEDS_INFORMATION", "NEEDS_INFORMATION"]
 
 
+def test_alike_statute_codes_are_decided_once(policy: divert.Policy) -> None:
+    # Example 1 reads a code itself only through startsWith('PL '): codes
+    # missing from the catalog are alike when they agree on that prefix,
+    # and charges of alike codes give an arrest the same key.
+    charges = pyarrow.table({
+        "arrest": [1, 1, 2, 2, 3, 4],
+        "date": ["2017-12-05T12:00:00Z"] * 6,
+        "code": ["PL 9999999", "VTL 0511", "PL 8888888", "AC 0100", "PL 7777777", "VTL 1192"],
+    })
+    mapping = divert.Mapping.from_text("""
+        shape: CHARGE_PER_ROW arrest_key_column: "arrest"
+        defaults { pathway: ARREST_DIVERSION }
+        columns { column: "date" field: "occurred_at" }
+        columns { column: "code" field: "charges.statute_code" }
+    """)
+    screener = divert.Screener(policy, mapping)
+    result = screener.screen(charges).to_pylist()
+    assert screener.summary.distinct_inputs == 3
+    for arrest, codes in ((1, ["PL 9999999", "VTL 0511"]), (2, ["PL 8888888", "AC 0100"]),
+                          (3, ["PL 7777777"]), (4, ["VTL 1192"])):
+        decision = policy.evaluate({
+            "occurredAt": "2017-12-05T12:00:00Z", "pathway": "ARREST_DIVERSION",
+            "charges": [{"statuteCode": code} for code in codes],
+        })
+        for row in result:
+            if row["arrest"] == arrest:
+                assert row["outcome"] == divert.v1.decision_pb2.Outcome.Name(decision.outcome)
+    assert result[0]["outcome"] == result[2]["outcome"]
+    assert result[0]["rule:criterion.offense"] == result[2]["rule:criterion.offense"]
+
+
 def test_unusable_values_are_counted_by_column(policy: divert.Policy) -> None:
     table = pyarrow.table({
         "date": ["12/05/2017", "12/05/2017", "5 Dec", None],

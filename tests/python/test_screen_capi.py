@@ -137,6 +137,41 @@ def check_one_call_screen_and_errors() -> None:
     lib.divert_policy_destroy(policy)
 
 
+def check_alike_statute_codes_are_decided_once() -> None:
+    import pyarrow
+
+    # Example 1 reads a code itself only through startsWith('PL '): codes
+    # missing from the catalog are alike when they agree on that prefix.
+    lib = _library()
+    policy = _compile(lib)
+    screener = ctypes.c_void_p()
+    mapping = (b'shape: ARREST_PER_ROW defaults { pathway: ARREST_DIVERSION } '
+               b'columns { column: "LAW_CODE" field: "charges.statute_code" } '
+               b'columns { column: "ARREST_DATE" field: "occurred_at" time_format: "%m/%d/%Y" }')
+    assert lib.divert_screener_create(policy, mapping, len(mapping), DIVERT_FORMAT_TEXT, ctypes.byref(screener)) == DIVERT_OK
+    lib.divert_policy_destroy(policy)
+    codes = ["PL 9999999", "PL 8888888", "VTL 0511", "AC 0100"]
+    table = pyarrow.table({"LAW_CODE": codes, "ARREST_DATE": ["12/05/2017"] * 4})
+    capsule = _export(table)
+    output = (ctypes.c_byte * 64)()
+    assert lib.divert_screener_screen(screener, _stream_pointer(capsule), ctypes.addressof(output)) == DIVERT_OK
+    results = pyarrow.RecordBatchReader._import_from_c(ctypes.addressof(output)).read_all()
+    for column in ("outcome", "decisive_rules", "missing_facts", "rule:criterion.offense"):
+        values = results.column(column).to_pylist()
+        assert values[0] == values[1] and values[2] == values[3], column
+    assert results.column("rule:criterion.offense").to_pylist()[0] != results.column("rule:criterion.offense").to_pylist()[2]
+
+    summary = ctypes.c_void_p()
+    length = ctypes.c_size_t()
+    assert lib.divert_screener_summary(screener, DIVERT_FORMAT_JSON, ctypes.byref(summary), ctypes.byref(length)) == DIVERT_OK
+    counts = json.loads(ctypes.string_at(summary, length.value))
+    lib.divert_buffer_free(summary)
+    assert counts["distinctInputs"] == "2"
+    # Each code is still counted as missing from the catalog on its own.
+    assert sorted(issue["value"] for issue in counts["issues"]) == sorted(codes)
+    lib.divert_screener_destroy(screener)
+
+
 CHECKS = {name: f for name, f in globals().items() if name.startswith("check_")}
 
 
