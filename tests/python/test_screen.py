@@ -107,8 +107,11 @@ def test_every_arrest_is_decided_and_counted(policy: divert.Policy, arrests: pya
     # The catalog covers every LAW_CODE of the month; every race label and
     # sex is translated.
     assert list(summary.issues) == []
-    # The month's arrests hold few distinct combinations of what the policy reads.
-    assert summary.distinct_inputs < 700
+    # The month's arrests hold few distinct combinations of what the policy
+    # reads (26 in all: of a statute code, Example 1 reads only its catalog
+    # entry's level and flags and whether it starts with 'PL '; hundreds
+    # with the codes themselves as keys).
+    assert summary.distinct_inputs < 50
 
 
 def test_rows_agree_with_per_record_evaluation(policy: divert.Policy, screened: pyarrow.Table) -> None:
