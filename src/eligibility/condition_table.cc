@@ -143,6 +143,11 @@ std::unique_ptr<ConditionTable> ConditionTable::Build(
   }
   std::unique_ptr<ConditionTable> table(new ConditionTable);
   table->facts_ = std::move(*collector.facts());
+  table->fact_count_ = static_cast<int>(table->facts_.size());
+  for (int i = 0; i < table->fact_count_; ++i) {
+    table->slots_[i] = static_cast<uint8_t>(table->facts_[i].slot);
+    table->reads_charge_ |= table->facts_[i].from_charge;
+  }
 
   cel::Activation activation(program);
   activation.set_unset_fields_are_unknown(true);
@@ -197,21 +202,6 @@ std::unique_ptr<ConditionTable> ConditionTable::Build(
     }
   }
   return table;
-}
-
-const ConditionTable::Result* ConditionTable::Find(const YesNoFacts& facts,
-                                                   bool charge_bound) const {
-  int index = 0;
-  int weight = 1;
-  for (const Fact& fact : facts_) {
-    if (fact.from_charge && !charge_bound) return nullptr;
-    const FactState state =
-        fact.from_charge ? facts.charge[fact.slot] : facts.encounter[fact.slot];
-    if (state == kNoMessage) return nullptr;
-    index += state * weight;
-    weight *= 3;
-  }
-  return &results_[index];
 }
 
 }  // namespace divert::eligibility

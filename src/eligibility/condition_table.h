@@ -14,6 +14,7 @@
 #ifndef DIVERT_SRC_ELIGIBILITY_CONDITION_TABLE_H_
 #define DIVERT_SRC_ELIGIBILITY_CONDITION_TABLE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -80,10 +81,29 @@ class ConditionTable {
                       google::protobuf::Message* encounter,
                       google::protobuf::Message* charge);
   std::vector<Fact> facts_;
+  // For Find: the facts' slots in YesNoFacts::states, in order, and
+  // whether any is the charge's.
+  int fact_count_ = 0;
+  uint8_t slots_[kMaxFacts] = {};
+  bool reads_charge_ = false;
   // Indexed by the facts' states as a base-3 number, the first fact the
   // lowest digit.
   std::vector<Result> results_;
 };
+
+inline const ConditionTable::Result* ConditionTable::Find(
+    const YesNoFacts& facts, bool charge_bound) const {
+  static constexpr int kWeights[kMaxFacts] = {1, 3, 9, 27, 81, 243};
+  if (reads_charge_ && !charge_bound) return nullptr;
+  int index = 0;
+  int absent = 0;  // negative once a fact is kNoMessage (-1)
+  for (int i = 0; i < fact_count_; ++i) {
+    const int state = facts.states[slots_[i]];
+    absent |= state;
+    index += state * kWeights[i];
+  }
+  return absent < 0 ? nullptr : &results_[index];
+}
 
 }  // namespace divert::eligibility
 

@@ -40,7 +40,7 @@ int InGroup(const FieldDescriptor* field,
 }  // namespace
 
 void YesNoFacts::ReadEncounter(const v1::Encounter& e) {
-  FactState* c = encounter + kCircumstancesSlot;
+  FactState* c = states + kCircumstancesSlot;
   if (e.has_circumstances()) {
     const v1::Circumstances& m = e.circumstances();
     c[0] = State(m.has_victim_present(), m.victim_present());
@@ -58,7 +58,7 @@ void YesNoFacts::ReadEncounter(const v1::Encounter& e) {
   } else {
     std::fill(c, c + (kNeedsSlot - kCircumstancesSlot), kNoMessage);
   }
-  FactState* n = encounter + kNeedsSlot;
+  FactState* n = states + kNeedsSlot;
   if (e.has_person() && e.person().has_needs()) {
     const v1::ContributingNeeds& m = e.person().needs();
     n[0] = State(m.has_alcohol(), m.alcohol());
@@ -67,11 +67,12 @@ void YesNoFacts::ReadEncounter(const v1::Encounter& e) {
     n[3] = State(m.has_homelessness(), m.homelessness());
     n[4] = State(m.has_poverty(), m.poverty());
   } else {
-    std::fill(n, encounter + kEncounterFacts, kNoMessage);
+    std::fill(n, states + kEncounterFacts, kNoMessage);
   }
 }
 
 void YesNoFacts::ReadCharge(const v1::Charge& m) {
+  FactState* charge = states + kFirstChargeSlot;
   charge[0] = State(m.has_violent(), m.violent());
   charge[1] = State(m.has_drug_possession(), m.drug_possession());
   charge[2] = State(m.has_drug_sale(), m.drug_sale());
@@ -85,7 +86,7 @@ int FactSlot(bool from_charge,
   if (from_charge) {
     if (path.size() != 1) return -1;
     return InGroup(path[0], v1::Charge::descriptor(), kFirstChargeFlag,
-                   YesNoFacts::kChargeFacts, 0);
+                   YesNoFacts::kChargeFacts, YesNoFacts::kFirstChargeSlot);
   }
   const google::protobuf::Descriptor* encounter = v1::Encounter::descriptor();
   if (path.size() == 2 &&

@@ -28,23 +28,26 @@ enum FactState : int8_t {
 };
 
 struct YesNoFacts {
-  // Circumstances' nine fields, then ContributingNeeds' five, each in the
-  // order of their field numbers.
+  // The encounter's: Circumstances' nine fields, then ContributingNeeds'
+  // five, each in the order of their field numbers.
   static constexpr int kEncounterFacts = 14;
-  // Charge's five flags, in the order of their field numbers.
+  // The charge's: Charge's five flags, in the order of their field
+  // numbers, after the encounter's.
   static constexpr int kChargeFacts = 5;
+  static constexpr int kFirstChargeSlot = kEncounterFacts;
+  static constexpr int kSlots = kEncounterFacts + kChargeFacts;
 
-  FactState encounter[kEncounterFacts];
-  FactState charge[kChargeFacts];
+  FactState states[kSlots];
 
+  // Fill the encounter's slots, and the charge's.
   void ReadEncounter(const v1::Encounter& encounter);
   void ReadCharge(const v1::Charge& charge);
 };
 
-// The slot of the optional bool field at the end of `path`, a chain of
-// singular fields from the encounter (or from the charge, when
-// `from_charge`), in YesNoFacts::encounter (or ::charge); -1 when the path
-// is not one of the contract's yes/no facts.
+// The slot in YesNoFacts::states of the optional bool field at the end of
+// `path`, a chain of singular fields from the encounter (or from the
+// charge, when `from_charge`); -1 when the path is not one of the
+// contract's yes/no facts.
 int FactSlot(bool from_charge,
              absl::Span<const google::protobuf::FieldDescriptor* const> path);
 
