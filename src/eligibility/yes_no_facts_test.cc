@@ -65,24 +65,29 @@ void Set(const Path& path, FactState state, Message* root) {
   }
 }
 
-TEST(YesNoFactsTest, EveryEncounterFactHasItsOwnSlotAndIsRead) {
-  const std::vector<Path> paths = YesNoFields(v1::Encounter::descriptor());
-  ASSERT_EQ(paths.size(), YesNoFacts::kEncounterFacts)
-      << "a yes/no field was added to or removed from the encounter: give "
-         "it a slot in yes_no_facts.*";
+// Every yes/no field of message type M has its own slot in [first, end),
+// and reading a message with the field unset, false or true puts that
+// state there and leaves the other slots unset (or without a message).
+template <typename M>
+void ExpectEveryFactInItsOwnSlot(bool from_charge, int first, int end,
+                                 void (YesNoFacts::*read)(const M&)) {
+  const std::vector<Path> paths = YesNoFields(M::descriptor());
+  ASSERT_EQ(static_cast<int>(paths.size()), end - first)
+      << "a yes/no field was added to or removed from "
+      << M::descriptor()->name() << ": give it a slot in yes_no_facts.*";
   std::set<int> slots;
   for (const Path& path : paths) {
-    const int slot = FactSlot(false, path);
-    ASSERT_GE(slot, 0) << Name(path);
-    ASSERT_LT(slot, YesNoFacts::kFirstChargeSlot) << Name(path);
+    const int slot = FactSlot(from_charge, path);
+    ASSERT_GE(slot, first) << Name(path);
+    ASSERT_LT(slot, end) << Name(path);
     EXPECT_TRUE(slots.insert(slot).second) << Name(path) << " shares a slot";
     for (FactState state : {kUnset, kFalse, kTrue}) {
-      v1::Encounter encounter;
-      Set(path, state, &encounter);
+      M message;
+      Set(path, state, &message);
       YesNoFacts facts;
-      facts.ReadEncounter(encounter);
+      (facts.*read)(message);
       EXPECT_EQ(facts.states[slot], state) << Name(path);
-      for (int other = 0; other < YesNoFacts::kFirstChargeSlot; ++other) {
+      for (int other = first; other < end; ++other) {
         if (other == slot) continue;
         EXPECT_TRUE(facts.states[other] == kUnset ||
                     facts.states[other] == kNoMessage)
@@ -92,30 +97,15 @@ TEST(YesNoFactsTest, EveryEncounterFactHasItsOwnSlotAndIsRead) {
   }
 }
 
+TEST(YesNoFactsTest, EveryEncounterFactHasItsOwnSlotAndIsRead) {
+  ExpectEveryFactInItsOwnSlot<v1::Encounter>(
+      false, 0, YesNoFacts::kFirstChargeSlot, &YesNoFacts::ReadEncounter);
+}
+
 TEST(YesNoFactsTest, EveryChargeFlagHasItsOwnSlotAndIsRead) {
-  const std::vector<Path> paths = YesNoFields(v1::Charge::descriptor());
-  ASSERT_EQ(paths.size(), YesNoFacts::kChargeFacts)
-      << "a yes/no field was added to or removed from the charge: give it a "
-         "slot in yes_no_facts.*";
-  std::set<int> slots;
-  for (const Path& path : paths) {
-    const int slot = FactSlot(true, path);
-    ASSERT_GE(slot, YesNoFacts::kFirstChargeSlot) << Name(path);
-    ASSERT_LT(slot, YesNoFacts::kSlots) << Name(path);
-    EXPECT_TRUE(slots.insert(slot).second) << Name(path) << " shares a slot";
-    for (FactState state : {kUnset, kFalse, kTrue}) {
-      v1::Charge charge;
-      Set(path, state, &charge);
-      YesNoFacts facts;
-      facts.ReadCharge(charge);
-      EXPECT_EQ(facts.states[slot], state) << Name(path);
-      for (int other = YesNoFacts::kFirstChargeSlot; other < YesNoFacts::kSlots;
-           ++other) {
-        if (other == slot) continue;
-        EXPECT_EQ(facts.states[other], kUnset) << Name(path);
-      }
-    }
-  }
+  ExpectEveryFactInItsOwnSlot<v1::Charge>(true, YesNoFacts::kFirstChargeSlot,
+                                          YesNoFacts::kSlots,
+                                          &YesNoFacts::ReadCharge);
 }
 
 TEST(YesNoFactsTest, AFactBehindAnAbsentMessageSaysSo) {
