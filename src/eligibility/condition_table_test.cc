@@ -16,6 +16,29 @@ namespace {
 
 using Truth = ConditionTable::Result::Truth;
 
+// The table's result is the program's value: the same truth, and for an
+// unknown the same attributes.
+void ExpectSameResult(const cel::Value& expected,
+                      const ConditionTable::Result& found, int combination) {
+  switch (expected.kind()) {
+    case cel::ValueKind::kBool:
+      EXPECT_EQ(found.truth,
+                expected.bool_value() ? Truth::kTrue : Truth::kFalse)
+          << combination;
+      break;
+    case cel::ValueKind::kUnknown:
+      EXPECT_EQ(found.truth, Truth::kUnknown) << combination;
+      EXPECT_EQ(found.unknown_attributes,
+                std::vector<std::string>(expected.unknown().attributes().begin(),
+                                         expected.unknown().attributes().end()))
+          << combination;
+      break;
+    default:
+      ADD_FAILURE() << "the program gave " << cel::KindName(expected.kind())
+                    << " for combination " << combination;
+  }
+}
+
 class ConditionTableTest : public ::testing::Test {
  protected:
   ConditionTableTest() {
@@ -119,24 +142,8 @@ TEST_F(ConditionTableTest, GivesWhatTheProgramGivesForEveryCombination) {
     facts.ReadCharge(*charge);
     const ConditionTable::Result* found = table->Find(facts, true);
     ASSERT_NE(found, nullptr) << combination;
-    switch (expected.kind()) {
-      case cel::ValueKind::kBool:
-        EXPECT_EQ(found->truth,
-                  expected.bool_value() ? Truth::kTrue : Truth::kFalse)
-            << combination;
-        break;
-      case cel::ValueKind::kUnknown: {
-        ++unknowns;
-        EXPECT_EQ(found->truth, Truth::kUnknown) << combination;
-        const std::vector<std::string> attributes(
-            expected.unknown().attributes().begin(),
-            expected.unknown().attributes().end());
-        EXPECT_EQ(found->unknown_attributes, attributes) << combination;
-        break;
-      }
-      default:
-        ADD_FAILURE() << "the program gave " << cel::KindName(expected.kind());
-    }
+    ExpectSameResult(expected, *found, combination);
+    if (found->truth == Truth::kUnknown) ++unknowns;
   }
   EXPECT_GT(unknowns, 0);
 }
@@ -181,22 +188,11 @@ TEST_F(ConditionTableTest, GivesWhatTheProgramGivesForSixFacts) {
     }
     activation.BindMessage("encounter", encounter);
     const cel::Value expected = program->Evaluate(activation);
-    YesNoFacts facts;
-    facts.ReadEncounter(encounter);
-    const ConditionTable::Result* found = table->Find(facts, false);
+    YesNoFacts states;
+    states.ReadEncounter(encounter);
+    const ConditionTable::Result* found = table->Find(states, false);
     ASSERT_NE(found, nullptr) << combination;
-    if (expected.kind() == cel::ValueKind::kBool) {
-      EXPECT_EQ(found->truth,
-                expected.bool_value() ? Truth::kTrue : Truth::kFalse)
-          << combination;
-    } else {
-      ASSERT_EQ(expected.kind(), cel::ValueKind::kUnknown) << combination;
-      EXPECT_EQ(found->truth, Truth::kUnknown) << combination;
-      EXPECT_EQ(found->unknown_attributes,
-                std::vector<std::string>(expected.unknown().attributes().begin(),
-                                         expected.unknown().attributes().end()))
-          << combination;
-    }
+    ExpectSameResult(expected, *found, combination);
     ++results[static_cast<int>(found->truth)];
   }
   EXPECT_GT(results[static_cast<int>(Truth::kFalse)], 0);
