@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -161,6 +162,55 @@ constexpr int64_t kChunkRows = 4096;
 // The most memory of released result columns kept for the next batches.
 constexpr size_t kPooledBytes = size_t{32} << 20;
 
+// Where a closed arrest's charges go in its packed key (see
+// Screener::State::UpdateLayout): a row's word holds its encounter
+// fields' numbers (`encounter`), its charge's (`charge`: where a key holds
+// its first charge) and the charged bit (63); charge k of an arrest goes
+// k * `step` bits higher, for k < `cached`.
+struct ChargePacking {
+  uint64_t encounter = 0;
+  uint64_t charge = 0;
+  uint32_t step = 0;
+  uint32_t cached = 0;
+};
+
+// One row per charge: the arrests of rows [0, n), where row r continues
+// the arrest of row r - 1 when same[r] is 1 (same[0] is 0). Row r's arrest
+// is arrest_of[r]; charge_index[r] is its charge's place in the arrest
+// (-1 for a row without a charge). For arrest a: counts[a] charges and
+// keys[a], its packed key with the count (mod 8) in its lowest bits; a key
+// is of no use when the count is above packing.cached. Returns the number
+// of arrests. Branch-free: arrests of one, two or three rows alternate at
+// random.
+ABSL_ATTRIBUTE_NOINLINE int64_t AssembleArrests(
+    const uint64_t* words, const uint8_t* same, int64_t n,
+    const ChargePacking& packing, int32_t* charge_index, uint64_t* keys,
+    uint32_t* counts, int32_t* arrest_of) {
+  const uint64_t encounter = packing.encounter, charge = packing.charge;
+  const uint32_t step = packing.step, cached = packing.cached;
+  uint64_t key = 0;
+  uint32_t count = 0;
+  int64_t a = -1;
+  for (int64_t row = 0; row < n; ++row) {
+    const uint64_t word = words[row];
+    const uint32_t goes_on = same[row];
+    a += 1 - goes_on;
+    count &= 0u - goes_on;
+    const uint64_t first = word & encounter;
+    key = goes_on ? key : first;
+    const uint32_t charged = static_cast<uint32_t>(word >> 63);
+    // A row without a charge has no charge bits in its word.
+    charge_index[row] = static_cast<int32_t>(count | (charged - 1));
+    const uint64_t packed = (word & charge) << ((count * step) & 63);
+    key |= count < cached ? packed : 0;
+    count += charged;
+    keys[a] = key | (count & 7);
+    counts[a] = count;
+    arrest_of[row] = static_cast<int32_t>(a);
+  }
+  return a + 1;
+}
+
 }  // namespace
 
 struct Screener::State {
@@ -233,13 +283,13 @@ struct Screener::State {
   // Scratch for a chunk of rows: codes by feed, each row's packed key
   // word (see Contribution), whether a row continues the arrest of the row
   // before it; one row per charge, by arrest of the chunk: its packed
-  // key, charge count, last row and result, and each row's arrest.
+  // key, charge count and result, and each row's arrest.
   std::vector<std::vector<int32_t>> codes;
   std::vector<uint64_t> row_words;
   std::vector<uint8_t> same_arrest;
   std::vector<uint64_t> arrest_keys;
   std::vector<uint32_t> arrest_counts;
-  std::vector<int32_t> arrest_last, arrest_results, arrest_of_row;
+  std::vector<int32_t> arrest_results, arrest_of_row;
   // The chunk being screened: its coders and first row (for RowCode).
   const std::vector<screening::ColumnCoder>* chunk_coders = nullptr;
   int64_t chunk_begin = 0;
@@ -314,6 +364,9 @@ struct Screener::State {
   // chunk (row_words and same_arrest filled in, from a row that starts an
   // arrest, to one that starts the next), column by column.
   void ScreenClosedArrests(BatchOut* out, int64_t from, int64_t to);
+  // The result of closed arrest i of the n rows from row `from` of the
+  // chunk (after AssembleArrests), found in result_by_key or decided.
+  int32_t ResolveClosedArrest(int64_t from, int64_t n, int32_t i);
   absl::Status ScreenListBatch(BatchOut* out,
                                std::vector<screening::ColumnCoder>& coders);
   void StartArrest(int64_t r);
@@ -814,6 +867,21 @@ void Screener::State::ScreenCharges(
   for (int64_t row = last; row < n; ++row) AddRow(out, begin, row);
 }
 
+int32_t Screener::State::ResolveClosedArrest(int64_t from, int64_t n,
+                                             int32_t i) {
+  const int32_t* arrest_of = arrest_of_row.data();
+  const int64_t first = std::lower_bound(arrest_of, arrest_of + n, i) - arrest_of;
+  const int64_t end = std::upper_bound(arrest_of, arrest_of + n, i) - arrest_of;
+  std::vector<int64_t> charged_rows;
+  for (int64_t row = from + first; row < from + end; ++row) {
+    if (row_words[row] >> 63) charged_rows.push_back(row);
+  }
+  return ResolveArrest(
+      static_cast<int64_t>(charged_rows.size()),
+      [&](size_t f) { return RowCode(f, from + first); },
+      [&](size_t f, int64_t c) { return RowCode(f, charged_rows[c]); });
+}
+
 void Screener::State::ScreenClosedArrests(BatchOut* out, int64_t from,
                                           int64_t to) {
   const int64_t n = to - from;
@@ -824,76 +892,36 @@ void Screener::State::ScreenClosedArrests(BatchOut* out, int64_t from,
   int32_t* charge_index = out->charge_index.data() + chunk_begin + from;
   arrest_keys.resize(n);
   arrest_counts.resize(n);
-  arrest_last.resize(n);
   arrest_of_row.resize(n);
-  // A row's word holds its encounter fields' numbers (emask), its charge's
-  // (cmask, above them) and the charged bit (63). Charge k of an arrest
-  // goes to slot_shift[k] of its key; charges past cached_charges are not
-  // packed (the arrest is then looked up in result_by_key).
-  const uint64_t emask = EncounterMask();
-  const uint64_t cmask = ChargeMask();
-  const int cshift = packable ? charge_shift : 0;
-  const uint32_t cached = packable ? static_cast<uint32_t>(cached_charges) : 0;
-  int slot_shift[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-  for (uint32_t k = 0; k < cached; ++k) slot_shift[k] = cshift + k * charge_bits;
-  uint64_t* keys = arrest_keys.data();
-  uint32_t* counts = arrest_counts.data();
-  int32_t* lasts = arrest_last.data();
-  int32_t* arrest_of = arrest_of_row.data();
-  uint64_t key = 0;
-  uint32_t count = 0;
-  int32_t a = -1;
-  for (int64_t row = 0; row < n; ++row) {
-    const uint64_t word = words[row];
-    const uint32_t start = same[row] ^ 1;
-    a += static_cast<int32_t>(start);
-    key = start ? word & emask : key;
-    count = start ? 0 : count;
-    const uint32_t charged = static_cast<uint32_t>(word >> 63);
-    charge_index[row] = charged ? static_cast<int32_t>(count) : -1;
-    const uint64_t charge = ((word >> cshift) & cmask)
-                            << slot_shift[count < 8 ? count : 8];
-    key |= charged && count < cached ? charge : 0;
-    count += charged;
-    keys[a] = key;
-    counts[a] = count;
-    lasts[a] = static_cast<int32_t>(row);
-    arrest_of[row] = a;
+  ChargePacking packing;
+  if (packable) {
+    packing = {EncounterMask(), ChargeMask() << charge_shift,
+               static_cast<uint32_t>(charge_bits),
+               static_cast<uint32_t>(cached_charges)};
   }
-  const int32_t arrests = a + 1;
+  int32_t* arrest_of = arrest_of_row.data();
+  const int64_t arrests =
+      AssembleArrests(words, same, n, packing, charge_index, arrest_keys.data(),
+                      arrest_counts.data(), arrest_of);
+  const uint64_t* keys = arrest_keys.data();
+  const uint32_t* counts = arrest_counts.data();
   arrest_results.resize(static_cast<size_t>(arrests));
   int32_t* results = arrest_results.data();
-  // The count is the key's lowest bits: an arrest with more charges than
-  // packed is looked up with a key of no use, and its answer dropped.
-  for (int32_t i = 0; i < arrests; ++i) keys[i] |= counts[i] & 7;
   if (packable) {
     cache.FindAll(keys, arrests, results);
   } else {
     std::fill(results, results + arrests, -1);
   }
-  for (int32_t i = 0; i < arrests; ++i) {
-    if (counts[i] > cached) results[i] = -1;
-  }
-  // Keys not in the cache: found in result_by_key, or decided, in the
-  // order of the arrests.
-  std::vector<int64_t> charged_rows;
-  for (int32_t i = 0; i < arrests; ++i) {
-    if (results[i] >= 0) continue;
-    const int64_t first = from + (i == 0 ? 0 : lasts[i - 1] + 1);
-    charged_rows.clear();
-    for (int64_t row = first; row <= from + lasts[i]; ++row) {
-      if (row_words[row] >> 63) charged_rows.push_back(row);
-    }
-    results[i] = ResolveArrest(
-        static_cast<int64_t>(charged_rows.size()),
-        [&](size_t f) { return RowCode(f, first); },
-        [&](size_t f, int64_t c) { return RowCode(f, charged_rows[c]); });
-    if (packable && counts[i] <= cached) cache.Insert(keys[i], results[i]);
-  }
+  // Each arrest's result counted; one whose key is not in the cache, or
+  // that has more charges than packed (its key then of no use), is found
+  // in result_by_key or decided, in the order of the arrests.
   int64_t* by_result = arrests_by_result.data();
-  for (int32_t i = 0; i < arrests; ++i) {
-    // Many distinct results: their counters are fetched ahead.
-    if (i + 16 < arrests) __builtin_prefetch(&by_result[results[i + 16]], 1);
+  for (int64_t i = 0; i < arrests; ++i) {
+    if (results[i] < 0 || counts[i] > packing.cached) {
+      results[i] = ResolveClosedArrest(from, n, static_cast<int32_t>(i));
+      if (packable && counts[i] <= packing.cached) cache.Insert(keys[i], results[i]);
+      by_result = arrests_by_result.data();  // Decide may have grown it
+    }
     ++by_result[results[i]];
   }
   int32_t* result = out->result.data() + chunk_begin + from;
