@@ -385,15 +385,28 @@ BuiltColumn DictionaryColumnToFill(absl::string_view name,
 }
 
 BuiltColumn NonNegativeInt32Column(absl::string_view name,
-                                   const int32_t* values, int64_t length) {
+                                   const int32_t* values, int64_t length,
+                                   std::shared_ptr<BufferPool> pool) {
   BuiltColumn column;
   MakeSchema(&column.schema, "i", name);
   auto* data = new ArrayData;
-  const int64_t nulls =
-      AddValidityOf(data, length, [&](int64_t r) { return values[r] >= 0; });
-  auto* out = reinterpret_cast<int32_t*>(
-      AddBuffer(data, static_cast<size_t>(length) * sizeof(int32_t)));
-  for (int64_t r = 0; r < length; ++r) out[r] = values[r] < 0 ? 0 : values[r];
+  data->pool = std::move(pool);
+  const size_t bytes = static_cast<size_t>(length) * sizeof(int32_t);
+  int64_t nulls = 0;
+  for (int64_t r = 0; r < length; ++r) nulls += values[r] < 0 ? 1 : 0;
+  if (nulls == 0) {
+    data->buffers.push_back(nullptr);
+    std::memcpy(AddPooledBuffer(data, bytes), values, bytes);
+  } else {
+    const size_t bitmap = static_cast<size_t>((length + 7) / 8);
+    uint8_t* bits = AddPooledBuffer(data, bitmap);
+    std::memset(bits, 0, bitmap);
+    for (int64_t r = 0; r < length; ++r) {
+      bits[r >> 3] |= static_cast<uint8_t>((values[r] >= 0 ? 1u : 0u) << (r & 7));
+    }
+    auto* out = reinterpret_cast<int32_t*>(AddPooledBuffer(data, bytes));
+    for (int64_t r = 0; r < length; ++r) out[r] = values[r] < 0 ? 0 : values[r];
+  }
   InitArray(&column.array, data, length, nulls);
   return column;
 }

@@ -78,9 +78,11 @@ BuiltColumn DictionaryColumnToFill(absl::string_view name,
                                    int64_t length, bool narrow, bool nullable,
                                    void** indices, uint8_t** validity,
                                    std::shared_ptr<BufferPool> pool = nullptr);
-// int32 values of `length` rows; a negative value is null.
+// int32 values of `length` rows; a negative value is null. The buffers
+// come from `pool` when given.
 BuiltColumn NonNegativeInt32Column(absl::string_view name,
-                                   const int32_t* values, int64_t length);
+                                   const int32_t* values, int64_t length,
+                                   std::shared_ptr<BufferPool> pool = nullptr);
 BuiltColumn Int32Column(absl::string_view name,
                         const std::vector<absl::optional<int32_t>>& values);
 BuiltColumn Int64Column(absl::string_view name,

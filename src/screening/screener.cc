@@ -1204,7 +1204,7 @@ std::vector<BuiltColumn> Screener::State::ResultColumns(
   }
   if (mapping.shape() == v1::CHARGE_PER_ROW) {
     columns.push_back(screening::NonNegativeInt32Column(
-        names.back(), out.charge_index.data(), rows));
+        names.back(), out.charge_index.data(), rows, pool));
   }
   return columns;
 }
