@@ -8,6 +8,10 @@ namespace {
 
 constexpr int kFirstTableBits = 10;
 
+// A table this small stays in the processor's caches (L2) between
+// lookups: fetching its slots ahead would only add work.
+constexpr size_t kCachedTableBytes = size_t{256} << 10;
+
 }  // namespace
 
 void KeyCache::Reset(int bits) {
@@ -24,6 +28,10 @@ void KeyCache::FindAll(const uint64_t* keys, int64_t n, int32_t* values) const {
   if (table_.empty()) {
     const int32_t* direct = direct_.data();
     for (int64_t i = 0; i < n; ++i) values[i] = direct[keys[i]];
+    return;
+  }
+  if (table_.size() * sizeof(Entry) <= kCachedTableBytes) {
+    for (int64_t i = 0; i < n; ++i) values[i] = Find(keys[i]);
     return;
   }
   // The table's slots are far apart in memory: each is fetched a few keys

@@ -52,5 +52,20 @@ TEST(KeyCacheTest, TableForWideKeysThroughGrowth) {
   EXPECT_EQ(cache.Find(keys[5]), 1);
 }
 
+TEST(KeyCacheTest, FindAllInASmallTableAndTheFlatArrayAlike) {
+  KeyCache cache;
+  cache.Reset(40);
+  // Narrow and wide keys mixed, few enough that the table stays small;
+  // keys never recorded among them.
+  std::vector<uint64_t> keys;
+  for (uint64_t i = 0; i < 300; ++i) keys.push_back(i % 2 == 0 ? i : (i << 30) | i);
+  for (size_t i = 0; i < keys.size(); i += 3) cache.Insert(keys[i], static_cast<int32_t>(i));
+  std::vector<int32_t> found(keys.size());
+  cache.FindAll(keys.data(), static_cast<int64_t>(keys.size()), found.data());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    ASSERT_EQ(found[i], i % 3 == 0 ? static_cast<int32_t>(i) : -1) << i;
+  }
+}
+
 }  // namespace
 }  // namespace divert::screening
