@@ -15,10 +15,13 @@ constexpr size_t kCachedTableBytes = size_t{256} << 10;
 }  // namespace
 
 void KeyCache::Reset(int bits) {
-  direct_.assign(size_t{1} << std::min(bits, kDirectBits), -1);
   table_.clear();
   used_ = 0;
-  if (bits <= kDirectBits) return;
+  if (bits <= kDirectBits) {
+    direct_.assign(size_t{1} << bits, -1);
+    return;
+  }
+  direct_.clear();
   table_.assign(size_t{1} << kFirstTableBits, Entry());
   mask_ = table_.size() - 1;
   shift_ = 64 - kFirstTableBits;

@@ -1,11 +1,13 @@
 // A cache in front of the screener's map from an arrest's key (the tuple
 // of its key values) to its result: when the tuple's parts are small dense
 // integers, they are packed into one 64-bit word, and the word is looked
-// up here: a key below 2^20 in a flat array, a larger one in an
-// open-addressing table of words (one multiplication to hash, linear
-// probing, at most half full), whose slots FindAll fetches ahead. The
-// cache only remembers; the screener's own map stays the truth, and the
-// cache is emptied whenever the packing changes.
+// up here: keys of at most 20 bits in a flat array, wider ones (every key
+// of such a packing, narrow or not: one place to look, so no branch to
+// mispredict) in an open-addressing table of words (one multiplication
+// to hash, linear probing, at most half full), whose slots FindAll fetches
+// ahead once the table outgrows the processor's L2 cache. The cache only
+// remembers; the screener's own map stays the truth, and the cache is
+// emptied whenever the packing changes.
 #ifndef DIVERT_SRC_SCREENING_KEY_CACHE_H_
 #define DIVERT_SRC_SCREENING_KEY_CACHE_H_
 

@@ -1,6 +1,7 @@
 // KeyCache remembers exactly the values recorded for packed keys, in its
-// flat array (keys below 2^20) and in its open-addressing table (larger
-// keys, through many rounds of growth), and forgets them on Reset.
+// flat array (packings of at most 20 bits) and in its open-addressing
+// table (wider packings, through many rounds of growth), and forgets them
+// on Reset.
 #include "screening/key_cache.h"
 
 #include <cstdint>
@@ -52,11 +53,11 @@ TEST(KeyCacheTest, TableForWideKeysThroughGrowth) {
   EXPECT_EQ(cache.Find(keys[5]), 1);
 }
 
-TEST(KeyCacheTest, FindAllInASmallTableAndTheFlatArrayAlike) {
+TEST(KeyCacheTest, FindAllInASmallTable) {
   KeyCache cache;
   cache.Reset(40);
-  // Narrow and wide keys mixed, few enough that the table stays small;
-  // keys never recorded among them.
+  // Narrow and wide keys of a wide packing mixed, few enough that the
+  // table stays small; keys never recorded among them.
   std::vector<uint64_t> keys;
   for (uint64_t i = 0; i < 300; ++i) keys.push_back(i % 2 == 0 ? i : (i << 30) | i);
   for (size_t i = 0; i < keys.size(); i += 3) cache.Insert(keys[i], static_cast<int32_t>(i));
