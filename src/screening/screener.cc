@@ -174,30 +174,29 @@ struct ChargePacking {
   uint32_t cached = 0;
 };
 
-// One row per charge: the arrests of rows [0, n), where row r continues
-// the arrest of row r - 1 when same[r] is 1 (same[0] is 0). Row r's arrest
-// is arrest_of[r]; charge_index[r] is its charge's place in the arrest
-// (-1 for a row without a charge). For arrest a: counts[a] charges and
-// keys[a], its packed key with the count (mod 8) in its lowest bits; a key
-// is of no use when the count is above packing.cached. Returns the number
-// of arrests. Branch-free: arrests of one, two or three rows alternate at
-// random.
-ABSL_ATTRIBUTE_NOINLINE int64_t AssembleArrests(
-    const uint64_t* words, const uint8_t* same, int64_t n,
-    const ChargePacking& packing, int32_t* charge_index, uint64_t* keys,
-    uint32_t* counts, int32_t* arrest_of) {
+// One row per charge: the arrests of rows [0, n), where row r > 0
+// continues the arrest of row r - 1 when goes_on(r) is 1 (row 0 starts
+// one). Row r's arrest is arrest_of[r]; charge_index[r] is its charge's
+// place in the arrest (-1 for a row without a charge). For arrest a:
+// counts[a] charges and keys[a], its packed key with the count (mod 8) in
+// its lowest bits; a key is of no use when the count is above
+// packing.cached. Returns the number of arrests. Branch-free: arrests of
+// one, two or three rows alternate at random.
+template <typename GoesOn>
+ABSL_ATTRIBUTE_NOINLINE int64_t AssembleArrests(GoesOn goes_on, const uint64_t* words, int64_t n,
+                        const ChargePacking& packing, int32_t* charge_index,
+                        uint64_t* keys, uint32_t* counts, int32_t* arrest_of) {
   const uint64_t encounter = packing.encounter, charge = packing.charge;
   const uint32_t step = packing.step, cached = packing.cached;
   uint64_t key = 0;
   uint32_t count = 0;
   int64_t a = -1;
-  for (int64_t row = 0; row < n; ++row) {
+  auto add = [&](int64_t row, uint32_t continues) {
     const uint64_t word = words[row];
-    const uint32_t goes_on = same[row];
-    a += 1 - goes_on;
-    count &= 0u - goes_on;
+    a += 1 - continues;
+    count &= 0u - continues;
     const uint64_t first = word & encounter;
-    key = goes_on ? key : first;
+    key = continues ? key : first;
     const uint32_t charged = static_cast<uint32_t>(word >> 63);
     // A row without a charge has no charge bits in its word.
     charge_index[row] = static_cast<int32_t>(count | (charged - 1));
@@ -207,7 +206,9 @@ ABSL_ATTRIBUTE_NOINLINE int64_t AssembleArrests(
     keys[a] = key | (count & 7);
     counts[a] = count;
     arrest_of[row] = static_cast<int32_t>(a);
-  }
+  };
+  if (n > 0) add(0, 0);
+  for (int64_t row = 1; row < n; ++row) add(row, goes_on(row));
   return a + 1;
 }
 
@@ -287,6 +288,9 @@ struct Screener::State {
   std::vector<std::vector<int32_t>> codes;
   std::vector<uint64_t> row_words;
   std::vector<uint8_t> same_arrest;
+  // One row per charge: the chunk's arrest keys when they are 64-bit
+  // integers without nulls (compared in place, same_arrest unused).
+  const int64_t* chunk_ids = nullptr;
   std::vector<uint64_t> arrest_keys;
   std::vector<uint32_t> arrest_counts;
   std::vector<int32_t> arrest_results, arrest_of_row;
@@ -791,6 +795,17 @@ void SameAsPrevious(const ArrowSchema& schema, const ArrowArray& array,
   }
 }
 
+// The values of a column of 64-bit integer keys without nulls (from its
+// offset), or null for any other column.
+const int64_t* Int64Ids(const ArrowSchema& schema, const ArrowArray& array) {
+  const absl::string_view format = schema.format == nullptr ? "" : schema.format;
+  if (format != "l" || schema.dictionary != nullptr || array.null_count != 0 ||
+      array.n_buffers < 2) {
+    return nullptr;
+  }
+  return static_cast<const int64_t*>(array.buffers[1]) + array.offset;
+}
+
 }  // namespace
 
 absl::Status Screener::State::ScreenRows(
@@ -840,28 +855,41 @@ void Screener::State::ScreenCharges(
   row_words.assign(n, 0);
   OrContributions(coders, begin, end, row_words.data());
   // Adjacent rows with one arrest key are one arrest; a null key is an
-  // arrest of its own.
-  same_arrest.resize(n);
-  SameAsPrevious(*input_schema.children[arrest_key_column],
-                 *out->input.children[arrest_key_column], arrest_ids, begin,
-                 end, same_arrest.data());
-  if (begin == 0) {
-    // The batch's first row continues the last batch's last arrest?
-    const Cell id = arrest_ids.Get(0);
-    same_arrest[0] = id.kind != Cell::Kind::kNull &&
-                     SameValue(last_arrest_id.cell, id);
+  // arrest of its own. Keys of 64-bit integers without nulls (the common
+  // case) are compared where the arrests are assembled; others first
+  // into same_arrest.
+  const ArrowArray& ids = *out->input.children[arrest_key_column];
+  chunk_ids = Int64Ids(*input_schema.children[arrest_key_column], ids);
+  if (chunk_ids != nullptr) {
+    chunk_ids += begin;
+  } else {
+    same_arrest.resize(n);
+    SameAsPrevious(*input_schema.children[arrest_key_column], ids, arrest_ids,
+                   begin, end, same_arrest.data());
   }
+  // Whether row r of the chunk continues the arrest of the row before it;
+  // the batch's first row, the last batch's last arrest.
+  const bool first_goes_on =
+      begin == 0 ? arrest_ids.Get(0).kind != Cell::Kind::kNull &&
+                       SameValue(last_arrest_id.cell, arrest_ids.Get(0))
+                 : chunk_ids != nullptr ? chunk_ids[0] == chunk_ids[-1]
+                                        : same_arrest[0] != 0;
+  auto goes_on = [&](int64_t r) {
+    if (r == 0) return first_goes_on;
+    return chunk_ids != nullptr ? chunk_ids[r] == chunk_ids[r - 1]
+                                : same_arrest[r] != 0;
+  };
   // The arrest still open from the chunk before, row by row.
   int64_t r = 0;
   if (open) {
-    while (r < n && same_arrest[r]) AddRow(out, begin, r++);
+    while (r < n && goes_on(r)) AddRow(out, begin, r++);
     if (r == n) return;
     CloseArrest();
   }
   // The chunk's last arrest may go on in the next chunk: it stays open.
   // Those before it are closed here, column by column.
   int64_t last = n - 1;
-  while (last > r && same_arrest[last]) --last;
+  while (last > r && goes_on(last)) --last;
   ScreenClosedArrests(out, r, last);
   StartArrest(last);
   for (int64_t row = last; row < n; ++row) AddRow(out, begin, row);
@@ -887,8 +915,7 @@ void Screener::State::ScreenClosedArrests(BatchOut* out, int64_t from,
   const int64_t n = to - from;
   if (n <= 0) return;
   const uint64_t* words = row_words.data() + from;
-  uint8_t* same = same_arrest.data() + from;
-  same[0] = 0;  // `from` starts an arrest
+  const uint8_t* same = same_arrest.data() + from;
   int32_t* charge_index = out->charge_index.data() + chunk_begin + from;
   arrest_keys.resize(n);
   arrest_counts.resize(n);
@@ -901,8 +928,16 @@ void Screener::State::ScreenClosedArrests(BatchOut* out, int64_t from,
   }
   int32_t* arrest_of = arrest_of_row.data();
   const int64_t arrests =
-      AssembleArrests(words, same, n, packing, charge_index, arrest_keys.data(),
-                      arrest_counts.data(), arrest_of);
+      chunk_ids != nullptr
+          ? AssembleArrests(
+                [ids = chunk_ids + from](int64_t r) {
+                  return static_cast<uint32_t>(ids[r] == ids[r - 1]);
+                },
+                words, n, packing, charge_index, arrest_keys.data(),
+                arrest_counts.data(), arrest_of)
+          : AssembleArrests([same](int64_t r) { return uint32_t{same[r]}; },
+                            words, n, packing, charge_index, arrest_keys.data(),
+                            arrest_counts.data(), arrest_of);
   const uint64_t* keys = arrest_keys.data();
   const uint32_t* counts = arrest_counts.data();
   arrest_results.resize(static_cast<size_t>(arrests));

@@ -339,11 +339,16 @@ std::vector<BuiltColumn> ArrestPerRow(const std::vector<Arrest>& arrests,
   return batches;
 }
 
+// How ChargePerRow writes the arrest key: 64-bit integers (compared in
+// place) or text.
+enum class ArrestKeys { kInt64, kText };
+
 // One row per charge (an arrest without charges has one row without a
 // code), with an arrest key, in batches of `batch` rows.
 std::vector<BuiltColumn> ChargePerRow(const std::vector<Arrest>& arrests,
                                       size_t batch,
-                                      Encoding dictionary = Encoding::kPlain) {
+                                      Encoding dictionary = Encoding::kPlain,
+                                      ArrestKeys key_kind = ArrestKeys::kInt64) {
   struct Row {
     size_t arrest;
     int charge;  // -1: no charge
@@ -360,11 +365,12 @@ std::vector<BuiltColumn> ChargePerRow(const std::vector<Arrest>& arrests,
     const size_t end = std::min(all.size(), begin + batch);
     std::vector<size_t> rows;
     std::vector<absl::optional<int64_t>> keys;
-    std::vector<absl::optional<std::string>> codes, levels, violent;
+    std::vector<absl::optional<std::string>> text_keys, codes, levels, violent;
     std::vector<absl::optional<int32_t>> grams;
     for (size_t r = begin; r < end; ++r) {
       rows.push_back(all[r].arrest);
       keys.push_back(static_cast<int64_t>(1000 + all[r].arrest));
+      text_keys.push_back(absl::StrCat("A-", 1000 + all[r].arrest));
       const Charge charge = all[r].charge < 0
                                 ? Charge()
                                 : arrests[all[r].arrest].charges[all[r].charge];
@@ -374,7 +380,9 @@ std::vector<BuiltColumn> ChargePerRow(const std::vector<Arrest>& arrests,
       grams.push_back(charge.grams);
     }
     std::vector<BuiltColumn> columns = ArrestColumns(arrests, rows, dictionary);
-    columns.push_back(screening::Int64Column("arrest", keys));
+    columns.push_back(key_kind == ArrestKeys::kInt64
+                          ? screening::Int64Column("arrest", keys)
+                          : screening::TextColumn("arrest", text_keys));
     columns.push_back(Text("law_code", codes, dictionary));
     columns.push_back(Text("level", levels, dictionary));
     columns.push_back(screening::Int32Column("grams", grams));
@@ -570,6 +578,32 @@ TEST(ScreenerTest, ChargePerRowAgreesAcrossBatchBoundaries) {
   }
   EXPECT_EQ(row, screened.rows);
   EXPECT_EQ((*screener)->summary().arrests(), 100000);
+}
+
+// Arrest keys that are not 64-bit integers are compared value by value,
+// not in place: the same arrests, the same results.
+TEST(ScreenerTest, ChargePerRowWithTextArrestKeysAgrees) {
+  auto policy = Example1();
+  const std::vector<Arrest> arrests = RandomArrests(*policy, 20000, 17);
+  auto screener = Screener::Create(policy, RandomMapping(v1::CHARGE_PER_ROW));
+  ASSERT_TRUE(screener.ok()) << screener.status();
+  ArrowArrayStream input =
+      StreamOf(ChargePerRow(arrests, 997, Encoding::kPlain, ArrestKeys::kText));
+  ArrowArrayStream output;
+  ASSERT_TRUE((*screener)->Screen(&input, &output).ok());
+  const Screened screened = ReadAll(&output);
+  size_t row = 0;
+  int decided = 0;
+  for (size_t i = 0; i < arrests.size(); ++i) {
+    const size_t rows = std::max<size_t>(1, arrests[i].charges.size());
+    for (size_t c = 0; c < rows; ++c, ++row) {
+      int ignored = 0;
+      ExpectAgrees(*policy, arrests[i], screened, row, c == 0 ? &decided : &ignored);
+      if (HasFailure()) return;
+    }
+  }
+  EXPECT_EQ(row, screened.rows);
+  EXPECT_EQ((*screener)->summary().arrests(), 20000);
 }
 
 // Dictionary-encoded columns (one dictionary for every batch, read by
