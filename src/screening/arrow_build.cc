@@ -22,7 +22,7 @@ struct ArrayData {
   std::vector<ArrowArray*> children;
   ArrowArray* dictionary = nullptr;
   // Keeps borrowed memory alive (ExtendBatch).
-  std::shared_ptr<void> keep_alive;
+  std::shared_ptr<const void> keep_alive;
 };
 
 void ReleaseArray(ArrowArray* array) {
@@ -313,8 +313,10 @@ BuiltColumn DictionaryColumn(absl::string_view name,
   for (int32_t i : indices) nulls += i < 0 ? 1 : 0;
   void* out = nullptr;
   uint8_t* validity = nullptr;
-  BuiltColumn column = DictionaryColumnToFill(name, dictionary, length, narrow,
-                                              nulls > 0, &out, &validity);
+  BuiltColumn column =
+      DictionaryArrayToFill(std::make_shared<const SharedText>(dictionary),
+                            length, narrow, nulls > 0, &out, &validity);
+  column.schema = DictionarySchema(name, narrow);
   if (validity != nullptr) {
     std::memset(validity, 0, static_cast<size_t>((length + 7) / 8));
   }
@@ -354,18 +356,30 @@ int64_t AddValidityOf(ArrayData* data, int64_t length, Valid valid) {
 
 }  // namespace
 
-BuiltColumn DictionaryColumnToFill(absl::string_view name,
-                                   const std::vector<std::string>& dictionary,
-                                   int64_t length, bool narrow, bool nullable,
-                                   void** indices, uint8_t** validity,
-                                   std::shared_ptr<BufferPool> pool) {
-  BuiltColumn column;
-  MakeSchema(&column.schema, narrow ? "c" : "i", name);
-  auto* schema_data = static_cast<SchemaData*>(column.schema.private_data);
-  schema_data->dictionary = new ArrowSchema;
-  MakeSchema(schema_data->dictionary, "u", "");
-  column.schema.dictionary = schema_data->dictionary;
+SharedText::SharedText(const std::vector<std::string>& values) {
+  offsets_.reserve(values.size() + 1);
+  offsets_.push_back(0);
+  for (const std::string& value : values) {
+    chars_ += value;
+    offsets_.push_back(static_cast<int32_t>(chars_.size()));
+  }
+}
 
+void SharedText::Lend(std::shared_ptr<const SharedText> text, ArrowArray* out) {
+  auto* data = new ArrayData;
+  data->buffers = {nullptr, text->offsets_.data(),
+                   text->chars_.empty() ? static_cast<const void*>(text->offsets_.data())
+                                        : static_cast<const void*>(text->chars_.data())};
+  const int64_t size = text->size();
+  data->keep_alive = std::move(text);
+  InitArray(out, data, size, 0);
+}
+
+BuiltColumn DictionaryArrayToFill(std::shared_ptr<const SharedText> dictionary,
+                                  int64_t length, bool narrow, bool nullable,
+                                  void** indices, uint8_t** validity,
+                                  std::shared_ptr<BufferPool> pool) {
+  BuiltColumn column;
   auto* data = new ArrayData;
   data->pool = std::move(pool);
   if (nullable) {
@@ -377,11 +391,19 @@ BuiltColumn DictionaryColumnToFill(absl::string_view name,
   *indices =
       AddPooledBuffer(data, static_cast<size_t>(length) * (narrow ? 1 : 4));
   data->dictionary = new ArrowArray;
-  std::vector<absl::optional<std::string>> words(dictionary.begin(),
-                                                 dictionary.end());
-  FillText(data->dictionary, words);
+  SharedText::Lend(std::move(dictionary), data->dictionary);
   InitArray(&column.array, data, length, 0);
   return column;
+}
+
+ArrowSchema DictionarySchema(absl::string_view name, bool narrow) {
+  ArrowSchema schema;
+  MakeSchema(&schema, narrow ? "c" : "i", name);
+  auto* schema_data = static_cast<SchemaData*>(schema.private_data);
+  schema_data->dictionary = new ArrowSchema;
+  MakeSchema(schema_data->dictionary, "u", "");
+  schema.dictionary = schema_data->dictionary;
+  return schema;
 }
 
 BuiltColumn NonNegativeInt32Column(absl::string_view name,
@@ -489,10 +511,9 @@ BuiltColumn RecordBatch(std::vector<BuiltColumn> columns, int64_t length) {
   return batch;
 }
 
-absl::StatusOr<BuiltColumn> ExtendBatch(const ArrowSchema& input_schema,
-                                        ArrowArray* input,
-                                        std::vector<BuiltColumn> extra) {
-  if (input->n_children != input_schema.n_children) {
+absl::StatusOr<ArrowArray> ExtendBatch(int64_t input_columns, ArrowArray* input,
+                                       std::vector<BuiltColumn> extra) {
+  if (input->n_children != input_columns) {
     return absl::InvalidArgumentError(
         "a record batch does not match its schema (column counts differ)");
   }
@@ -501,15 +522,10 @@ absl::StatusOr<BuiltColumn> ExtendBatch(const ArrowSchema& input_schema,
   input->release = nullptr;
   const ArrowArray& batch = taken->array;
 
-  BuiltColumn out;
-  MakeSchema(&out.schema, "+s", "");
-  out.schema.flags = 0;
-  auto* schema_data = static_cast<SchemaData*>(out.schema.private_data);
   auto* data = new ArrayData;
   data->buffers.push_back(nullptr);
+  data->children.reserve(static_cast<size_t>(batch.n_children) + extra.size());
   for (int64_t i = 0; i < batch.n_children; ++i) {
-    schema_data->children.push_back(
-        new ArrowSchema(CopySchema(*input_schema.children[i])));
     auto* child = new ArrowArray(*batch.children[i]);
     // A batch with an offset shifts its columns.
     child->offset += batch.offset;
@@ -518,14 +534,11 @@ absl::StatusOr<BuiltColumn> ExtendBatch(const ArrowSchema& input_schema,
     data->children.push_back(child);
   }
   for (BuiltColumn& column : extra) {
-    schema_data->children.push_back(new ArrowSchema(column.schema));
-    column.schema.release = nullptr;
     data->children.push_back(new ArrowArray(column.array));
     column.array.release = nullptr;
   }
-  out.schema.n_children = static_cast<int64_t>(schema_data->children.size());
-  out.schema.children = schema_data->children.data();
-  InitArray(&out.array, data, batch.length, 0);
+  ArrowArray out;
+  InitArray(&out, data, batch.length, 0);
   return out;
 }
 

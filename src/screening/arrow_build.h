@@ -67,17 +67,36 @@ BuiltColumn TextColumn(absl::string_view name,
 BuiltColumn DictionaryColumn(absl::string_view name,
                              const std::vector<std::string>& dictionary,
                              const std::vector<int32_t>& indices, bool narrow);
-// Dictionary-encoded text of `length` rows into `dictionary`, with int8
-// indices when `narrow`, else int32, that the caller writes at *indices.
-// When `nullable`, *validity is a bitmap of (length + 7) / 8 bytes that the
-// caller writes whole (a set bit for a row that is not null), and then sets
-// array.null_count; else *validity is null and no row is null. The indices
-// and the validity come from `pool` when it is not null.
-BuiltColumn DictionaryColumnToFill(absl::string_view name,
-                                   const std::vector<std::string>& dictionary,
-                                   int64_t length, bool narrow, bool nullable,
-                                   void** indices, uint8_t** validity,
-                                   std::shared_ptr<BufferPool> pool = nullptr);
+// Text values laid out once as a utf8 array's buffers and lent to many
+// arrays: a result column's dictionary, the same for every batch of a
+// stream until it grows. Immutable.
+class SharedText {
+ public:
+  explicit SharedText(const std::vector<std::string>& values);
+  int64_t size() const { return static_cast<int64_t>(offsets_.size()) - 1; }
+  // Fills `out` with a utf8 array of the values that borrows `text`'s
+  // buffers and keeps `text` alive until released.
+  static void Lend(std::shared_ptr<const SharedText> text, ArrowArray* out);
+
+ private:
+  std::vector<int32_t> offsets_;
+  std::string chars_;
+};
+
+// Dictionary-encoded text of `length` rows into `dictionary` (lent, see
+// SharedText), with int8 indices when `narrow`, else int32, that the
+// caller writes at *indices. When `nullable`, *validity is a bitmap of
+// (length + 7) / 8 bytes that the caller writes whole (a set bit for a row
+// that is not null), and then sets array.null_count; else *validity is
+// null and no row is null. The indices and the validity come from `pool`
+// when it is not null. Only the array is made (schema.release is null):
+// DictionarySchema describes it.
+BuiltColumn DictionaryArrayToFill(std::shared_ptr<const SharedText> dictionary,
+                                  int64_t length, bool narrow, bool nullable,
+                                  void** indices, uint8_t** validity,
+                                  std::shared_ptr<BufferPool> pool = nullptr);
+// The schema of DictionaryArrayToFill's arrays named `name`.
+ArrowSchema DictionarySchema(absl::string_view name, bool narrow);
 // int32 values of `length` rows; a negative value is null. The buffers
 // come from `pool` when given.
 BuiltColumn NonNegativeInt32Column(absl::string_view name,
@@ -100,10 +119,10 @@ BuiltColumn RecordBatch(std::vector<BuiltColumn> columns, int64_t length);
 
 // A record batch of borrowed columns from `input` (a record batch that
 // this takes, released when the last of its columns is) followed by
-// `extra` columns.
-absl::StatusOr<BuiltColumn> ExtendBatch(const ArrowSchema& input_schema,
-                                        ArrowArray* input,
-                                        std::vector<BuiltColumn> extra);
+// `extra` columns (their arrays; their schemas are not read). Only the
+// array is made: a stream's batches share the schema it gave once.
+absl::StatusOr<ArrowArray> ExtendBatch(int64_t input_columns, ArrowArray* input,
+                                       std::vector<BuiltColumn> extra);
 
 // A deep copy of `schema`.
 ArrowSchema CopySchema(const ArrowSchema& schema);

@@ -155,6 +155,10 @@ struct KeptCell {
   }
 };
 
+// The result column of each row's charge's place in its arrest (one row
+// per charge).
+constexpr absl::string_view kChargeIndexColumn = "charge_index";
+
 // Rows are screened in chunks of this many, so that a chunk's codes and
 // keys stay in the processor's caches whatever the batch's size.
 constexpr int64_t kChunkRows = 4096;
@@ -246,6 +250,9 @@ struct Screener::State {
   // not decided) as 4 values per result.
   std::vector<std::vector<uint8_t>> narrow_tables;
   std::vector<int32_t> wide_table;
+  // By result column, the dictionary that its batches lend (see
+  // ResultDictionary).
+  std::vector<std::shared_ptr<const screening::SharedText>> result_dictionaries;
   // The memory of result columns, used again once a consumer releases
   // them (a streaming consumer's batches then never touch fresh pages).
   std::shared_ptr<screening::BufferPool> pool =
@@ -385,7 +392,15 @@ struct Screener::State {
     if (arrest_key_column >= 0) columns.push_back(arrest_key_column);
     return columns;
   }
-  std::vector<BuiltColumn> ResultColumns(const BatchOut& out) const;
+  // The result columns of `out`: their arrays; the dictionary columns
+  // without schemas (see ResultSchemas).
+  std::vector<BuiltColumn> ResultColumns(const BatchOut& out);
+  // Gives the dictionary columns of ResultColumns their schemas.
+  void AddResultSchemas(std::vector<BuiltColumn>* columns) const;
+  // Whether result column k has int8 indices (a fixed vocabulary).
+  static bool NarrowResult(size_t k) { return k == 0 || k >= 5; }
+  // The dictionary of result column k, laid out again only once it grew.
+  std::shared_ptr<const screening::SharedText> ResultDictionary(size_t k);
   std::vector<std::string> ResultNames() const;
 };
 
@@ -1183,15 +1198,38 @@ std::vector<std::string> Screener::State::ResultNames() const {
                                     "decisive_rules", "missing_facts",
                                     "not_decided"};
   for (const std::string& id : rule_ids) names.push_back(absl::StrCat("rule:", id));
-  if (mapping.shape() == v1::CHARGE_PER_ROW) names.push_back("charge_index");
+  if (mapping.shape() == v1::CHARGE_PER_ROW) names.emplace_back(kChargeIndexColumn);
   return names;
 }
 
-std::vector<BuiltColumn> Screener::State::ResultColumns(
-    const BatchOut& out) const {
+std::shared_ptr<const screening::SharedText> Screener::State::ResultDictionary(
+    size_t k) {
+  const std::vector<std::string>& words =
+      k == 0   ? OutcomeNames()
+      : k == 1 ? version_labels
+      : k == 2 ? decisive.strings()
+      : k == 3 ? missing.strings()
+      : k == 4 ? not_decided.strings()
+               : RuleResultNames();
+  if (result_dictionaries.size() <= k) result_dictionaries.resize(k + 1);
+  std::shared_ptr<const screening::SharedText>& shared = result_dictionaries[k];
+  // The vocabularies only grow: a dictionary of the same size is the same.
+  if (shared == nullptr || shared->size() != static_cast<int64_t>(words.size())) {
+    shared = std::make_shared<const screening::SharedText>(words);
+  }
+  return shared;
+}
+
+void Screener::State::AddResultSchemas(std::vector<BuiltColumn>* columns) const {
+  const std::vector<std::string> names = ResultNames();
+  for (size_t k = 0; k < result_values.size(); ++k) {
+    (*columns)[k].schema = screening::DictionarySchema(names[k], NarrowResult(k));
+  }
+}
+
+std::vector<BuiltColumn> Screener::State::ResultColumns(const BatchOut& out) {
   const int64_t rows = static_cast<int64_t>(out.result.size());
   const int32_t* by_row = out.result.data();
-  const std::vector<std::string> names = ResultNames();
   // Index widths are fixed per column, so that every batch matches the
   // stream's schema: int8 for the fixed vocabularies (outcome, rules),
   // int32 for the rest.
@@ -1200,17 +1238,10 @@ std::vector<BuiltColumn> Screener::State::ResultColumns(
   std::vector<int32_t*> wide;
   std::vector<uint8_t*> validity(result_values.size());
   for (size_t k = 0; k < result_values.size(); ++k) {
-    const bool is_narrow = k == 0 || k >= 5;
-    const std::vector<std::string>& dictionary =
-        k == 0   ? OutcomeNames()
-        : k == 1 ? version_labels
-        : k == 2 ? decisive.strings()
-        : k == 3 ? missing.strings()
-        : k == 4 ? not_decided.strings()
-                 : RuleResultNames();
+    const bool is_narrow = NarrowResult(k);
     void* indices = nullptr;
-    columns.push_back(screening::DictionaryColumnToFill(
-        names[k], dictionary, rows, is_narrow, result_has_null[k], &indices,
+    columns.push_back(screening::DictionaryArrayToFill(
+        ResultDictionary(k), rows, is_narrow, result_has_null[k], &indices,
         &validity[k], pool));
     if (is_narrow) {
       narrow.push_back(static_cast<uint8_t*>(indices));
@@ -1221,7 +1252,7 @@ std::vector<BuiltColumn> Screener::State::ResultColumns(
   // Validity bitmaps and null counts in the order of `narrow` and `wide`.
   std::vector<uint8_t*> narrow_validity, wide_validity;
   for (size_t k = 0; k < result_values.size(); ++k) {
-    (k == 0 || k >= 5 ? narrow_validity : wide_validity).push_back(validity[k]);
+    (NarrowResult(k) ? narrow_validity : wide_validity).push_back(validity[k]);
   }
   std::vector<int64_t> narrow_nulls(narrow.size()), wide_nulls(wide.size());
   for (size_t g = 0; g < narrow_tables.size(); ++g) {
@@ -1239,7 +1270,7 @@ std::vector<BuiltColumn> Screener::State::ResultColumns(
   }
   if (mapping.shape() == v1::CHARGE_PER_ROW) {
     columns.push_back(screening::NonNegativeInt32Column(
-        names.back(), out.charge_index.data(), rows, pool));
+        kChargeIndexColumn, out.charge_index.data(), rows, pool));
   }
   return columns;
 }
@@ -1504,7 +1535,9 @@ absl::Status Screener::Screen(ArrowArrayStream* input, ArrowArrayStream* output)
       c.schema = screening::CopySchema(*schema.children[i]);
       columns.push_back(std::move(c));
     }
-    for (BuiltColumn& c : state.ResultColumns(empty)) columns.push_back(std::move(c));
+    std::vector<BuiltColumn> results = state.ResultColumns(empty);
+    state.AddResultSchemas(&results);
+    for (BuiltColumn& c : results) columns.push_back(std::move(c));
     BuiltColumn batch = screening::RecordBatch(std::move(columns), 0);
     out_schema = batch.schema;
     batch.schema.release = nullptr;
@@ -1533,11 +1566,10 @@ absl::Status Screener::Screen(ArrowArrayStream* input, ArrowArrayStream* output)
         std::unique_ptr<BatchOut> done = std::move(queue->front());
         queue->pop_front();
         std::vector<BuiltColumn> results = state.ResultColumns(*done);
-        absl::StatusOr<BuiltColumn> batch = screening::ExtendBatch(
-            state.input_schema, &done->input, std::move(results));
+        absl::StatusOr<ArrowArray> batch = screening::ExtendBatch(
+            state.input_schema.n_children, &done->input, std::move(results));
         if (!batch.ok()) return batch.status();
-        *out = batch->array;
-        batch->array.release = nullptr;
+        *out = *batch;
         return absl::OkStatus();
       }
       if (*ended) {
