@@ -187,9 +187,10 @@ struct ChargePacking {
 // packing.cached. Returns the number of arrests. Branch-free: arrests of
 // one, two or three rows alternate at random.
 template <typename GoesOn>
-ABSL_ATTRIBUTE_NOINLINE int64_t AssembleArrests(GoesOn goes_on, const uint64_t* words, int64_t n,
-                        const ChargePacking& packing, int32_t* charge_index,
-                        uint64_t* keys, uint32_t* counts, int32_t* arrest_of) {
+ABSL_ATTRIBUTE_NOINLINE int64_t AssembleArrests(
+    GoesOn goes_on, const uint64_t* words, int64_t n,
+    const ChargePacking& packing, int32_t* charge_index, uint64_t* keys,
+    uint32_t* counts, int32_t* arrest_of) {
   const uint64_t encounter = packing.encounter, charge = packing.charge;
   const uint32_t step = packing.step, cached = packing.cached;
   uint64_t key = 0;
@@ -372,8 +373,9 @@ struct Screener::State {
   void ScreenCharges(BatchOut* out, std::vector<screening::ColumnCoder>& coders,
                      const ColumnReader& arrest_ids, int64_t begin, int64_t end);
   // One row per charge: the arrests that start at rows [from, to) of the
-  // chunk (row_words and same_arrest filled in, from a row that starts an
-  // arrest, to one that starts the next), column by column.
+  // chunk (row_words filled in, and same_arrest unless chunk_ids is set;
+  // from a row that starts an arrest, to one that starts the next),
+  // column by column.
   void ScreenClosedArrests(BatchOut* out, int64_t from, int64_t to);
   // The result of closed arrest i of the n rows from row `from` of the
   // chunk (after AssembleArrests), found in result_by_key or decided.
@@ -393,7 +395,7 @@ struct Screener::State {
     return columns;
   }
   // The result columns of `out`: their arrays; the dictionary columns
-  // without schemas (see ResultSchemas).
+  // without schemas (see AddResultSchemas).
   std::vector<BuiltColumn> ResultColumns(const BatchOut& out);
   // Gives the dictionary columns of ResultColumns their schemas.
   void AddResultSchemas(std::vector<BuiltColumn>* columns) const;
