@@ -6,14 +6,6 @@
 #include <emmintrin.h>
 #endif
 
-// On x86-64 with GCC or Clang, processors with AVX2 (most since 2013)
-// gather 32 rows at a time in a function compiled for them, chosen at run
-// time; the baseline build needs nothing beyond SSE2.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define DIVERT_GATHER_AVX2 1
-#include <immintrin.h>
-#endif
-
 namespace divert::screening {
 namespace {
 
@@ -62,67 +54,12 @@ void GatherTail(const T* table, int stride, const int32_t* codes, int64_t from,
   }
 }
 
-#if defined(DIVERT_GATHER_AVX2)
-bool HasAvx2() {
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
-}
-
-// GatherBytes for rows [0, r), r a multiple of 32 (returned): the 16
-// rows' transposition of the SSE2 loop below in each 128-bit lane, rows
-// r..r+15 in the low lane and r+16..r+31 in the high one, so that a
-// column's 32 rows come out in order in one register.
-__attribute__((target("avx2"))) int64_t GatherBytesAvx2(
-    const uint8_t* table, const int32_t* codes, int64_t n, int columns,
-    uint8_t* const* out, uint8_t* const* validity) {
-  const __m256i null_byte = _mm256_set1_epi8(static_cast<char>(kNullByte));
-  int64_t r = 0;
-  for (; r + 32 <= n; r += 32) {
-    __m256i a[16], b[16];
-#pragma GCC unroll 16
-    for (int j = 0; j < 16; ++j) {
-      const __m128i low = _mm_loadu_si128(
-          reinterpret_cast<const __m128i*>(table + int64_t{codes[r + j]} * 16));
-      const __m128i high = _mm_loadu_si128(
-          reinterpret_cast<const __m128i*>(table + int64_t{codes[r + 16 + j]} * 16));
-      a[j] = _mm256_inserti128_si256(_mm256_castsi128_si256(low), high, 1);
-    }
-#pragma GCC unroll 4
-    for (int round = 0; round < 4; ++round) {
-      __m256i* from = round % 2 == 0 ? a : b;
-      __m256i* to = round % 2 == 0 ? b : a;
-#pragma GCC unroll 8
-      for (int i = 0; i < 8; ++i) {
-        to[2 * i] = _mm256_unpacklo_epi8(from[i], from[i + 8]);
-        to[2 * i + 1] = _mm256_unpackhi_epi8(from[i], from[i + 8]);
-      }
-    }
-#pragma GCC unroll 16
-    for (int k = 0; k < 16; ++k) {
-      if (k == columns) break;
-      __m256i v = a[k];
-      if (validity[k] != nullptr) {
-        const __m256i null = _mm256_cmpeq_epi8(v, null_byte);
-        const uint32_t bits = ~static_cast<uint32_t>(_mm256_movemask_epi8(null));
-        std::memcpy(validity[k] + (r >> 3), &bits, 4);
-        v = _mm256_andnot_si256(null, v);
-      }
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[k] + r), v);
-    }
-  }
-  return r;
-}
-#endif
-
 }  // namespace
 
 void GatherBytes(const uint8_t* table, const int32_t* codes, int64_t n,
                  int columns, uint8_t* const* out, uint8_t* const* validity,
                  int64_t* nulls) {
   int64_t r = 0;
-#if defined(DIVERT_GATHER_AVX2)
-  if (HasAvx2()) r = GatherBytesAvx2(table, codes, n, columns, out, validity);
-#endif
 #if defined(__SSE2__)
   const __m128i null_byte = _mm_set1_epi8(static_cast<char>(kNullByte));
   // 16 rows of 16 bytes, transposed by four rounds of interleaving vector
