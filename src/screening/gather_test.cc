@@ -26,7 +26,7 @@ TEST(GatherTest, GathersBytesOfEveryColumnAndRow) {
     b = rng() % 4 == 0 ? kNullByte : static_cast<uint8_t>(rng() % 100);
   }
   for (int columns : {1, 7, 16}) {
-    // Row counts that end in each loop: 32 rows at a time (AVX2), 16, one.
+    // Row counts that end in the 16-row loop and in the one-row loop.
     for (int64_t n : {0, 5, 16, 37, 53, 1000}) {
       std::vector<int32_t> codes(n);
       for (int32_t& c : codes) c = static_cast<int32_t>(rng() % codes_count);
