@@ -418,7 +418,8 @@ BuiltColumn NonNegativeInt32Column(absl::string_view name,
   for (int64_t r = 0; r < length; ++r) nulls += values[r] < 0 ? 1 : 0;
   if (nulls == 0) {
     data->buffers.push_back(nullptr);
-    std::memcpy(AddPooledBuffer(data, bytes), values, bytes);
+    uint8_t* out = AddPooledBuffer(data, bytes);
+    if (length > 0) std::memcpy(out, values, bytes);  // no rows: values may be null
   } else {
     const size_t bitmap = static_cast<size_t>((length + 7) / 8);
     uint8_t* bits = AddPooledBuffer(data, bitmap);
