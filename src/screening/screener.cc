@@ -932,7 +932,6 @@ void Screener::State::ScreenClosedArrests(BatchOut* out, int64_t from,
   const int64_t n = to - from;
   if (n <= 0) return;
   const uint64_t* words = row_words.data() + from;
-  const uint8_t* same = same_arrest.data() + from;
   int32_t* charge_index = out->charge_index.data() + chunk_begin + from;
   arrest_keys.resize(n);
   arrest_counts.resize(n);
@@ -952,9 +951,12 @@ void Screener::State::ScreenClosedArrests(BatchOut* out, int64_t from,
                 },
                 words, n, packing, charge_index, arrest_keys.data(),
                 arrest_counts.data(), arrest_of)
-          : AssembleArrests([same](int64_t r) { return uint32_t{same[r]}; },
-                            words, n, packing, charge_index, arrest_keys.data(),
-                            arrest_counts.data(), arrest_of);
+          : AssembleArrests(
+                [same = same_arrest.data() + from](int64_t r) {
+                  return uint32_t{same[r]};
+                },
+                words, n, packing, charge_index, arrest_keys.data(),
+                arrest_counts.data(), arrest_of);
   const uint64_t* keys = arrest_keys.data();
   const uint32_t* counts = arrest_counts.data();
   arrest_results.resize(static_cast<size_t>(arrests));
