@@ -50,6 +50,15 @@ struct Arena {
 };
 
 void ReleaseSchema(ArrowSchema* schema) { schema->release = nullptr; }
+
+// A view layout's buffer of data buffer sizes: `sizes`, as int64 values
+// (null when there are none).
+uint8_t* ViewSizes(Arena& arena, FuzzedDataProvider& in,
+                   const std::vector<int64_t>& sizes) {
+  uint8_t* buffer = arena.Buffer(in, sizes.size() * 8);
+  if (buffer != nullptr) std::memcpy(buffer, sizes.data(), sizes.size() * 8);
+  return buffer;
+}
 void ReleaseArray(ArrowArray* array) { array->release = nullptr; }
 
 constexpr const char* kFormats[] = {
@@ -85,6 +94,8 @@ void FillBuffers(Arena& arena, FuzzedDataProvider& in, const std::string& format
   const int64_t slots = array->offset + array->length;
   const size_t bitmap = static_cast<size_t>((slots + 7) / 8);
   std::vector<const void*> buffers;
+  // A view layout's data buffer sizes (its last buffer says them too).
+  std::vector<int64_t> view_sizes;
   buffers.push_back(in.ConsumeBool() ? arena.Buffer(in, bitmap) : nullptr);
   if (format == "u" || format == "U" || format == "z") {
     const size_t width = Width(format);
@@ -103,14 +114,11 @@ void FillBuffers(Arena& arena, FuzzedDataProvider& in, const std::string& format
   } else if (format == "vu") {
     buffers.push_back(arena.Buffer(in, slots * 16));
     const int data_buffers = in.ConsumeIntegralInRange(0, 2);
-    std::vector<int64_t> sizes;
     for (int b = 0; b < data_buffers; ++b) {
-      sizes.push_back(in.ConsumeIntegralInRange<int64_t>(0, 64));
-      buffers.push_back(arena.Buffer(in, sizes.back()));
+      view_sizes.push_back(in.ConsumeIntegralInRange<int64_t>(0, 64));
+      buffers.push_back(arena.Buffer(in, view_sizes.back()));
     }
-    uint8_t* size_buffer = arena.Buffer(in, sizes.size() * 8);
-    if (size_buffer != nullptr) std::memcpy(size_buffer, sizes.data(), sizes.size() * 8);
-    buffers.push_back(size_buffer);
+    buffers.push_back(ViewSizes(arena, in, view_sizes));
   } else if (format == "b") {
     buffers.push_back(arena.Buffer(in, bitmap));
   } else if (format == "+l" || format == "+L") {
@@ -129,10 +137,19 @@ void FillBuffers(Arena& arena, FuzzedDataProvider& in, const std::string& format
   } else if (format != "+s") {
     buffers.push_back(arena.Buffer(in, slots * Width(format)));
   }
-  // A producer may give the wrong number of buffers, or none at all.
+  // A producer may give the wrong number of buffers, or none at all. A
+  // view layout's last buffer still gives the sizes of the data buffers
+  // before it (those cut off, none; those added, absent and 0 bytes):
+  // sizes that claim memory a buffer does not have are a lie no consumer
+  // can detect.
   size_t n = buffers.size();
   if (in.ConsumeIntegralInRange(0, 7) == 0) n = in.ConsumeIntegralInRange<size_t>(0, 4);
+  const bool recount_views = format == "vu" && n != buffers.size() && n >= 3;
   buffers.resize(n, nullptr);
+  if (recount_views) {
+    view_sizes.resize(n - 3, 0);
+    buffers[n - 1] = ViewSizes(arena, in, view_sizes);
+  }
   arena.pointers.push_back(std::make_unique<std::vector<const void*>>(buffers));
   array->n_buffers = static_cast<int64_t>(n);
   array->buffers = n == 0 && in.ConsumeBool() ? nullptr : arena.pointers.back()->data();
