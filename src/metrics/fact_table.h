@@ -83,9 +83,6 @@ class FactTable {
 
   // The column of field `name`; -1 when the schema has no such field.
   int FieldIndex(absl::string_view name) const;
-  int32_t* MutableColumn(int field_index) {
-    return columns_[field_index].data();
-  }
   void Set(size_t row, int field_index, int32_t value) {
     columns_[field_index][row] = value;
   }

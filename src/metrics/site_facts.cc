@@ -312,7 +312,7 @@ class Folder {
                     ? records_.settings().intake_deadline_days()
                     : kDefaultIntakeDeadlineDays;
     needs_approval_ = records_.settings().social_contact_requires_owg_approval();
-    // Rows for every event; those after the day are cut off (EndEvents).
+    // Rows for every event; Run cuts off those after the day.
     facts_->events.AddRows(events);
     facts_->event_referral.reserve(events);
     pending_.reserve(events);
