@@ -286,13 +286,19 @@ absl::Status CheckOffsets(const ArrowSchema& schema, const ArrowArray& array,
     return Malformed(schema, absl::StrCat("offset ", offsets[array.offset],
                                           " of row 0 is negative"));
   }
-  // One branch-free pass (vectorized); the failing row is looked for only
-  // when there is one.
+  // One branch-free pass that compilers vectorize: the sign bits of every
+  // offset and of every step between two offsets, ORed. When no offset is
+  // negative the steps are exact, so the sign is clear exactly when the
+  // offsets never decrease (a negative offset after a first that is not
+  // needs a decrease). The failing row is looked for only when there is one.
+  using Bits = std::make_unsigned_t<Offset>;
   const Offset* at = offsets + array.offset;
-  bool decreasing = false;
+  Bits signs = 0;
   for (int64_t row = 0; row < array.length; ++row) {
-    decreasing |= at[row + 1] < at[row];
+    const Bits next = static_cast<Bits>(at[row + 1]);
+    signs |= next | (next - static_cast<Bits>(at[row]));
   }
+  const bool decreasing = (signs >> (8 * sizeof(Bits) - 1)) != 0;
   for (int64_t row = 0; decreasing && row < array.length; ++row) {
     if (at[row + 1] < at[row]) {
       return Malformed(schema, absl::StrCat("offsets decrease at row ", row,

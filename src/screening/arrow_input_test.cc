@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,17 @@ TEST(ArrowInputTest, RefusesDecreasingOrNegativeOffsets) {
   const int32_t negative[] = {-8, 2, 5};
   Column n("u", 2, {nullptr, negative, kData});
   EXPECT_THAT(n.Read().message(), HasSubstr("negative"));
+
+  // A negative offset after the first is a decrease, and so is a step
+  // from the largest offset to the smallest, which wraps around when
+  // subtracted.
+  const int32_t later_negative[] = {0, -3, 5};
+  Column l("u", 2, {nullptr, later_negative, kData});
+  EXPECT_THAT(l.Read().message(), HasSubstr("offsets decrease at row 0"));
+  const int32_t wraps[] = {0, std::numeric_limits<int32_t>::max(),
+                           std::numeric_limits<int32_t>::min()};
+  Column w("u", 2, {nullptr, wraps, kData});
+  EXPECT_THAT(w.Read().message(), HasSubstr("offsets decrease at row 1"));
 }
 
 TEST(ArrowInputTest, RefusesMissingBuffersAndWrongBufferCounts) {
