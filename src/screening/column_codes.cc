@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
@@ -43,6 +44,16 @@ absl::StatusOr<ColumnCoder> ColumnCoder::Create(const ArrowSchema& schema,
   return coder;
 }
 
+int32_t ColumnCoder::LearnText(const char* text, size_t size, TextCodes* texts,
+                               CodeOf code_of) {
+  Cell cell;
+  cell.kind = Cell::Kind::kText;
+  cell.text = absl::string_view(text, size);
+  const int32_t code = code_of(cell);
+  texts->Insert(text, size, code);
+  return code;
+}
+
 template <typename Offset>
 void ColumnCoder::CodeText(int64_t begin, int64_t end, TextCodes* texts,
                            CodeOf code_of, int32_t* out) const {
@@ -52,25 +63,28 @@ void ColumnCoder::CodeText(int64_t begin, int64_t end, TextCodes* texts,
   const char* data = static_cast<const char*>(a.buffers[2]);
   // The data buffer holds at least the bytes up to the last offset.
   const char* limit = data + offsets[a.length];
+  // Each row's end is the next row's start.
+  Offset start = offsets[begin];
   auto code = [&](int64_t r) {
-    const char* text = data + offsets[r];
-    const size_t size = static_cast<size_t>(offsets[r + 1] - offsets[r]);
-    int32_t found = texts->Find(text, size, limit);
-    if (found < 0) {
-      Cell cell;
-      cell.kind = Cell::Kind::kText;
-      cell.text = absl::string_view(text, size);
-      found = code_of(cell);
-      texts->Insert(text, size, found);
-    }
-    return found;
+    const Offset stop = offsets[r + 1];
+    const char* text = data + start;
+    const size_t size = static_cast<size_t>(stop - start);
+    start = stop;
+    const int32_t found = texts->Find(text, size, limit);
+    return ABSL_PREDICT_TRUE(found >= 0) ? found
+                                         : LearnText(text, size, texts, code_of);
   };
   if (validity == nullptr) {
     for (int64_t r = begin; r < end; ++r) out[r - begin] = code(r);
     return;
   }
   for (int64_t r = begin; r < end; ++r) {
-    out[r - begin] = Valid(validity, a.offset + r) ? code(r) : 0;
+    if (Valid(validity, a.offset + r)) {
+      out[r - begin] = code(r);
+    } else {
+      out[r - begin] = 0;
+      start = offsets[r + 1];
+    }
   }
 }
 

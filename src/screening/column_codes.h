@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "divert/screening/arrow_c.h"
@@ -64,6 +65,10 @@ class ColumnCoder {
 
  private:
   enum class Layout { kValues, kText32, kText64, kDictionary };
+  // The code of a text `texts` does not know yet: code_of's, recorded.
+  ABSL_ATTRIBUTE_NOINLINE static int32_t LearnText(const char* text, size_t size,
+                                                   TextCodes* texts,
+                                                   CodeOf code_of);
   template <typename Offset>
   void CodeText(int64_t begin, int64_t end, TextCodes* texts, CodeOf code_of,
                 int32_t* out) const;

@@ -1,50 +1,74 @@
 #include "screening/text_codes.h"
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 
-#include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
 
 namespace divert::screening {
+namespace {
 
-TextCodes::TextCodes() : slots_(64), mask_(63) {}
+// A short text's two key words, read without reading past its end, in
+// the byte order TextCodes::Find loads them on a little-endian machine.
+void ShortKey(const char* data, size_t size, uint64_t* lo, uint64_t* hi) {
+  *lo = 0;
+  *hi = static_cast<uint64_t>(size + 1) << 56;
+  for (size_t i = 0; i < size; ++i) {
+    const uint64_t byte = static_cast<uint8_t>(data[i]);
+    if (i < 8) {
+      *lo |= byte << (8 * i);
+    } else {
+      *hi |= byte << (8 * (i - 8));
+    }
+  }
+}
 
-uint64_t TextCodes::LongHash(const char* data, size_t size) {
-  return absl::HashOf(absl::string_view(data, size));
+}  // namespace
+
+TextCodes::TextCodes() : slots_(64), mask_(63) {
+  std::fill(std::begin(byte_codes_), std::end(byte_codes_), -1);
+}
+
+int32_t TextCodes::FindElsewhere(const char* data, size_t size) const {
+  if (size >= 16) {
+    auto it = long_codes_.find(absl::string_view(data, size));
+    return it == long_codes_.end() ? -1 : it->second;
+  }
+  uint64_t lo, hi;
+  ShortKey(data, size, &lo, &hi);
+  return FindShort(lo, hi);
 }
 
 void TextCodes::Insert(const char* data, size_t size, int32_t code) {
-  if (2 * (used_ + 1) > slots_.size()) {
+  ++size_;
+  if (size == 1) {
+    byte_codes_[static_cast<uint8_t>(*data)] = code;
+    return;
+  }
+  if (size >= 16) {
+    long_codes_.emplace(std::string(data, size), code);
+    return;
+  }
+  if (2 * (slots_used_ + 1) > slots_.size()) {
     // Grow to keep the table at most half full.
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.size() * 2, Slot());
     mask_ = slots_.size() - 1;
     for (const Slot& slot : old) {
       if (slot.code < 0) continue;
-      // Short texts are read back from the slot's own words.
-      const uint64_t words[2] = {slot.lo, slot.hi};
-      const char* text = slot.size <= 16
-                             ? reinterpret_cast<const char*>(words)
-                             : long_texts_.data() + slot.offset;
-      size_t at = Load(text, slot.size, text + slot.size).hash & mask_;
+      size_t at = Hash(slot.lo, slot.hi) & mask_;
       while (slots_[at].code >= 0) at = (at + 1) & mask_;
       slots_[at] = slot;
     }
   }
-  const Words w = Load(data, size, data + size);
   Slot slot;
-  slot.lo = w.lo;
-  slot.hi = w.hi;
-  slot.size = static_cast<uint32_t>(size);
+  ShortKey(data, size, &slot.lo, &slot.hi);
   slot.code = code;
-  if (size > 16) {
-    slot.offset = long_texts_.size();
-    long_texts_.append(data, size);
-  }
-  size_t at = w.hash & mask_;
+  size_t at = Hash(slot.lo, slot.hi) & mask_;
   while (slots_[at].code >= 0) at = (at + 1) & mask_;
   slots_[at] = slot;
-  ++used_;
+  ++slots_used_;
 }
 
 }  // namespace divert::screening

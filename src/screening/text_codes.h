@@ -1,9 +1,11 @@
 // An exact map from byte strings to integer codes, built for the inner
-// loop of screening a text column: most values are short (dates, statute
-// codes, labels), so a string of up to 16 bytes is held in the slot itself
-// as two words, hashed with one multiplication and compared with two word
-// comparisons; longer strings are compared byte for byte. Open addressing
-// with linear probing; it only grows.
+// loop of screening a text column. Most values are short (dates, statute
+// codes, labels): a text of up to 15 bytes is its own key of two words
+// (its bytes, zero-padded, and its size in the last byte), loaded with two
+// word loads and masks rather than branches, hashed with one
+// multiplication and compared with two word comparisons in an
+// open-addressing table. A text of one byte is looked up by that byte;
+// longer texts go to an ordinary hash map. It only grows.
 #ifndef DIVERT_SRC_SCREENING_TEXT_CODES_H_
 #define DIVERT_SRC_SCREENING_TEXT_CODES_H_
 
@@ -14,6 +16,8 @@
 #include <vector>
 
 #include "absl/base/config.h"
+#include "absl/base/optimization.h"
+#include "absl/container/flat_hash_map.h"
 
 namespace divert::screening {
 
@@ -25,80 +29,93 @@ class TextCodes {
   // yet. `limit` is the end of the memory that may be read: when 16 bytes
   // from `data` fit before it, a short text is loaded in two words.
   int32_t Find(const char* data, size_t size, const char* limit) const {
-    const Words w = Load(data, size, limit);
-    size_t at = w.hash & mask_;
-    while (true) {
-      const Slot& slot = slots_[at];
-      if (slot.code < 0) return -1;
-      if (slot.lo == w.lo && slot.hi == w.hi && slot.size == size &&
-          (size <= 16 || Tail(slot, data, size))) {
-        return slot.code;
-      }
-      at = (at + 1) & mask_;
+    // A text of one byte (a sex, a borough, a level) is its own index.
+    if (size == 1) return byte_codes_[static_cast<uint8_t>(*data)];
+#if defined(ABSL_IS_LITTLE_ENDIAN)
+    if (ABSL_PREDICT_TRUE(size < 16 && limit - data >= 16)) {
+      uint64_t lo, hi;
+      std::memcpy(&lo, data, 8);
+      std::memcpy(&hi, data + 8, 8);
+      return FindShort(lo & kLowMask[size], (hi & kHighMask[size]) | SizeByte(size));
     }
+#endif
+    return FindElsewhere(data, size);
   }
 
   // Records `code` (>= 0) for a text Find does not know.
   void Insert(const char* data, size_t size, int32_t code);
 
   // The number of texts recorded.
-  size_t size() const { return used_; }
+  size_t size() const { return size_; }
 
  private:
-  struct Words {
-    uint64_t lo = 0, hi = 0, hash = 0;
-  };
+  // A short text's key: its bytes in `lo` and `hi` (little-endian, zero
+  // past the end) and its size plus one in the top byte of `hi`, so no
+  // key is all zeros, as an empty slot is.
   struct Slot {
     uint64_t lo = 0, hi = 0;
-    // Texts longer than 16 bytes: where the whole text is in long_texts_.
-    uint64_t offset = 0;
-    uint32_t size = 0;
     int32_t code = -1;
   };
 
-  static Words Load(const char* data, size_t size, const char* limit) {
-    Words w;
-#if defined(ABSL_IS_LITTLE_ENDIAN)
-    if (size <= 16 && limit - data >= 16) {
-      std::memcpy(&w.lo, data, 8);
-      std::memcpy(&w.hi, data + 8, 8);
-      if (size < 8) {
-        w.lo = size == 0 ? 0 : w.lo & (~uint64_t{0} >> (64 - 8 * size));
-        w.hi = 0;
-      } else if (size < 16) {
-        w.hi = size == 8 ? 0 : w.hi & (~uint64_t{0} >> (128 - 8 * size));
-      }
-      w.hash = Mix(w.lo, w.hi, size);
-      return w;
-    }
-#else
-    (void)limit;
-#endif
-    // An empty text may have no buffer at all (data == nullptr).
-    if (size > 0) std::memcpy(&w.lo, data, size < 8 ? size : 8);
-    if (size > 8) std::memcpy(&w.hi, data + 8, size < 16 ? size - 8 : 8);
-    w.hash = Mix(w.lo, w.hi, size);
-    if (size > 16) w.hash = Mix(w.hash, LongHash(data + 16, size - 16), size);
-    return w;
+  static uint64_t SizeByte(size_t size) {
+    return static_cast<uint64_t>(size + 1) << 56;
   }
-
-  static uint64_t Mix(uint64_t a, uint64_t b, uint64_t size) {
+  static uint64_t Hash(uint64_t lo, uint64_t hi) {
     const unsigned __int128 m =
-        static_cast<unsigned __int128>(a ^ 0xa0761d6478bd642fULL ^ size) *
-        (b ^ 0xe7037ed1a0b428dbULL);
+        static_cast<unsigned __int128>(lo ^ 0xa0761d6478bd642fULL) *
+        (hi ^ 0xe7037ed1a0b428dbULL);
     return static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
   }
-  static uint64_t LongHash(const char* data, size_t size);
 
-  bool Tail(const Slot& slot, const char* data, size_t size) const {
-    return std::memcmp(long_texts_.data() + slot.offset + 16, data + 16,
-                       size - 16) == 0;
+  int32_t FindShort(uint64_t lo, uint64_t hi) const {
+    size_t at = Hash(lo, hi) & mask_;
+    while (true) {
+      const Slot& slot = slots_[at];
+      if (((slot.lo ^ lo) | (slot.hi ^ hi)) == 0) return slot.code;
+      if (slot.code < 0) return -1;
+      at = (at + 1) & mask_;
+    }
   }
 
+  // Texts of 16 bytes or more, and short texts too near the end of their
+  // buffer to be loaded in two words.
+  int32_t FindElsewhere(const char* data, size_t size) const;
+
+  // The bytes of a text of `size` < 16 bytes in its first and second
+  // little-endian word.
+  static constexpr uint64_t kLowMask[16] = {
+      0,
+      0xff,
+      0xffff,
+      0xffffff,
+      0xffffffff,
+      0xffffffffff,
+      0xffffffffffff,
+      0xffffffffffffff,
+      ~uint64_t{0},
+      ~uint64_t{0},
+      ~uint64_t{0},
+      ~uint64_t{0},
+      ~uint64_t{0},
+      ~uint64_t{0},
+      ~uint64_t{0},
+      ~uint64_t{0}};
+  static constexpr uint64_t kHighMask[16] = {
+      0,        0,          0,            0,              0,
+      0,        0,          0,            0,              0xff,
+      0xffff,   0xffffff,   0xffffffff,   0xffffffffff,   0xffffffffffff,
+      0xffffffffffffff};
+
+  // The codes of the texts of one byte, by byte (-1: none yet).
+  int32_t byte_codes_[256];
+  // Texts of up to 15 bytes other than those of one byte; at most half
+  // full.
   std::vector<Slot> slots_;
   size_t mask_;
-  size_t used_ = 0;
-  std::string long_texts_;
+  size_t slots_used_ = 0;
+  // Texts recorded, of every size.
+  size_t size_ = 0;
+  absl::flat_hash_map<std::string, int32_t> long_codes_;
 };
 
 }  // namespace divert::screening

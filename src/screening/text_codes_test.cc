@@ -67,6 +67,32 @@ TEST(TextCodesTest, ReadsShortTextsInsideALargerBufferAlike) {
   EXPECT_EQ(codes.Find(buffer.data() + 10, 9, buffer.data() + buffer.size()), -1);
 }
 
+// A text's size is part of its key: texts that differ only by trailing
+// zero bytes, texts of one byte (looked up by that byte), and texts on
+// either side of the 15-byte boundary of the two-word keys are all apart.
+TEST(TextCodesTest, TellsApartTextsOfEverySizeUpToTheLongOnes) {
+  TextCodes codes;
+  std::vector<std::string> texts;
+  for (size_t size = 0; size <= 18; ++size) {
+    texts.push_back(std::string(size, '\0'));
+    if (size > 0) texts.push_back(std::string(size, 'x'));
+  }
+  texts.push_back("\xff");
+  for (size_t i = 0; i < texts.size(); ++i) {
+    ASSERT_EQ(FindIn(codes, texts[i]), -1) << i;
+    codes.Insert(texts[i].data(), texts[i].size(), static_cast<int32_t>(i));
+  }
+  // Each found both at the end of its buffer and inside a larger one.
+  for (size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_EQ(FindIn(codes, texts[i]), static_cast<int32_t>(i)) << i;
+    const std::string padded = texts[i] + std::string(20, 'y');
+    EXPECT_EQ(codes.Find(padded.data(), texts[i].size(), padded.data() + padded.size()),
+              static_cast<int32_t>(i))
+        << i;
+  }
+  EXPECT_EQ(codes.size(), texts.size());
+}
+
 TEST(TextCodesTest, KeepsEveryCodeThroughGrowth) {
   TextCodes codes;
   for (int i = 0; i < 50000; ++i) {
