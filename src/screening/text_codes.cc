@@ -26,7 +26,7 @@ void ShortKey(const char* data, size_t size, uint64_t* lo, uint64_t* hi) {
 
 }  // namespace
 
-TextCodes::TextCodes() : slots_(64), mask_(63) {
+TextCodes::TextCodes() : slots_(512), mask_(511) {
   std::fill(std::begin(byte_codes_), std::end(byte_codes_), -1);
 }
 
@@ -50,8 +50,8 @@ void TextCodes::Insert(const char* data, size_t size, int32_t code) {
     long_codes_.emplace(std::string(data, size), code);
     return;
   }
-  if (2 * (slots_used_ + 1) > slots_.size()) {
-    // Grow to keep the table at most half full.
+  if (8 * (slots_used_ + 1) > slots_.size()) {
+    // Grow to keep the table at most an eighth full (see slots_).
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.size() * 2, Slot());
     mask_ = slots_.size() - 1;
