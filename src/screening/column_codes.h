@@ -69,6 +69,14 @@ class ColumnCoder {
   ABSL_ATTRIBUTE_NOINLINE static int32_t LearnText(const char* text, size_t size,
                                                    TextCodes* texts,
                                                    CodeOf code_of);
+  // The codes of rows [begin, end) of a column without nulls when their
+  // texts all have one size under 16 bytes (dates, statute codes, one
+  // letter for a sex): read one after the other, without their offsets.
+  // Else false, and nothing is written.
+  template <typename Offset>
+  static bool CodeTextOfOneWidth(const Offset* offsets, int64_t begin, int64_t end,
+                                 const char* data, const char* limit,
+                                 TextCodes* texts, CodeOf code_of, int32_t* out);
   template <typename Offset>
   void CodeText(int64_t begin, int64_t end, TextCodes* texts, CodeOf code_of,
                 int32_t* out) const;

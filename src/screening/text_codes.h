@@ -29,8 +29,7 @@ class TextCodes {
   // yet. `limit` is the end of the memory that may be read: when 16 bytes
   // from `data` fit before it, a short text is loaded in two words.
   int32_t Find(const char* data, size_t size, const char* limit) const {
-    // A text of one byte (a sex, a borough, a level) is its own index.
-    if (size == 1) return byte_codes_[static_cast<uint8_t>(*data)];
+    if (size == 1) return FindByte(*data);
 #if defined(ABSL_IS_LITTLE_ENDIAN)
     if (ABSL_PREDICT_TRUE(size < 16 && limit - data >= 16)) {
       uint64_t lo, hi;
@@ -40,6 +39,32 @@ class TextCodes {
     }
 #endif
     return FindElsewhere(data, size);
+  }
+
+  // A text of one byte (a sex, a borough, a level) is its own index.
+  int32_t FindByte(char byte) const {
+    return byte_codes_[static_cast<uint8_t>(byte)];
+  }
+
+  // Texts of one size from 2 to 15 bytes, looked up without branching on
+  // it. What the size of such texts adds to their keys.
+  struct Width {
+    uint64_t lo_mask, hi_mask, size_byte;
+  };
+  static Width WidthOf(size_t size) {
+    return {kLowMask[size], kHighMask[size], SizeByte(size)};
+  }
+  // Find(data, size, limit) for a size from 2 to 15 bytes, when 16 bytes
+  // from `data` may be read.
+  int32_t FindOfWidth(const char* data, const Width& width) const {
+#if defined(ABSL_IS_LITTLE_ENDIAN)
+    uint64_t lo, hi;
+    std::memcpy(&lo, data, 8);
+    std::memcpy(&hi, data + 8, 8);
+    return FindShort(lo & width.lo_mask, (hi & width.hi_mask) | width.size_byte);
+#else
+    return FindElsewhere(data, (width.size_byte >> 56) - 1);
+#endif
   }
 
   // Records `code` (>= 0) for a text Find does not know.
