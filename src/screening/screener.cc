@@ -31,6 +31,7 @@
 #include "screening/gather.h"
 #include "screening/key_cache.h"
 #include "screening/policy_inputs.h"
+#include "screening/row_counts.h"
 #include "screening/statute_classes.h"
 #include "screening/text_codes.h"
 
@@ -296,6 +297,8 @@ struct Screener::State {
   std::vector<std::vector<int32_t>> codes;
   std::vector<uint64_t> row_words;
   std::vector<uint8_t> same_arrest;
+  // Counts the rows of a chunk by code (issues) and by result.
+  screening::RowCounter row_counter;
   // One row per charge: the chunk's arrest keys when they are 64-bit
   // integers without nulls (compared in place, same_arrest unused).
   const int64_t* chunk_ids = nullptr;
@@ -848,10 +851,7 @@ absl::Status Screener::State::ScreenRows(
         begin, end, &f.texts, [&](const Cell& cell) { return CodeOf(f, cell); },
         c.data());
     if (!status.ok()) return status;
-    if (f.any_issue) {
-      int64_t* rows = f.rows.data();
-      for (int64_t r = 0; r < n; ++r) ++rows[c[r]];
-    }
+    if (f.any_issue) row_counter.Count(c.data(), n, f.rows.size(), f.rows.data());
   }
   UpdateLayout();
   chunk_coders = &coders;
@@ -1056,8 +1056,7 @@ void Screener::State::ScreenArrests(
                               [&](size_t i, int64_t) { return code(i); });
     if (packable) cache.Insert(keys[r], result[r]);
   }
-  int64_t* arrests = arrests_by_result.data();
-  for (int64_t r = 0; r < n; ++r) ++arrests[result[r]];
+  row_counter.Count(result, n, arrests_by_result.size(), arrests_by_result.data());
   out->open_rows -= n;
 }
 
