@@ -42,10 +42,11 @@ class ArrayBase : public ColumnReader {
 template <typename Offset>
 class TextReader final : public ArrayBase {
  public:
-  explicit TextReader(const ArrowArray& array)
+  TextReader(const ArrowArray& array, int64_t text_width)
       : ArrayBase(array),
         offsets_(static_cast<const Offset*>(array.buffers[1])),
-        data_(static_cast<const char*>(array.buffers[2])) {}
+        data_(static_cast<const char*>(array.buffers[2])),
+        text_width_(text_width) {}
   Cell Get(int64_t row) const override {
     Cell cell;
     if (IsNull(row)) return cell;
@@ -55,10 +56,12 @@ class TextReader final : public ArrayBase {
                                   static_cast<size_t>(offsets_[i + 1] - offsets_[i]));
     return cell;
   }
+  int64_t text_width() const override { return text_width_; }
 
  private:
   const Offset* offsets_;
   const char* data_;
+  const int64_t text_width_;
 };
 
 // Utf8View / BinaryView: 16-byte views, short strings inline.
@@ -279,7 +282,8 @@ bool IsValid(const ArrowArray& array, int64_t slot) {
 // negative, never decreasing, the last at most `limit` (< 0: no limit).
 template <typename Offset>
 absl::Status CheckOffsets(const ArrowSchema& schema, const ArrowArray& array,
-                          int64_t limit) {
+                          int64_t limit, int64_t* one_width = nullptr) {
+  if (one_width != nullptr) *one_width = -1;
   if (array.length == 0) return absl::OkStatus();
   const auto* offsets = static_cast<const Offset*>(array.buffers[1]);
   if (offsets[array.offset] < 0) {
@@ -291,12 +295,18 @@ absl::Status CheckOffsets(const ArrowSchema& schema, const ArrowArray& array,
   // negative the steps are exact, so the sign is clear exactly when the
   // offsets never decrease (a negative offset after a first that is not
   // needs a decrease). The failing row is looked for only when there is one.
+  // The same pass finds whether every step is the first (every text has
+  // one size).
   using Bits = std::make_unsigned_t<Offset>;
   const Offset* at = offsets + array.offset;
+  const Bits first_step = static_cast<Bits>(at[1]) - static_cast<Bits>(at[0]);
   Bits signs = 0;
+  Bits other_steps = 0;
   for (int64_t row = 0; row < array.length; ++row) {
     const Bits next = static_cast<Bits>(at[row + 1]);
-    signs |= next | (next - static_cast<Bits>(at[row]));
+    const Bits step = next - static_cast<Bits>(at[row]);
+    signs |= next | step;
+    other_steps |= step ^ first_step;
   }
   const bool decreasing = (signs >> (8 * sizeof(Bits) - 1)) != 0;
   for (int64_t row = 0; decreasing && row < array.length; ++row) {
@@ -311,6 +321,9 @@ absl::Status CheckOffsets(const ArrowSchema& schema, const ArrowArray& array,
     return Malformed(schema, absl::StrCat("the last offset ", last,
                                           " is past the end of its ", limit,
                                           " child values"));
+  }
+  if (one_width != nullptr && other_steps == 0) {
+    *one_width = static_cast<int64_t>(first_step);
   }
   return absl::OkStatus();
 }
@@ -392,15 +405,17 @@ absl::Status CheckIndices(const ArrowSchema& schema, const ArrowArray& array,
 }
 
 // Checks `array` against the layout of `format` (a plain, not
-// dictionary-encoded, value layout the readers below know).
+// dictionary-encoded, value layout the readers below know). For utf8 and
+// binary, `text_width` (when not null) is set to the size of every value
+// when they all have one, else -1.
 absl::Status CheckLayout(const ArrowSchema& schema, const ArrowArray& array,
-                         absl::string_view format) {
+                         absl::string_view format, int64_t* text_width = nullptr) {
   if (format == "u" || format == "z" || format == "U" || format == "Z") {
     if (absl::Status s = CheckCommon(schema, array, 3); !s.ok()) return s;
     if (absl::Status s = CheckBuffer(schema, array, 1, "offsets"); !s.ok()) return s;
     absl::Status s = (format == "u" || format == "z")
-                         ? CheckOffsets<int32_t>(schema, array, -1)
-                         : CheckOffsets<int64_t>(schema, array, -1);
+                         ? CheckOffsets<int32_t>(schema, array, -1, text_width)
+                         : CheckOffsets<int64_t>(schema, array, -1, text_width);
     if (!s.ok()) return s;
     // The data buffer may be missing only when it would be empty.
     if (array.length > 0 && array.buffers[2] == nullptr) {
@@ -448,14 +463,17 @@ absl::StatusOr<std::unique_ptr<ColumnReader>> ValueReader(
     const ArrowSchema& schema, const ArrowArray& array) {
   const absl::string_view format = schema.format;
   if (!IsKnownValueFormat(format)) return Unsupported(schema);
+  int64_t text_width = -1;
   if (format != "+l" && format != "+L") {
-    if (absl::Status s = CheckLayout(schema, array, format); !s.ok()) return s;
+    if (absl::Status s = CheckLayout(schema, array, format, &text_width); !s.ok()) {
+      return s;
+    }
   }
   std::unique_ptr<ColumnReader> reader;
   if (format == "u" || format == "z") {
-    reader = std::make_unique<TextReader<int32_t>>(array);
+    reader = std::make_unique<TextReader<int32_t>>(array, text_width);
   } else if (format == "U" || format == "Z") {
-    reader = std::make_unique<TextReader<int64_t>>(array);
+    reader = std::make_unique<TextReader<int64_t>>(array, text_width);
   } else if (format == "vu" || format == "vz") {
     reader = std::make_unique<TextViewReader>(array);
   } else if (format == "c") {

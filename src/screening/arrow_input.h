@@ -53,6 +53,10 @@ class ColumnReader {
     *begin = *end = 0;
   }
   virtual const ColumnReader* values() const { return nullptr; }
+
+  // For utf8 and binary columns: the size of every value (nulls
+  // included) when they all have one, else -1.
+  virtual int64_t text_width() const { return -1; }
 };
 
 }  // namespace divert::screening

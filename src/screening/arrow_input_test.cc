@@ -63,6 +63,32 @@ TEST(ArrowInputTest, ReadsAWellFormedTextColumn) {
   EXPECT_EQ((*reader)->Get(1).text, "cde");
 }
 
+// The size every text of a column has, when they all have one: a text
+// column of dates or statute codes is then read without its offsets.
+TEST(ArrowInputTest, KnowsWhenEveryTextHasOneSize) {
+  auto width = [](const char* format, int64_t length, const void* offsets,
+                  int64_t offset = 0) {
+    Column c(format, length, {nullptr, offsets, kData});
+    c.array.offset = offset;
+    auto reader = ColumnReader::Create(c.schema, c.array);
+    EXPECT_TRUE(reader.ok()) << reader.status();
+    return reader.ok() ? (*reader)->text_width() : -2;
+  };
+  const int32_t two_each[] = {0, 2, 4, 6};
+  const int64_t two_each_large[] = {0, 2, 4, 6};
+  const int32_t empty_each[] = {0, 0, 0};
+  EXPECT_EQ(width("u", 3, two_each), 2);
+  EXPECT_EQ(width("U", 3, two_each_large), 2);
+  EXPECT_EQ(width("u", 2, empty_each), 0);
+  EXPECT_EQ(width("u", 2, kOffsets), -1);  // "ab", "cde"
+  EXPECT_EQ(width("u", 1, kOffsets, 1), 3);  // "cde" alone
+  EXPECT_EQ(width("u", 0, kOffsets), -1);
+  // Not a text column.
+  const int64_t values[] = {1, 2};
+  Column numbers("l", 2, {nullptr, values});
+  EXPECT_EQ((*ColumnReader::Create(numbers.schema, numbers.array))->text_width(), -1);
+}
+
 TEST(ArrowInputTest, RefusesDecreasingOrNegativeOffsets) {
   const int32_t decreasing[] = {0, 4, 2};
   Column c("u", 2, {nullptr, decreasing, kData});

@@ -54,38 +54,28 @@ int32_t ColumnCoder::LearnText(const char* text, size_t size, TextCodes* texts,
   return code;
 }
 
-template <typename Offset>
-bool ColumnCoder::CodeTextOfOneWidth(const Offset* offsets, int64_t begin,
-                                     int64_t end, const char* data,
-                                     const char* limit, TextCodes* texts,
-                                     CodeOf code_of, int32_t* out) {
-  if (end - begin < 2) return false;
-  const Offset width = offsets[begin + 1] - offsets[begin];
-  if (width < 1 || width >= 16 ||
-      limit - (data + offsets[end - 1]) < 16) {
+bool ColumnCoder::CodeTextOfOneWidth(int64_t width, const char* first,
+                                     int64_t rows, const char* limit,
+                                     TextCodes* texts, CodeOf code_of,
+                                     int32_t* out) {
+  if (width < 1 || width >= 16 || rows < 1 ||
+      limit - (first + width * (rows - 1)) < 16) {
     return false;
   }
-  // One branch-free pass that compilers vectorize.
-  Offset other = 0;
-  for (int64_t r = begin; r < end; ++r) {
-    other |= (offsets[r + 1] - offsets[r]) ^ width;
-  }
-  if (other != 0) return false;
-  const char* text = data + offsets[begin];
+  const char* text = first;
   if (width == 1) {
-    for (int64_t r = begin; r < end; ++r, ++text) {
+    for (int64_t r = 0; r < rows; ++r, ++text) {
       const int32_t found = texts->FindByte(*text);
-      out[r - begin] =
-          ABSL_PREDICT_TRUE(found >= 0) ? found : LearnText(text, 1, texts, code_of);
+      out[r] = ABSL_PREDICT_TRUE(found >= 0) ? found : LearnText(text, 1, texts, code_of);
     }
     return true;
   }
   const TextCodes::Width w = TextCodes::WidthOf(static_cast<size_t>(width));
-  for (int64_t r = begin; r < end; ++r, text += width) {
+  for (int64_t r = 0; r < rows; ++r, text += width) {
     const int32_t found = texts->FindOfWidth(text, w);
-    out[r - begin] = ABSL_PREDICT_TRUE(found >= 0)
-                         ? found
-                         : LearnText(text, static_cast<size_t>(width), texts, code_of);
+    out[r] = ABSL_PREDICT_TRUE(found >= 0)
+                 ? found
+                 : LearnText(text, static_cast<size_t>(width), texts, code_of);
   }
   return true;
 }
@@ -111,7 +101,8 @@ void ColumnCoder::CodeText(int64_t begin, int64_t end, TextCodes* texts,
                                          : LearnText(text, size, texts, code_of);
   };
   if (validity == nullptr) {
-    if (CodeTextOfOneWidth(offsets, begin, end, data, limit, texts, code_of, out)) {
+    if (CodeTextOfOneWidth(reader_->text_width(), data + offsets[begin],
+                           end - begin, limit, texts, code_of, out)) {
       return;
     }
     for (int64_t r = begin; r < end; ++r) out[r - begin] = code(r);

@@ -69,14 +69,15 @@ class ColumnCoder {
   ABSL_ATTRIBUTE_NOINLINE static int32_t LearnText(const char* text, size_t size,
                                                    TextCodes* texts,
                                                    CodeOf code_of);
-  // The codes of rows [begin, end) of a column without nulls when their
-  // texts all have one size under 16 bytes (dates, statute codes, one
-  // letter for a sex): read one after the other, without their offsets.
-  // Else false, and nothing is written.
-  template <typename Offset>
-  static bool CodeTextOfOneWidth(const Offset* offsets, int64_t begin, int64_t end,
-                                 const char* data, const char* limit,
-                                 TextCodes* texts, CodeOf code_of, int32_t* out);
+  // The codes of `rows` texts of `width` bytes each (under 16: dates,
+  // statute codes, one letter for a sex), one after the other from
+  // `first`, the rows of a column without nulls whose texts all have one
+  // size: read without their offsets. False, and nothing is written, for
+  // other widths or when the last text is too near `limit`, the end of its
+  // data, to be loaded in two words.
+  static bool CodeTextOfOneWidth(int64_t width, const char* first, int64_t rows,
+                                 const char* limit, TextCodes* texts,
+                                 CodeOf code_of, int32_t* out);
   template <typename Offset>
   void CodeText(int64_t begin, int64_t end, TextCodes* texts, CodeOf code_of,
                 int32_t* out) const;
