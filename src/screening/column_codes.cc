@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "absl/base/optimization.h"
+#include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
@@ -44,15 +44,32 @@ absl::StatusOr<ColumnCoder> ColumnCoder::Create(const ArrowSchema& schema,
   return coder;
 }
 
-int32_t ColumnCoder::LearnText(const char* text, size_t size, TextCodes* texts,
-                               CodeOf code_of) {
+namespace {
+
+// The code of a text `texts` may not know: found, or code_of's, recorded.
+int32_t Learn(absl::string_view text, TextCodes* texts, ColumnCoder::CodeOf code_of) {
+  const int32_t known = texts->Find(text.data(), text.size(), text.data() + text.size());
+  if (known >= 0) return known;
   Cell cell;
   cell.kind = Cell::Kind::kText;
-  cell.text = absl::string_view(text, size);
+  cell.text = text;
   const int32_t code = code_of(cell);
-  texts->Insert(text, size, code);
+  texts->Insert(text.data(), text.size(), code);
   return code;
 }
+
+// Rows r < n whose out[r] is -1 (texts not known when they were looked up)
+// get their codes, in row order; text_of(r) is row r's text. Out of the
+// row loops, which then call nothing and keep their values in registers.
+template <typename TextOf>
+ABSL_ATTRIBUTE_NOINLINE void LearnUnknown(int64_t n, TextOf text_of, TextCodes* texts,
+                                          ColumnCoder::CodeOf code_of, int32_t* out) {
+  for (int64_t r = 0; r < n; ++r) {
+    if (out[r] < 0) out[r] = Learn(text_of(r), texts, code_of);
+  }
+}
+
+}  // namespace
 
 bool ColumnCoder::CodeTextOfOneWidth(int64_t width, const char* first,
                                      int64_t rows, const char* limit,
@@ -62,20 +79,24 @@ bool ColumnCoder::CodeTextOfOneWidth(int64_t width, const char* first,
       limit - (first + width * (rows - 1)) < 16) {
     return false;
   }
-  const char* text = first;
+  // The OR of the codes: negative when some text was not known.
+  int32_t any = 0;
   if (width == 1) {
-    for (int64_t r = 0; r < rows; ++r, ++text) {
-      const int32_t found = texts->FindByte(*text);
-      out[r] = ABSL_PREDICT_TRUE(found >= 0) ? found : LearnText(text, 1, texts, code_of);
+    for (int64_t r = 0; r < rows; ++r) any |= out[r] = texts->FindByte(first[r]);
+  } else {
+    const TextCodes::Width w = TextCodes::WidthOf(static_cast<size_t>(width));
+    const char* text = first;
+    for (int64_t r = 0; r < rows; ++r, text += width) {
+      any |= out[r] = texts->FindOfWidth(text, w);
     }
-    return true;
   }
-  const TextCodes::Width w = TextCodes::WidthOf(static_cast<size_t>(width));
-  for (int64_t r = 0; r < rows; ++r, text += width) {
-    const int32_t found = texts->FindOfWidth(text, w);
-    out[r] = ABSL_PREDICT_TRUE(found >= 0)
-                 ? found
-                 : LearnText(text, static_cast<size_t>(width), texts, code_of);
+  if (any < 0) {
+    LearnUnknown(
+        rows,
+        [&](int64_t r) {
+          return absl::string_view(first + r * width, static_cast<size_t>(width));
+        },
+        texts, code_of, out);
   }
   return true;
 }
@@ -89,32 +110,43 @@ void ColumnCoder::CodeText(int64_t begin, int64_t end, TextCodes* texts,
   const char* data = static_cast<const char*>(a.buffers[2]);
   // The data buffer holds at least the bytes up to the last offset.
   const char* limit = data + offsets[a.length];
-  // Each row's end is the next row's start.
-  Offset start = offsets[begin];
-  auto code = [&](int64_t r) {
-    const Offset stop = offsets[r + 1];
-    const char* text = data + start;
-    const size_t size = static_cast<size_t>(stop - start);
-    start = stop;
-    const int32_t found = texts->Find(text, size, limit);
-    return ABSL_PREDICT_TRUE(found >= 0) ? found
-                                         : LearnText(text, size, texts, code_of);
-  };
-  if (validity == nullptr) {
-    if (CodeTextOfOneWidth(reader_->text_width(), data + offsets[begin],
-                           end - begin, limit, texts, code_of, out)) {
-      return;
-    }
-    for (int64_t r = begin; r < end; ++r) out[r - begin] = code(r);
+  if (validity == nullptr &&
+      CodeTextOfOneWidth(reader_->text_width(), data + offsets[begin], end - begin,
+                         limit, texts, code_of, out)) {
     return;
   }
-  for (int64_t r = begin; r < end; ++r) {
-    if (Valid(validity, a.offset + r)) {
-      out[r - begin] = code(r);
-    } else {
-      out[r - begin] = 0;
-      start = offsets[r + 1];
+  // Each row's end is the next row's start.
+  Offset start = offsets[begin];
+  auto find = [&](int64_t r) {
+    const Offset stop = offsets[r + 1];
+    const int32_t found =
+        texts->Find(data + start, static_cast<size_t>(stop - start), limit);
+    start = stop;
+    return found;
+  };
+  // The OR of the codes: negative when some text was not known.
+  int32_t any = 0;
+  if (validity == nullptr) {
+    for (int64_t r = begin; r < end; ++r) any |= out[r - begin] = find(r);
+  } else {
+    for (int64_t r = begin; r < end; ++r) {
+      if (Valid(validity, a.offset + r)) {
+        any |= out[r - begin] = find(r);
+      } else {
+        out[r - begin] = 0;
+        start = offsets[r + 1];
+      }
     }
+  }
+  if (any < 0) {
+    LearnUnknown(
+        end - begin,
+        [&](int64_t r) {
+          const Offset from = offsets[begin + r];
+          return absl::string_view(data + from,
+                                   static_cast<size_t>(offsets[begin + r + 1] - from));
+        },
+        texts, code_of, out);
   }
 }
 

@@ -11,7 +11,6 @@
 #include <memory>
 #include <vector>
 
-#include "absl/base/attributes.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "divert/screening/arrow_c.h"
@@ -65,10 +64,6 @@ class ColumnCoder {
 
  private:
   enum class Layout { kValues, kText32, kText64, kDictionary };
-  // The code of a text `texts` does not know yet: code_of's, recorded.
-  ABSL_ATTRIBUTE_NOINLINE static int32_t LearnText(const char* text, size_t size,
-                                                   TextCodes* texts,
-                                                   CodeOf code_of);
   // The codes of `rows` texts of `width` bytes each (under 16: dates,
   // statute codes, one letter for a sex), one after the other from
   // `first`, the rows of a column without nulls whose texts all have one
