@@ -354,8 +354,8 @@ struct Screener::State {
   uint64_t ChargeMask() const {
     return packable ? (uint64_t{1} << charge_bits) - 1 : 0;
   }
-  // words[r - begin] |= the contributions of row r's key and charge
-  // columns, for rows [begin, end).
+  // words[r - begin] = the OR of the contributions of row r's key and
+  // charge columns, for rows [begin, end).
   void OrContributions(std::vector<screening::ColumnCoder>& coders,
                        int64_t begin, int64_t end, uint64_t* words);
   // The code of feed i at row chunk_begin + r.
@@ -869,7 +869,7 @@ void Screener::State::ScreenCharges(
     BatchOut* out, std::vector<screening::ColumnCoder>& coders,
     const ColumnReader& arrest_ids, int64_t begin, int64_t end) {
   const int64_t n = end - begin;
-  row_words.assign(n, 0);
+  row_words.resize(n);
   OrContributions(coders, begin, end, row_words.data());
   // Adjacent rows with one arrest key are one arrest; a null key is an
   // arrest of its own. Keys of 64-bit integers without nulls (the common
@@ -1009,6 +1009,8 @@ void Screener::State::OrContributions(
     std::vector<screening::ColumnCoder>& coders, int64_t begin, int64_t end,
     uint64_t* words) {
   const int64_t n = end - begin;
+  // The first column read from codes writes the words; the others OR.
+  bool written = false;
   for (size_t i = 0; i < feeds.size(); ++i) {
     FeedState& f = feeds[i];
     if (f.skipped || !((f.key && packable) || f.feed.is_charge_field())) continue;
@@ -1021,13 +1023,20 @@ void Screener::State::OrContributions(
         }
         entry_layout[i] = layout_version;
       }
+      if (!written) std::fill(words, words + n, 0);
       coders[i].OrByEntry(begin, end, table.data(), words);
-      continue;
+    } else {
+      const uint64_t* table = Contributions(f).data();
+      const int32_t* c = codes[i].data();
+      if (written) {
+        for (int64_t r = 0; r < n; ++r) words[r] |= table[c[r]];
+      } else {
+        for (int64_t r = 0; r < n; ++r) words[r] = table[c[r]];
+      }
     }
-    const uint64_t* table = Contributions(f).data();
-    const int32_t* c = codes[i].data();
-    for (int64_t r = 0; r < n; ++r) words[r] |= table[c[r]];
+    written = true;
   }
+  if (!written) std::fill(words, words + n, 0);
 }
 
 void Screener::State::ScreenArrests(
@@ -1039,7 +1048,7 @@ void Screener::State::ScreenArrests(
   // OR of what each key or charge column's value adds to it.
   uint64_t* keys = nullptr;
   if (packable) {
-    row_words.assign(n, 0);
+    row_words.resize(n);
     keys = row_words.data();
     OrContributions(coders, begin, end, keys);
     cache.FindAll(keys, n, result);
