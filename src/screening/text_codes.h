@@ -46,8 +46,8 @@ class TextCodes {
     return byte_codes_[static_cast<uint8_t>(byte)];
   }
 
-  // Texts of one size from 2 to 15 bytes, looked up without branching on
-  // it. What the size of such texts adds to their keys.
+  // A column of texts of one size from 2 to 15 bytes is looked up without
+  // branching on it: its masks and size byte, kept in registers.
   struct Width {
     uint64_t lo_mask, hi_mask, size_byte;
   };
@@ -108,28 +108,13 @@ class TextCodes {
 
   // The bytes of a text of `size` < 16 bytes in its first and second
   // little-endian word.
+  static constexpr uint64_t kAll = ~uint64_t{0};
   static constexpr uint64_t kLowMask[16] = {
-      0,
-      0xff,
-      0xffff,
-      0xffffff,
-      0xffffffff,
-      0xffffffffff,
-      0xffffffffffff,
-      0xffffffffffffff,
-      ~uint64_t{0},
-      ~uint64_t{0},
-      ~uint64_t{0},
-      ~uint64_t{0},
-      ~uint64_t{0},
-      ~uint64_t{0},
-      ~uint64_t{0},
-      ~uint64_t{0}};
+      0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff,
+      0xffffffffffffff, kAll, kAll, kAll, kAll, kAll, kAll, kAll, kAll};
   static constexpr uint64_t kHighMask[16] = {
-      0,        0,          0,            0,              0,
-      0,        0,          0,            0,              0xff,
-      0xffff,   0xffffff,   0xffffffff,   0xffffffffff,   0xffffffffffff,
-      0xffffffffffffff};
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xffff, 0xffffff, 0xffffffff,
+      0xffffffffff, 0xffffffffffff, 0xffffffffffffff};
 
   // The codes of the texts of one byte, by byte (-1: none yet).
   int32_t byte_codes_[256];
