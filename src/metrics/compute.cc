@@ -1,6 +1,5 @@
 // CompiledCatalog: computing a report from folded facts.
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <memory>
 #include <utility>
@@ -11,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "divert/metrics/metrics.h"
 #include "metrics/catalog_plan.h"
+#include "metrics/collected_values.h"
 #include "metrics/demographics.h"
 #include "metrics/disclosure.h"
 #include "metrics/filter_eval.h"
@@ -105,21 +105,6 @@ struct Evaluation {
   std::vector<std::vector<int32_t>> cell_codes;
   std::vector<std::vector<std::string>> cell_labels;
 };
-
-double Median(std::vector<int32_t>* values) {
-  const size_t n = values->size();
-  std::sort(values->begin(), values->end());
-  if (n % 2 == 1) return (*values)[n / 2];
-  return ((*values)[n / 2 - 1] + static_cast<double>((*values)[n / 2])) / 2;
-}
-
-double Percentile(std::vector<int32_t>* values, double p) {
-  std::sort(values->begin(), values->end());
-  const size_t n = values->size();
-  size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * n));
-  if (rank < 1) rank = 1;
-  return (*values)[rank - 1];
-}
 
 v1::TargetStatus TargetStatusOf(const v1::Target& target, double value) {
   auto meets = [&](double limit) {
@@ -402,21 +387,9 @@ class Computation {
       }
     };
     if (collects) {
-      std::sort(values.begin(), values.end());
-      std::vector<int32_t> all;
-      all.reserve(values.size());
-      size_t i = 0;
-      while (i < values.size()) {
-        const uint32_t cell = values[i].first;
-        std::vector<int32_t> group;
-        while (i < values.size() && values[i].first == cell) {
-          group.push_back(values[i].second);
-          all.push_back(values[i].second);
-          ++i;
-        }
-        CollectedValue(metric, &group, &evaluation->cells[cell]);
-      }
-      CollectedValue(metric, &all, &evaluation->total);
+      CellValues grouped = GroupByCell(values, cells);
+      std::vector<std::pair<uint32_t, int32_t>>().swap(values);
+      Summarize(metric, &grouped, evaluation);
     } else {
       int64_t n = 0, hits = 0;
       double total = 0;
@@ -437,23 +410,44 @@ class Computation {
     return absl::OkStatus();
   }
 
-  // DISTINCT_COUNT, MEDIAN, PERCENTILE of one cell's values.
-  static void CollectedValue(const CompiledMetric& metric,
-                             std::vector<int32_t>* values, CellValue* out) {
+  // DISTINCT_COUNT, MEDIAN, PERCENTILE of each cell's values (a cell
+  // without values keeps its defaults) and of all of them.
+  static void Summarize(const CompiledMetric& metric, CellValues* grouped,
+                        Evaluation* evaluation) {
+    const size_t cells = grouped->cells();
     if (metric.kind == v1::DISTINCT_COUNT) {
-      std::sort(values->begin(), values->end());
-      values->erase(std::unique(values->begin(), values->end()), values->end());
-      out->records = static_cast<int64_t>(values->size());
-      out->defined = true;
-      out->value = static_cast<double>(values->size());
+      std::vector<int64_t> distinct;
+      int64_t total = 0;
+      CountDistinct(grouped, &distinct, &total);
+      auto set = [](int64_t count, CellValue* out) {
+        out->records = count;
+        out->defined = true;
+        out->value = static_cast<double>(count);
+      };
+      for (size_t cell = 0; cell < cells; ++cell) {
+        if (grouped->begin[cell] == grouped->begin[cell + 1]) continue;
+        set(distinct[cell], &evaluation->cells[cell]);
+      }
+      set(total, &evaluation->total);
       return;
     }
-    out->records = static_cast<int64_t>(values->size());
-    out->defined = !values->empty();
-    if (values->empty()) return;
-    out->value = metric.kind == v1::MEDIAN
-                     ? Median(values)
-                     : Percentile(values, metric.definition->percentile());
+    auto summarize = [&](int32_t* begin, int32_t* end, CellValue* out) {
+      out->records = end - begin;
+      out->defined = begin != end;
+      if (begin == end) return;
+      out->value = metric.kind == v1::MEDIAN
+                       ? MedianOf(begin, end)
+                       : PercentileOf(begin, end, metric.definition->percentile());
+    };
+    for (size_t cell = 0; cell < cells; ++cell) {
+      if (grouped->begin[cell] == grouped->begin[cell + 1]) continue;
+      summarize(grouped->cell_begin(cell), grouped->cell_end(cell),
+                &evaluation->cells[cell]);
+    }
+    // Selection reorders values within their cell only: all of them are
+    // still the whole's.
+    summarize(grouped->values.data(), grouped->values.data() + grouped->values.size(),
+              &evaluation->total);
   }
 
   static void Label(const std::vector<Dimension>& dimensions,
