@@ -250,8 +250,29 @@ class Computation {
     for (const Dimension& d : dimensions) {
       fields.push_back(metric.breakdown_fields[d.breakdown]);
     }
+    return CellsOf(table, fields, dimensions);
+  }
+
+  const uint32_t* CellsOf(const FactTable& table, const std::vector<int>& fields,
+                          const std::vector<Dimension>& dimensions) {
     std::vector<uint32_t>& cells = cells_[{&table, fields}];
     if (cells.size() == table.rows()) return cells.data();
+    if (const FactTable* parent = JoinedFromOneTable(table, fields, dimensions)) {
+      // Every column is another table's, read through one row index (an
+      // event's race, gender and pathway are its referral's): that table's
+      // cells through the index, one load a row instead of one a column.
+      std::vector<int> parent_fields;
+      std::vector<Dimension> parent_dimensions = dimensions;
+      for (size_t d = 0; d < fields.size(); ++d) {
+        parent_fields.push_back(table.joined_field(fields[d]));
+        parent_dimensions[d].column.via = nullptr;
+      }
+      const uint32_t* parent_cells = CellsOf(*parent, parent_fields, parent_dimensions);
+      const uint32_t* via = dimensions[0].column.via;
+      cells.resize(table.rows());
+      for (size_t row = 0; row < cells.size(); ++row) cells[row] = parent_cells[via[row]];
+      return cells.data();
+    }
     cells.assign(table.rows(), 0);
     for (const Dimension& d : dimensions) {
       if (d.column.via == nullptr) {
@@ -266,6 +287,24 @@ class Computation {
       }
     }
     return cells.data();
+  }
+
+  // The table all of `fields` are joined from through one row index (and
+  // that owns them); nullptr when some field is the table's own or they
+  // differ.
+  static const FactTable* JoinedFromOneTable(const FactTable& table,
+                                             const std::vector<int>& fields,
+                                             const std::vector<Dimension>& dimensions) {
+    const FactTable* parent = table.joined_table(fields[0]);
+    if (parent == nullptr) return nullptr;
+    for (size_t d = 0; d < fields.size(); ++d) {
+      if (table.joined_table(fields[d]) != parent ||
+          parent->joined_table(table.joined_field(fields[d])) != nullptr ||
+          dimensions[d].column.via != dimensions[0].column.via) {
+        return nullptr;
+      }
+    }
+    return parent;
   }
 
   static size_t CellCount(const std::vector<Dimension>& dimensions) {

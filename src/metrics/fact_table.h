@@ -100,6 +100,14 @@ class FactTable {
                   const std::vector<uint32_t>* parent_rows);
 
   ColumnView Column(int field_index) const;
+  // The table whose column of the same name a joined column reads, and
+  // that column's index there; nullptr and -1 for an owned column.
+  const FactTable* joined_table(int field_index) const {
+    return joins_[field_index].parent;
+  }
+  int joined_field(int field_index) const {
+    return joins_[field_index].parent_field;
+  }
 
   // Fills `message` (of the schema's type) with the fields in
   // `field_indexes` of row `row`; the rest stay as they are.
