@@ -127,9 +127,7 @@ class Computation {
         start_(start),
         end_(end),
         published_(request.disclosure() != v1::INTERNAL),
-        masks_(plan.filters().size()),
-        selected_(plan.filters().size()),
-        selective_(plan.filters().size(), false) {}
+        masks_(plan.filters().size()) {}
 
   absl::StatusOr<v1::MetricReport> Run() {
     std::vector<bool> wanted(plan_.metrics().size(), request_.metric_ids().empty());
@@ -214,20 +212,46 @@ class Computation {
         compiled, plan_.environment(compiled.kind), table, start_, end_);
     if (!mask.ok()) return mask.status();
     masks_[filter] = *std::move(mask);
-    // A selective filter also keeps the rows it selects, so that metrics
-    // using it visit those rows only.
-    size_t count = 0;
-    for (uint8_t holds : masks_[filter]) count += holds;
-    if (count <= table.rows() / 4) {
-      std::vector<uint32_t>& rows = selected_[filter];
-      rows.reserve(count);
-      const std::vector<uint8_t>& m = masks_[filter];
-      for (size_t row = 0; row < m.size(); ++row) {
-        if (m[row]) rows.push_back(static_cast<uint32_t>(row));
-      }
-      selective_[filter] = true;
-    }
     return &masks_[filter];
+  }
+
+  // The rows a metric visits, in order: those its filter holds for and,
+  // for PARTICIPANTS, those enrolled; nullptr for every row of the table.
+  // Kept per filter and record kind: metrics that share them share them.
+  absl::StatusOr<const std::vector<uint32_t>*> RowsOf(const CompiledMetric& metric,
+                                                      const FactTable& table) {
+    const bool participants = metric.records == v1::PARTICIPANTS;
+    if (metric.filter < 0 && !participants) return nullptr;
+    auto [it, inserted] = rows_.try_emplace({metric.filter, participants});
+    std::vector<uint32_t>& rows = it->second;
+    if (!inserted) return &rows;
+    const std::vector<uint8_t>* mask = nullptr;
+    if (metric.filter >= 0) {
+      absl::StatusOr<const std::vector<uint8_t>*> m = Mask(metric.filter, table);
+      if (!m.ok()) {
+        rows_.erase(it);
+        return m.status();
+      }
+      mask = *m;
+    }
+    const ColumnView enrolled =
+        participants ? table.Column(table.FieldIndex("enrolled_day")) : ColumnView{};
+    auto keeps = [&](size_t row) -> bool {
+      return (mask == nullptr || (*mask)[row] != 0) &&
+             (!participants || enrolled[row] != kNone);
+    };
+    size_t count = 0;
+    for (size_t row = 0; row < table.rows(); ++row) count += keeps(row);
+    // Written without a branch a row: each row is stored at the next
+    // place, which only a kept row moves past.
+    rows.resize(count + 1);
+    size_t next = 0;
+    for (size_t row = 0; row < table.rows(); ++row) {
+      rows[next] = static_cast<uint32_t>(row);
+      next += keeps(row);
+    }
+    rows.resize(count);
+    return &rows;
   }
 
   // Sets up the dimensions of `evaluation` over `table`.
@@ -316,15 +340,9 @@ class Computation {
   absl::Status Accumulate(const CompiledMetric& metric, Evaluation* evaluation) {
     const FactTable& table = *facts_.Table(metric.records);
     const size_t rows = table.rows();
-    const std::vector<uint8_t>* filter = nullptr;
     const std::vector<uint8_t>* condition = nullptr;
-    const std::vector<uint32_t>* filter_rows = nullptr;
-    if (metric.filter >= 0) {
-      auto mask = Mask(metric.filter, table);
-      if (!mask.ok()) return mask.status();
-      filter = *mask;
-      if (selective_[metric.filter]) filter_rows = &selected_[metric.filter];
-    }
+    absl::StatusOr<const std::vector<uint32_t>*> visited = RowsOf(metric, table);
+    if (!visited.ok()) return visited.status();
     if (metric.condition >= 0) {
       auto mask = Mask(metric.condition, table);
       if (!mask.ok()) return mask.status();
@@ -339,10 +357,6 @@ class Computation {
     std::vector<double> sum(cells + 1, 0);
     std::vector<std::pair<uint32_t, int32_t>> values;
 
-    const bool participants = metric.records == v1::PARTICIPANTS;
-    const ColumnView enrolled =
-        participants ? table.Column(table.FieldIndex("enrolled_day"))
-                     : ColumnView{};
     const ColumnView date = table.Column(metric.date_field);
     const ColumnView end_column =
         metric.end_field >= 0 ? table.Column(metric.end_field) : ColumnView{};
@@ -357,7 +371,6 @@ class Computation {
     const bool needs_value = metric.kind == v1::SUM || metric.kind == v1::MEAN;
 
     auto visit = [&](size_t row) {
-      if (participants && enrolled[row] == kNone) return;
       const int32_t day = date[row];
       switch (metric.time_rule) {
         case v1::TimeRule::AS_OF_END:
@@ -392,12 +405,10 @@ class Computation {
       ++records[cell];
       if (condition != nullptr && (*condition)[row]) ++numerator[cell];
     };
-    if (filter_rows != nullptr) {
-      for (uint32_t row : *filter_rows) visit(row);
+    if (*visited != nullptr) {
+      for (uint32_t row : **visited) visit(row);
     } else {
-      for (size_t row = 0; row < rows; ++row) {
-        if (filter == nullptr || (*filter)[row]) visit(row);
-      }
+      for (size_t row = 0; row < rows; ++row) visit(row);
     }
 
     evaluation->cells.assign(cells, CellValue());
@@ -693,8 +704,8 @@ class Computation {
   const int32_t end_;
   bool published_;
   std::vector<std::vector<uint8_t>> masks_;
-  std::vector<std::vector<uint32_t>> selected_;
-  std::vector<bool> selective_;
+  // By filter (-1: none) and whether only participants count: RowsOf.
+  std::map<std::pair<int, bool>, std::vector<uint32_t>> rows_;
   // By table and breakdown fields: each row's cell (CellsOf).
   std::map<std::pair<const FactTable*, std::vector<int>>, std::vector<uint32_t>>
       cells_;
