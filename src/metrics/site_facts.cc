@@ -577,7 +577,10 @@ class Folder {
     }
     ReferralBatch& batch = BatchOf(subject);
     const int64_t row = subject - batch.first_row;
-    codes.person = batch.person_key.CodeUnlessEmpty(row, *people_keys_);
+    codes.person = known_people_[subject];
+    if (codes.person == CodedText::kNotCoded) {
+      codes.person = batch.person_key.CodeUnlessEmpty(row, *people_keys_);
+    }
     if (codes.person >= static_cast<int32_t>(people_.size())) {
       people_.resize(static_cast<size_t>(codes.person) + 1);
     }
@@ -587,15 +590,33 @@ class Folder {
   }
 
   // Loads ahead what CodeSubject(subject, ...) will look up in the big
-  // dictionary of person keys.
+  // dictionary of person keys (messages) or the person codes found
+  // already (columns).
   void PrefetchSubject(uint32_t subject) const {
     if (subject == kNoSubject) return;
     if (!columnar_) {
       people_keys_->Prefetch(records_.subjects(static_cast<int>(subject)).person_key());
       return;
     }
-    const ReferralBatch& batch = BatchOf(subject);
-    batch.person_key.Prefetch(subject - batch.first_row, *people_keys_);
+    __builtin_prefetch(&known_people_[subject]);
+  }
+
+  // Each referrals-table row's person code where the people's dictionary
+  // holds its key already, kNotCoded where it does not: found in the
+  // table's order, looking ahead, before WriteReferrals reads them by
+  // referral, at random. (Keys it does not hold are coded by CodeSubject
+  // in the referrals' order, so they keep their order of first sight.)
+  void FindKnownPeople() {
+    known_people_.resize(slots_.size());
+    for (ReferralBatch& batch : referral_batches_) {
+      for (int64_t row = 0; row < batch.length; ++row) {
+        if (row + kLookAhead < batch.length) {
+          batch.person_key.Prefetch(row + kLookAhead, *people_keys_);
+        }
+        known_people_[static_cast<size_t>(batch.first_row + row)] =
+            batch.person_key.FindUnlessEmpty(row, *people_keys_);
+      }
+    }
   }
 
   // The referrals table's batch that holds row `subject`.
@@ -907,9 +928,7 @@ class Folder {
     const int pathway = f("pathway"), stage = f("stage"), source = f("source"),
               agency = f("agency"), officer = f("officer_id"),
               case_manager = f("case_manager_id"), precinct = f("precinct"),
-              area = f("area"), race = f("race"), bipoc = f("bipoc"),
-              race_known = f("race_known"), gender = f("gender"),
-              age_group = f("age_group"), comparison = f("comparison_group"),
+              area = f("area"), comparison = f("comparison_group"),
               referred = f("referred_day"), declined = f("offer_declined"),
               approved = f("approved"), denied = f("denied"),
               screened = f("screened_day"), assessment = f("assessment_day"),
@@ -928,6 +947,7 @@ class Folder {
               legacy = f("legacy_cases"), reviews = f("owg_reviews"),
               person_key = f("person_key");
     const size_t first = table.AddRows(referrals_.size());
+    if (columnar_) FindKnownPeople();
     for (size_t i = 0; i < referrals_.size(); ++i) {
       if (i + kLookAhead < referrals_.size()) {
         PrefetchSubject(subject_of_rows_[i + kLookAhead]);
@@ -941,14 +961,9 @@ class Folder {
       table.Set(row, officer, r.officer);
       table.Set(row, case_manager, r.case_manager);
       const SubjectCodes subject = CodeSubject(subject_of_rows_[i], precinct, area);
-      const int32_t person_code = subject.person;
-      const Demographics* person = PersonAt(person_code);
       table.Set(row, precinct, subject.precinct);
       table.Set(row, area, subject.area);
-      SetPerson(&table, row, person, r.referred_day, race, bipoc, race_known,
-                gender, age_group);
-      table.Set(row, comparison, person != nullptr && person->comparison_group);
-      table.Set(row, person_key, person_code);
+      table.Set(row, person_key, subject.person);
       table.Set(row, referred, r.referred_day);
       table.Set(row, declined, r.offer_declined);
       table.Set(row, approved, r.approved);
@@ -986,30 +1001,49 @@ class Folder {
       table.Set(row, arrests, r.arrests_after_enrollment);
       table.Set(row, legacy, r.legacy_cases);
       table.Set(row, reviews, r.owg_reviews);
-      if (r.enrolled_day != kNone && person_code != kNone) {
-        if (enrolled_since_.size() <= static_cast<size_t>(person_code)) {
-          enrolled_since_.resize(people_.size(), kNone);
-        }
-        int32_t& since = enrolled_since_[person_code];
-        if (since == kNone || r.enrolled_day < since) since = r.enrolled_day;
-      }
+    }
+    SetPeople(&table, referred, comparison);
+    // Each person's first enrolment (for their arrests).
+    enrolled_since_.assign(people_.size(), kNone);
+    const ColumnView people = table.Column(person_key);
+    const ColumnView enrolments = table.Column(enrolled);
+    for (size_t row = first; row < table.rows(); ++row) {
+      const int32_t person = people[row];
+      const int32_t day = enrolments[row];
+      if (day == kNone || person == kNone) continue;
+      int32_t& since = enrolled_since_[person];
+      if (since == kNone || day < since) since = day;
     }
   }
 
-  static void SetPerson(FactTable* table, size_t row, const Demographics* person,
-                        int32_t day, int race, int bipoc, int race_known,
-                        int gender, int age_group) {
-    if (person == nullptr) {
-      table->Set(row, race, v1::RACE_GROUP_UNKNOWN);
-      table->Set(row, gender, v1::GENDER_GROUP_UNKNOWN);
-      table->Set(row, age_group, v1::AGE_UNKNOWN);
-      return;
+  // Fills the person columns of every row (race, bipoc, race_known,
+  // gender, the age group on the day in column `day_field`, and
+  // comparison_group unless `comparison` is -1) from its person_key code.
+  // A loop of its own: its reads of people_, at random in a table far
+  // bigger than the cache, are then many in flight at once.
+  void SetPeople(FactTable* table, int day_field, int comparison) {
+    Fields f(table);
+    const int race = f("race"), bipoc = f("bipoc"), race_known = f("race_known"),
+              gender = f("gender"), age_group = f("age_group");
+    const ColumnView codes = table->Column(f("person_key"));
+    const ColumnView days = table->Column(day_field);
+    for (size_t row = 0; row < table->rows(); ++row) {
+      const Demographics* person = PersonAt(codes[row]);
+      if (comparison >= 0) {
+        table->Set(row, comparison, person != nullptr && person->comparison_group);
+      }
+      if (person == nullptr) {
+        table->Set(row, race, v1::RACE_GROUP_UNKNOWN);
+        table->Set(row, gender, v1::GENDER_GROUP_UNKNOWN);
+        table->Set(row, age_group, v1::AGE_UNKNOWN);
+        continue;
+      }
+      table->Set(row, race, person->race);
+      table->Set(row, bipoc, person->bipoc);
+      table->Set(row, race_known, person->race_known);
+      table->Set(row, gender, person->gender);
+      table->Set(row, age_group, AgeGroupOn(person->born_day, days[row]));
     }
-    table->Set(row, race, person->race);
-    table->Set(row, bipoc, person->bipoc);
-    table->Set(row, race_known, person->race_known);
-    table->Set(row, gender, person->gender);
-    table->Set(row, age_group, AgeGroupOn(person->born_day, day));
   }
 
   void JoinReferralColumns(FactTable* table, const std::vector<uint32_t>* rows) {
@@ -1026,9 +1060,7 @@ class Folder {
     Fields f(&table);
     const int outcome = f("outcome"), pathway = f("pathway"), day = f("day"),
               precinct = f("precinct"), area = f("area"), agency = f("agency"),
-              officer = f("officer_id"), race = f("race"), bipoc = f("bipoc"),
-              race_known = f("race_known"), gender = f("gender"),
-              age_group = f("age_group"), referred = f("referred"),
+              officer = f("officer_id"), referred = f("referred"),
               person_key = f("person_key");
     const int encounters = records_.encounters_size();
     const size_t first = table.AddRows(encounters);
@@ -1048,12 +1080,10 @@ class Folder {
       SetText(&table, row, area, e.area());
       SetText(&table, row, agency, e.agency());
       SetText(&table, row, officer, e.officer_id());
-      const int32_t person = PersonCode(e.person_key());
-      table.Set(row, person_key, person);
-      SetPerson(&table, row, PersonAt(person), on, race, bipoc,
-                race_known, gender, age_group);
+      table.Set(row, person_key, PersonCode(e.person_key()));
       table.Set(row, referred, decisions_referred_.contains(e.decision_id()));
     }
+    SetPeople(&table, day, -1);
   }
 
   static void SetText(FactTable* table, size_t row, int field,
@@ -1083,9 +1113,7 @@ class Folder {
     const int day = f("day"), citation = f("citation"), booked = f("booked"),
               charged = f("charged"), jail_days = f("jail_days"),
               eligible = f("lead_eligible"), precinct = f("precinct"),
-              area = f("area"), race = f("race"), bipoc = f("bipoc"),
-              race_known = f("race_known"), gender = f("gender"),
-              age_group = f("age_group"), after = f("after_enrollment"),
+              area = f("area"), after = f("after_enrollment"),
               participant = f("participant"),
               comparison = f("comparison_group"), person_key = f("person_key");
     const int arrests = records_.arrests_size();
@@ -1107,10 +1135,6 @@ class Folder {
       SetText(&table, row, area, a.area());
       const int32_t code = PersonCode(a.person_key());
       table.Set(row, person_key, code);
-      const Demographics* person = PersonAt(code);
-      SetPerson(&table, row, person, on, race, bipoc, race_known, gender,
-                age_group);
-      table.Set(row, comparison, person != nullptr && person->comparison_group);
       const int32_t since =
           code != kNone && static_cast<size_t>(code) < enrolled_since_.size()
               ? enrolled_since_[code]
@@ -1118,6 +1142,7 @@ class Folder {
       table.Set(row, participant, since != kNone);
       table.Set(row, after, since != kNone && on != kNone && since <= on);
     }
+    SetPeople(&table, day, comparison);
   }
 
   void AddTrainings() {
@@ -1180,6 +1205,8 @@ class Folder {
   // By referral row: who it is about (SubjectOf, or the referrals table's
   // row).
   std::vector<uint32_t> subject_of_rows_;
+  // By referrals-table row (columnar input): FindKnownPeople.
+  std::vector<int32_t> known_people_;
   bool columnar_ = false;
   // By service row: its service_referral_id.
   std::vector<absl::string_view> service_ids_;
