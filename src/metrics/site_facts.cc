@@ -352,7 +352,7 @@ class Folder {
 
   // Any later event of the referral in `row`, the `input_row`th of the
   // log: its events-table row now, its effect on the referral in
-  // FoldPending.
+  // FoldPending. The caller counts it (pending_counts_ before FoldPending).
   template <typename E>
   void Note(const E& event, int32_t day, uint32_t row, size_t input_row) {
     PendingEvent pending{static_cast<uint32_t>(input_row),
@@ -372,7 +372,6 @@ class Folder {
     connected_need_ = 0;  // kServiceConnected's need: set by FoldPending
     AddEventRow(row, event, day);
     pending_.push_back(pending);
-    ++pending_counts_[row];
   }
 
   // Folds the pending events grouped by referral: a stable counting sort
@@ -458,6 +457,7 @@ class Folder {
       }
       if (day > through_) continue;
       Note(ProtoEvent(event), day, row, static_cast<size_t>(i));
+      ++pending_counts_[row];
     }
     FoldPending([this](const PendingEvent& p) {
       return ProtoEvent(records_.events(static_cast<int>(p.input_row)));
@@ -483,7 +483,7 @@ class Folder {
     if (first >= kSkipped) {
       return absl::InvalidArgumentError("referrals: too many rows");
     }
-    slots_.assign(static_cast<size_t>(first), kNotStarted);
+    slots_.assign(static_cast<size_t>(first), ReferralSlot());
     // At most one referral (and one decision referred) per row.
     referrals_.reserve(slots_.size());
     subject_of_rows_.reserve(slots_.size());
@@ -738,32 +738,36 @@ class Folder {
         if (!referral.ok()) return referral.status();
         const int32_t day = batch.Day(row, *days_);
         if (day == kNone) return RowError("events", first + row, "'occurred_at' is null");
-        uint32_t& slot = slots_[*referral];
+        ReferralSlot& slot = slots_[*referral];
         const ColumnEvent event(&batch, row, *kind);
         if (*kind == Event::kEligibilityRecorded ||
             *kind == Event::kSocialContactReferred) {
-          if (slot != kNotStarted) {
+          if (slot.fact_row != kNotStarted) {
             return RowError("events", first + row, "the referral starts twice");
           }
           if (day > through_) {
-            slot = kSkipped;
+            slot.fact_row = kSkipped;
             continue;
           }
-          slot = Start(event, day, *referral);
+          slot.fact_row = Start(event, day, *referral);
           continue;
         }
-        if (slot == kSkipped || day > through_) continue;
-        if (slot == kNotStarted) {
+        if (slot.fact_row == kSkipped || day > through_) continue;
+        if (slot.fact_row == kNotStarted) {
           return RowError("events", first + row,
                           "the referral has no eligibility_recorded or "
                           "social_contact_referred event before it");
         }
-        Note(event, day, slot, static_cast<size_t>(first + row));
+        Note(event, day, slot.fact_row, static_cast<size_t>(first + row));
+        ++slot.later_events;
       }
       first += batch.length();
     }
     if (first > UINT32_MAX) {
       return absl::InvalidArgumentError("events: too many rows");
+    }
+    for (size_t row = 0; row < referrals_.size(); ++row) {
+      pending_counts_[row] = slots_[subject_of_rows_[row]].later_events;
     }
     FoldPending([this](const PendingEvent& p) { return EventAt(p); });
     return absl::OkStatus();
@@ -1194,14 +1198,21 @@ class Folder {
   // The events table's batches (columnar input), for the second pass.
   std::vector<EventBatch> event_batches_;
   // The referrals table (columnar input): its batches, its ids' rows, and
-  // by row the referral's fact row (or kNotStarted, kSkipped).
+  // its rows' slots.
   std::vector<ReferralBatch> referral_batches_;
   bool int_ids_ = false;
   absl::flat_hash_map<int64_t, uint32_t> int_index_;
   std::vector<uint32_t> dense_;
   int64_t dense_min_ = 0;
   absl::flat_hash_map<std::string, uint32_t> text_index_;
-  std::vector<uint32_t> slots_;
+  // By referrals-table row: the referral's fact row (or kNotStarted,
+  // kSkipped) and how many events after its first the first pass noted,
+  // side by side so that an event reads and writes them in one place.
+  struct ReferralSlot {
+    uint32_t fact_row = kNotStarted;
+    uint32_t later_events = 0;
+  };
+  std::vector<ReferralSlot> slots_;
   // By referral row: who it is about (SubjectOf, or the referrals table's
   // row).
   std::vector<uint32_t> subject_of_rows_;
