@@ -7,16 +7,22 @@ namespace divert::metrics {
 using google::protobuf::FieldDescriptor;
 
 int32_t Dictionary::Code(absl::string_view value) {
-  if (auto it = codes_.find(value); it != codes_.end()) return it->second;
-  const int32_t code = static_cast<int32_t>(values_.size());
-  codes_.emplace(std::string(value), code);
-  values_.emplace_back(value);
+  const int32_t next = size();
+  const int32_t code =
+      value.size() <= ShortText::kMaxSize
+          ? short_codes_.try_emplace(ShortText(value), next).first->second
+          : long_codes_.try_emplace(value, next).first->second;
+  if (code == next) values_.emplace_back(value);
   return code;
 }
 
 int32_t Dictionary::Find(absl::string_view value) const {
-  auto it = codes_.find(value);
-  return it == codes_.end() ? kNone : it->second;
+  if (value.size() <= ShortText::kMaxSize) {
+    auto it = short_codes_.find(ShortText(value));
+    return it == short_codes_.end() ? kNone : it->second;
+  }
+  auto it = long_codes_.find(value);
+  return it == long_codes_.end() ? kNone : it->second;
 }
 
 FactTable::FactTable(const google::protobuf::Descriptor* schema)
