@@ -8,21 +8,14 @@ using google::protobuf::FieldDescriptor;
 
 int32_t Dictionary::Code(absl::string_view value) {
   const int32_t next = size();
-  const int32_t code =
-      value.size() <= ShortText::kMaxSize
-          ? short_codes_.try_emplace(ShortText(value), next).first->second
-          : long_codes_.try_emplace(value, next).first->second;
+  const int32_t code = *codes_.TryEmplace(value, next).first;
   if (code == next) values_.emplace_back(value);
   return code;
 }
 
 int32_t Dictionary::Find(absl::string_view value) const {
-  if (value.size() <= ShortText::kMaxSize) {
-    auto it = short_codes_.find(ShortText(value));
-    return it == short_codes_.end() ? kNone : it->second;
-  }
-  auto it = long_codes_.find(value);
-  return it == long_codes_.end() ? kNone : it->second;
+  const int32_t* code = codes_.Find(value);
+  return code == nullptr ? kNone : *code;
 }
 
 FactTable::FactTable(const google::protobuf::Descriptor* schema)

@@ -20,7 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
-#include "metrics/short_text.h"
+#include "metrics/text_map.h"
 
 namespace divert::metrics {
 
@@ -28,8 +28,8 @@ namespace divert::metrics {
 inline constexpr int32_t kNone = std::numeric_limits<int32_t>::min();
 
 // Distinct strings of one column, numbered from 0 in order of first sight.
-// Strings of up to 16 bytes (ids, keys and codes mostly are) are looked up
-// as ShortText, longer ones as strings.
+// (Strings of up to 16 bytes, as ids, keys and codes mostly are, are
+// looked up as integers: text_map.h.)
 class Dictionary {
  public:
   int32_t Code(absl::string_view value);
@@ -39,17 +39,11 @@ class Dictionary {
   // loop over many rows can ask for a row's value several rows ahead and
   // not wait for it (a dictionary of a million values is far bigger than
   // the cache).
-  void Prefetch(absl::string_view value) const {
-    if (value.size() <= ShortText::kMaxSize) {
-      short_codes_.prefetch(ShortText(value));
-    } else {
-      long_codes_.prefetch(value);
-    }
-  }
+  void Prefetch(absl::string_view value) const { codes_.Prefetch(value); }
   // Makes room for `values` values (of up to 16 bytes) without growing
   // again.
   void Reserve(size_t values) {
-    short_codes_.reserve(values);
+    codes_.Reserve(values);
     values_.reserve(values);
   }
   const std::string& Value(int32_t code) const { return values_[code]; }
@@ -57,8 +51,7 @@ class Dictionary {
 
  private:
   std::vector<std::string> values_;
-  absl::flat_hash_map<ShortText, int32_t> short_codes_;
-  absl::flat_hash_map<std::string, int32_t> long_codes_;
+  TextMap<int32_t> codes_;
 };
 
 // Reads one column: data[i], or data[via[i]] for a joined column.

@@ -335,7 +335,7 @@ class Folder {
       r.stage = v1::ELIGIBILITY_RECORDED;
       r.officer = event.Officer(table.dictionary(referral_officer_));
       r.agency = event.Agency(table.dictionary(referral_agency_));
-      decisions_referred_.emplace(event.decision_id());
+      decisions_referred_.TryEmplace(event.decision_id(), true);
     } else {
       r.pathway = v1::SOCIAL_CONTACT;
       r.stage = needs_approval_ ? v1::PENDING_VETTING : v1::APPROVED;
@@ -343,7 +343,7 @@ class Folder {
       r.officer = event.Officer(table.dictionary(referral_officer_));
       r.agency = event.Agency(table.dictionary(referral_agency_));
       if (!event.decision_id().empty()) {
-        decisions_referred_.emplace(event.decision_id());
+        decisions_referred_.TryEmplace(event.decision_id(), true);
       }
     }
     AddEventRow(row, event, day);
@@ -488,9 +488,9 @@ class Folder {
     referrals_.reserve(slots_.size());
     subject_of_rows_.reserve(slots_.size());
     pending_counts_.reserve(slots_.size());
-    decisions_referred_.reserve(slots_.size());
+    decisions_referred_.Reserve(slots_.size());
     int_ids_ = !referral_batches_.empty() && referral_batches_[0].int_id.has_value();
-    if (!int_ids_) text_index_.reserve(slots_.size());
+    if (!int_ids_) text_index_.Reserve(slots_.size());
     if (int_ids_) PlanDenseIds();
     for (ReferralBatch& batch : referral_batches_) {
       if (batch.int_id.has_value() != int_ids_) {
@@ -499,7 +499,7 @@ class Folder {
       }
       for (int64_t row = 0; row < batch.length; ++row) {
         if (!int_ids_ && row + kLookAhead < batch.length) {
-          text_index_.prefetch(batch.text_id->Get(row + kLookAhead));
+          text_index_.Prefetch(batch.text_id->Get(row + kLookAhead));
         }
         const auto referral = static_cast<uint32_t>(batch.first_row + row);
         const bool null = int_ids_ ? batch.int_id->IsNull(row) : batch.text_id->IsNull(row);
@@ -536,7 +536,7 @@ class Folder {
 
   // Adds one id of the referrals table; false when it is there already.
   bool IndexReferral(const ReferralBatch& batch, int64_t row, uint32_t referral) {
-    if (!int_ids_) return text_index_.try_emplace(batch.text_id->Get(row), referral).second;
+    if (!int_ids_) return text_index_.TryEmplace(batch.text_id->Get(row), referral).second;
     const int64_t id = batch.int_id->Get(row);
     if (dense_.empty()) return int_index_.try_emplace(id, referral).second;
     uint32_t& slot = dense_[static_cast<size_t>(id - dense_min_)];
@@ -657,13 +657,13 @@ class Folder {
       cached = &(*cache)[static_cast<size_t>(ids.Index(row))];
       if (*cached != kNotStarted) return *cached;
     }
-    auto it = text_index_.find(ids.Get(row));
-    if (it == text_index_.end()) {
+    const uint32_t* found = text_index_.Find(ids.Get(row));
+    if (found == nullptr) {
       return RowError("events", at,
                       "'referral_id' is not a referral of the referrals table");
     }
-    if (cached != nullptr) *cached = it->second;
-    return it->second;
+    if (cached != nullptr) *cached = *found;
+    return *found;
   }
 
   // The rows of the referrals table an event reads (through `cache` or
@@ -681,9 +681,9 @@ class Folder {
     const TextView* texts = batch.text_referral_id();
     if (row + kLookAhead < batch.length()) {
       const absl::string_view decision = batch.decision_id.Get(row + kLookAhead);
-      if (!decision.empty()) decisions_referred_.prefetch(decision);
+      if (!decision.empty()) decisions_referred_.Prefetch(decision);
       if (texts != nullptr && !texts->is_dictionary()) {
-        text_index_.prefetch(texts->Get(row + kLookAhead));
+        text_index_.Prefetch(texts->Get(row + kLookAhead));
       }
     }
     const bool indexed = ints != nullptr ? !dense_.empty() : texts->is_dictionary();
@@ -704,7 +704,7 @@ class Folder {
       if (e != nullptr && *e < slots_.size()) {
         __builtin_prefetch(&slots_[*e], 1);
       } else if (e != nullptr && *e == kNotStarted && texts != nullptr) {
-        text_index_.prefetch(texts->Get(row + kAhead / 2));
+        text_index_.Prefetch(texts->Get(row + kAhead / 2));
       }
     }
   }
@@ -1072,7 +1072,7 @@ class Folder {
       if (i + kLookAhead < encounters) {
         const v1::EncounterRecord& ahead = records_.encounters(i + kLookAhead);
         people_keys_->Prefetch(ahead.person_key());
-        decisions_referred_.prefetch(ahead.decision_id());
+        decisions_referred_.Prefetch(ahead.decision_id());
       }
       const v1::EncounterRecord& e = records_.encounters(i);
       const size_t row = first + i;
@@ -1085,7 +1085,7 @@ class Folder {
       SetText(&table, row, agency, e.agency());
       SetText(&table, row, officer, e.officer_id());
       table.Set(row, person_key, PersonCode(e.person_key()));
-      table.Set(row, referred, decisions_referred_.contains(e.decision_id()));
+      table.Set(row, referred, decisions_referred_.Contains(e.decision_id()));
     }
     SetPeople(&table, day, -1);
   }
@@ -1186,7 +1186,8 @@ class Folder {
   absl::flat_hash_map<std::string, uint32_t> subjects_;
   absl::flat_hash_map<std::string, uint32_t> index_;
   absl::flat_hash_set<std::string> skipped_;
-  absl::flat_hash_set<std::string> decisions_referred_;
+  // The decision ids that referrals name (the value is unused).
+  TextMap<bool> decisions_referred_;
   // By person code: the first enrolment day.
   std::vector<int32_t> enrolled_since_;
   std::vector<Referral> referrals_;
@@ -1204,7 +1205,7 @@ class Folder {
   absl::flat_hash_map<int64_t, uint32_t> int_index_;
   std::vector<uint32_t> dense_;
   int64_t dense_min_ = 0;
-  absl::flat_hash_map<std::string, uint32_t> text_index_;
+  TextMap<uint32_t> text_index_;
   // By referrals-table row: the referral's fact row (or kNotStarted,
   // kSkipped) and how many events after its first the first pass noted,
   // side by side so that an event reads and writes them in one place.

@@ -1,6 +1,6 @@
-// ShortText is equal exactly when the texts are; a Dictionary codes short
-// and long strings alike, in order of first sight.
-#include "metrics/short_text.h"
+// ShortText is equal exactly when the texts are; a TextMap and a
+// Dictionary treat short and long text alike.
+#include "metrics/text_map.h"
 
 #include <string>
 #include <vector>
@@ -42,7 +42,25 @@ TEST(ShortTextTest, EqualExactlyWhenTheTextsAre) {
   }
 }
 
-TEST(ShortTextTest, DictionaryCodesShortAndLongTextInOrderOfFirstSight) {
+TEST(TextMapTest, FindsShortAndLongKeys) {
+  TextMap<int> map;
+  const std::string long_key(30, 'k');
+  EXPECT_TRUE(map.TryEmplace("R1", 1).second);
+  EXPECT_TRUE(map.TryEmplace(long_key, 2).second);
+  EXPECT_TRUE(map.TryEmplace("", 3).second);
+  const auto again = map.TryEmplace("R1", 9);
+  EXPECT_FALSE(again.second);
+  EXPECT_EQ(*again.first, 1);
+  EXPECT_FALSE(map.TryEmplace(long_key, 9).second);
+  ASSERT_NE(map.Find(long_key), nullptr);
+  EXPECT_EQ(*map.Find(long_key), 2);
+  EXPECT_EQ(*map.Find(""), 3);
+  EXPECT_TRUE(map.Contains("R1"));
+  EXPECT_FALSE(map.Contains("R2"));
+  EXPECT_FALSE(map.Contains(std::string(30, 'j')));
+}
+
+TEST(TextMapTest, DictionaryCodesShortAndLongTextInOrderOfFirstSight) {
   Dictionary dictionary;
   const std::string long_text(40, 'x');
   EXPECT_EQ(dictionary.Code("P1"), 0);
