@@ -636,76 +636,62 @@ class Folder {
     return b;
   }
 
-  // The referrals-table row of an event's referral_id; `cache` holds the
-  // rows of a dictionary-encoded column's values.
-  absl::StatusOr<uint32_t> ReferralOf(const EventBatch& batch, int64_t row,
-                                      std::vector<uint32_t>* cache) const {
-    const int64_t at = batch.first_row() + row;
+  // ResolveReferrals' answer for a null referral_id, and for one that is
+  // no referral of the referrals table (never a row: rows are fewer).
+  static constexpr uint32_t kNullId = 0xFFFFFFFF;
+  static constexpr uint32_t kUnknownId = 0xFFFFFFFE;
+  // The first pass resolves its events' referrals a block of rows at a
+  // time.
+  static constexpr int64_t kBlockRows = 4096;
+
+  // The referrals-table rows of the referral_ids of `count` events of
+  // `batch` from `row` (or kNullId, kUnknownId), into `rows`; `cache`
+  // holds the rows of a dictionary-encoded column's values. A loop of its
+  // own, before the events are folded: its reads of `cache`, dense_ and
+  // the index of text ids, at random, are then many in flight at once.
+  void ResolveReferrals(const EventBatch& batch, int64_t row, int64_t count,
+                        std::vector<uint32_t>* cache, uint32_t* rows) const {
     if (const IntView* ids = batch.int_referral_id(); ids != nullptr) {
-      if (ids->IsNull(row)) return RowError("events", at, "'referral_id' is null");
-      const uint32_t referral = FindIntId(ids->Get(row));
-      if (referral == kNotStarted) {
-        return RowError("events", at,
-                        "'referral_id' is not a referral of the referrals table");
+      for (int64_t i = 0; i < count; ++i) {
+        if (ids->IsNull(row + i)) {
+          rows[i] = kNullId;
+          continue;
+        }
+        const uint32_t referral = FindIntId(ids->Get(row + i));
+        rows[i] = referral == kNotStarted ? kUnknownId : referral;
       }
-      return referral;
+      return;
     }
     const TextView& ids = *batch.text_referral_id();
-    if (ids.IsNull(row)) return RowError("events", at, "'referral_id' is null");
-    uint32_t* cached = nullptr;
-    if (ids.is_dictionary()) {
-      cached = &(*cache)[static_cast<size_t>(ids.Index(row))];
-      if (*cached != kNotStarted) return *cached;
-    }
-    const uint32_t* found = text_index_.Find(ids.Get(row));
-    if (found == nullptr) {
-      return RowError("events", at,
-                      "'referral_id' is not a referral of the referrals table");
-    }
-    if (cached != nullptr) *cached = *found;
-    return *found;
-  }
-
-  // The rows of the referrals table an event reads (through `cache` or
-  // dense_) and its slot are at random places of arrays of a few bytes per
-  // referral: an event loads them well ahead, the slot when its referral's
-  // row has arrived, or the index of text ids when its dictionary value
-  // has not been looked up yet; and the decisions referred where its
-  // decision_id will go. (Text ids that are not dictionary-encoded go
-  // through the index without a cache; sparse integer ids are not
-  // prefetched.)
-  void Prefetch(const EventBatch& batch, int64_t row,
-                const std::vector<uint32_t>& cache) const {
-    constexpr int64_t kAhead = 32;
-    const IntView* ints = batch.int_referral_id();
-    const TextView* texts = batch.text_referral_id();
-    if (row + kLookAhead < batch.length()) {
-      const absl::string_view decision = batch.decision_id.Get(row + kLookAhead);
-      if (!decision.empty()) decisions_referred_.Prefetch(decision);
-      if (texts != nullptr && !texts->is_dictionary()) {
-        text_index_.Prefetch(texts->Get(row + kLookAhead));
-      }
-    }
-    const bool indexed = ints != nullptr ? !dense_.empty() : texts->is_dictionary();
-    if (!indexed) return;
-    const std::vector<uint32_t>& rows = ints != nullptr ? dense_ : cache;
-    auto entry = [&](int64_t at) -> const uint32_t* {
-      const uint64_t i = ints != nullptr
-                             ? static_cast<uint64_t>(ints->Get(at)) -
-                                   static_cast<uint64_t>(dense_min_)
-                             : static_cast<uint64_t>(texts->Index(at));
-      return i < rows.size() ? &rows[i] : nullptr;
+    auto find = [&](absl::string_view id) {
+      const uint32_t* found = text_index_.Find(id);
+      return found == nullptr ? kUnknownId : *found;
     };
-    if (row + kAhead < batch.length()) {
-      if (const uint32_t* e = entry(row + kAhead); e != nullptr) __builtin_prefetch(e);
-    }
-    if (row + kAhead / 2 < batch.length()) {
-      const uint32_t* e = entry(row + kAhead / 2);
-      if (e != nullptr && *e < slots_.size()) {
-        __builtin_prefetch(&slots_[*e], 1);
-      } else if (e != nullptr && *e == kNotStarted && texts != nullptr) {
-        text_index_.Prefetch(texts->Get(row + kAhead / 2));
+    if (!ids.is_dictionary()) {
+      for (int64_t i = 0; i < count; ++i) {
+        if (i + kLookAhead < count) text_index_.Prefetch(ids.Get(row + i + kLookAhead));
+        rows[i] = ids.IsNull(row + i) ? kNullId : find(ids.Get(row + i));
       }
+      return;
+    }
+    // Each dictionary value is looked up once: the values this block sees
+    // first are asked for together, then every row reads the cache.
+    for (int64_t i = 0; i < count; ++i) {
+      if (ids.IsNull(row + i)) continue;
+      const int64_t index = ids.Index(row + i);
+      if ((*cache)[static_cast<size_t>(index)] == kNotStarted) {
+        text_index_.Prefetch(ids.Value(index));
+      }
+    }
+    for (int64_t i = 0; i < count; ++i) {
+      if (ids.IsNull(row + i)) {
+        rows[i] = kNullId;
+        continue;
+      }
+      const int64_t index = ids.Index(row + i);
+      uint32_t& cached = (*cache)[static_cast<size_t>(index)];
+      if (cached == kNotStarted) cached = find(ids.Value(index));
+      rows[i] = cached;
     }
   }
 
@@ -730,15 +716,34 @@ class Folder {
           ids != nullptr && ids->is_dictionary()) {
         cache.assign(static_cast<size_t>(ids->dictionary_size()), kNotStarted);
       }
+      std::vector<uint32_t> referrals(kBlockRows);
       for (int64_t row = 0; row < batch.length(); ++row) {
-        Prefetch(batch, row, cache);
+        const int64_t in_block = row % kBlockRows;
+        if (in_block == 0) {
+          ResolveReferrals(batch, row, std::min(kBlockRows, batch.length() - row),
+                           &cache, referrals.data());
+        }
+        // The slot and the decisions referred an event will write, well
+        // ahead (both are tables far bigger than the cache).
+        if (in_block + kLookAhead < kBlockRows && row + kLookAhead < batch.length()) {
+          const uint32_t ahead = referrals[static_cast<size_t>(in_block + kLookAhead)];
+          if (ahead < slots_.size()) __builtin_prefetch(&slots_[ahead], 1);
+          const absl::string_view decision = batch.decision_id.Get(row + kLookAhead);
+          if (!decision.empty()) decisions_referred_.Prefetch(decision);
+        }
         absl::StatusOr<int> kind = batch.Kind(row);
         if (!kind.ok()) return kind.status();
-        absl::StatusOr<uint32_t> referral = ReferralOf(batch, row, &cache);
-        if (!referral.ok()) return referral.status();
+        const uint32_t referral = referrals[static_cast<size_t>(in_block)];
+        if (referral == kNullId) {
+          return RowError("events", first + row, "'referral_id' is null");
+        }
+        if (referral == kUnknownId) {
+          return RowError("events", first + row,
+                          "'referral_id' is not a referral of the referrals table");
+        }
         const int32_t day = batch.Day(row, *days_);
         if (day == kNone) return RowError("events", first + row, "'occurred_at' is null");
-        ReferralSlot& slot = slots_[*referral];
+        ReferralSlot& slot = slots_[referral];
         const ColumnEvent event(&batch, row, *kind);
         if (*kind == Event::kEligibilityRecorded ||
             *kind == Event::kSocialContactReferred) {
@@ -749,7 +754,7 @@ class Folder {
             slot.fact_row = kSkipped;
             continue;
           }
-          slot.fact_row = Start(event, day, *referral);
+          slot.fact_row = Start(event, day, referral);
           continue;
         }
         if (slot.fact_row == kSkipped || day > through_) continue;
