@@ -101,9 +101,21 @@ struct Evaluation {
   std::vector<int32_t> sizes;
   std::vector<CellValue> cells;
   CellValue total;
-  // Per cell (for reports): the dense index in each dimension, and labels.
-  std::vector<std::vector<int32_t>> cell_codes;
-  std::vector<std::vector<std::string>> cell_labels;
+  // Per breakdown, by dense index: the code and label a report shows. A
+  // cell's are those of its dense index in each breakdown.
+  std::vector<std::vector<int32_t>> codes;
+  std::vector<std::vector<std::string>> labels;
+
+  // The dense index of `cell` in breakdown `k` (a cell is the mixed-radix
+  // number of its dense indexes, the first breakdown's most significant).
+  size_t IndexIn(size_t cell, size_t k) const {
+    for (size_t d = sizes.size() - 1; d > k; --d) cell /= static_cast<size_t>(sizes[d]);
+    return cell % static_cast<size_t>(sizes[k]);
+  }
+  int32_t CodeOf(size_t cell, size_t k) const { return codes[k][IndexIn(cell, k)]; }
+  const std::string& LabelOf(size_t cell, size_t k) const {
+    return labels[k][IndexIn(cell, k)];
+  }
 };
 
 v1::TargetStatus TargetStatusOf(const v1::Target& target, double value) {
@@ -369,6 +381,7 @@ class Computation {
                           metric.kind == v1::PERCENTILE ||
                           metric.kind == v1::DISTINCT_COUNT;
     const bool needs_value = metric.kind == v1::SUM || metric.kind == v1::MEAN;
+    if (collects) values.reserve(*visited != nullptr ? (*visited)->size() : rows);
 
     auto visit = [&](size_t row) {
       const int32_t day = date[row];
@@ -451,7 +464,7 @@ class Computation {
       }
       finish(&evaluation->total, n, hits, total);
     }
-    Label(dimensions, evaluation);
+    Label(&dimensions, evaluation);
     if (published_) {
       SuppressSmallCells(metric.min_cell_size, metric.complementary,
                          metric.kind == v1::SHARE, &evaluation->cells,
@@ -500,26 +513,16 @@ class Computation {
               &evaluation->total);
   }
 
-  static void Label(const std::vector<Dimension>& dimensions,
-                    Evaluation* evaluation) {
-    const size_t cells = evaluation->cells.size();
-    evaluation->cell_codes.assign(cells, {});
-    evaluation->cell_labels.assign(cells, {});
-    for (size_t cell = 0; cell < cells; ++cell) {
-      size_t rest = cell;
-      std::vector<int32_t> codes(dimensions.size());
-      std::vector<std::string> labels(dimensions.size());
-      for (size_t d = dimensions.size(); d-- > 0;) {
-        const int32_t index = static_cast<int32_t>(rest % dimensions[d].size());
-        rest /= dimensions[d].size();
-        codes[d] = dimensions[d].codes[index];
-        labels[d] = dimensions[d].labels[index];
-      }
-      evaluation->cell_codes[cell] = std::move(codes);
-      evaluation->cell_labels[cell] = std::move(labels);
-    }
+  // Takes the codes and labels of `dimensions` for the report.
+  static void Label(std::vector<Dimension>* dimensions, Evaluation* evaluation) {
     evaluation->sizes.clear();
-    for (const Dimension& d : dimensions) evaluation->sizes.push_back(d.size());
+    evaluation->codes.clear();
+    evaluation->labels.clear();
+    for (Dimension& d : *dimensions) {
+      evaluation->sizes.push_back(d.size());
+      evaluation->codes.push_back(std::move(d.codes));
+      evaluation->labels.push_back(std::move(d.labels));
+    }
   }
 
   // RATIO and RATE_PER_1000, cell by cell from their parts.
@@ -535,8 +538,8 @@ class Computation {
     }
     const double scale = metric.kind == v1::RATE_PER_1000 ? 1000.0 : 1.0;
     evaluation->sizes = top.sizes;
-    evaluation->cell_codes = top.cell_codes;
-    evaluation->cell_labels = top.cell_labels;
+    evaluation->codes = top.codes;
+    evaluation->labels = top.labels;
     evaluation->cells.assign(top.cells.size(), CellValue());
     const std::map<int32_t, int64_t>* population = nullptr;
     if (bottom == nullptr) {
@@ -562,9 +565,8 @@ class Computation {
       const CellValue* b = bottom != nullptr ? &bottom->cells[cell] : nullptr;
       double base = b != nullptr ? b->value : 0;
       if (population != nullptr) {
-        auto it = population->find(top.cell_codes[cell].empty()
-                                        ? kNone
-                                        : top.cell_codes[cell][0]);
+        auto it = population->find(top.breakdowns.empty() ? kNone
+                                                          : top.CodeOf(cell, 0));
         base = it == population->end() ? 0 : static_cast<double>(it->second);
       }
       combine(top.cells[cell], b, base, &evaluation->cells[cell]);
@@ -590,7 +592,7 @@ class Computation {
       auto r = Evaluate(metric.reference, {v1::RACE_ETHNICITY});
       if (!r.ok()) return r.status();
       for (size_t cell = 0; cell < (*r)->cells.size(); ++cell) {
-        const int32_t race = (*r)->cell_codes[cell][0];
+        const int32_t race = (*r)->CodeOf(cell, 0);
         reference[race] = static_cast<int64_t>((*r)->cells[cell].value);
         reference_suppressed[race] = (*r)->cells[cell].suppressed();
       }
@@ -615,7 +617,7 @@ class Computation {
       if (!s.ok()) return s;
     }
     for (size_t cell = 0; cell < raw.cells.size(); ++cell) {
-      const int32_t race = raw.cell_codes[cell][0];
+      const int32_t race = raw.CodeOf(cell, 0);
       if (!IsKnownRace(race)) continue;
       own_known += raw.cells[cell].records;
       if (IsBipocGroup(race)) own_bipoc += raw.cells[cell].records;
@@ -635,11 +637,11 @@ class Computation {
                                 : 0;
     };
     evaluation->sizes = raw.sizes;
-    evaluation->cell_codes = raw.cell_codes;
-    evaluation->cell_labels = raw.cell_labels;
+    evaluation->codes = raw.codes;
+    evaluation->labels = raw.labels;
     evaluation->cells.assign(raw.cells.size(), CellValue());
     for (size_t cell = 0; cell < raw.cells.size(); ++cell) {
-      const int32_t race = raw.cell_codes[cell][0];
+      const int32_t race = raw.CodeOf(cell, 0);
       CellValue& out = evaluation->cells[cell];
       if (!IsKnownRace(race)) {
         out.records = raw.cells[cell].records;
@@ -688,10 +690,9 @@ class Computation {
       for (size_t k = 0; k < evaluation.breakdowns.size(); ++k) {
         v1::CellKey* key = out->add_keys();
         key->set_breakdown(evaluation.breakdowns[k]);
-        key->set_code(evaluation.cell_codes[cell][k] == kNone
-                          ? -1
-                          : evaluation.cell_codes[cell][k]);
-        key->set_label(evaluation.cell_labels[cell][k]);
+        const int32_t code = evaluation.CodeOf(cell, k);
+        key->set_code(code == kNone ? -1 : code);
+        key->set_label(evaluation.LabelOf(cell, k));
       }
       write(value, out->mutable_value());
     }
