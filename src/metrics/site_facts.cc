@@ -1037,6 +1037,11 @@ class Folder {
     const ColumnView codes = table->Column(f("person_key"));
     const ColumnView days = table->Column(day_field);
     for (size_t row = 0; row < table->rows(); ++row) {
+      if (row + kLookAhead < table->rows()) {
+        if (const Demographics* ahead = PersonAt(codes[row + kLookAhead])) {
+          __builtin_prefetch(ahead);
+        }
+      }
       const Demographics* person = PersonAt(codes[row]);
       if (comparison >= 0) {
         table->Set(row, comparison, person != nullptr && person->comparison_group);
