@@ -162,6 +162,37 @@ struct PendingEvent {
   int32_t coded;
 };
 
+// Whether a later event of `kind` changes its referral: the kinds
+// Folder::Apply folds (the others, as consent_given or roi_signed, only
+// add their row to the events table, and the second pass need not see
+// them).
+bool ChangesReferral(int kind) {
+  switch (kind) {
+    case Event::kOfferMade:
+    case Event::kOfferDeclined:
+    case Event::kOfferAccepted:
+    case Event::kWarmHandOff:
+    case Event::kReferralApproved:
+    case Event::kReferralDenied:
+    case Event::kInitialScreening:
+    case Event::kNeedsRecorded:
+    case Event::kAssessmentCompleted:
+    case Event::kEnrolled:
+    case Event::kExtensionGranted:
+    case Event::kChargeFiled:
+    case Event::kStatusChanged:
+    case Event::kServiceReferred:
+    case Event::kServiceConnected:
+    case Event::kArrestAfterEnrollment:
+    case Event::kLegacyCaseRecorded:
+    case Event::kOwgReviewed:
+    case Event::kExited:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The field indexes of a table, by name, looked up once.
 class Fields {
  public:
@@ -352,9 +383,10 @@ class Folder {
 
   // Any later event of the referral in `row`, the `input_row`th of the
   // log: its events-table row now, its effect on the referral in
-  // FoldPending. The caller counts it (pending_counts_ before FoldPending).
+  // FoldPending. Returns whether it has one (whether it is pending), for
+  // the caller to count (pending_counts_ before FoldPending).
   template <typename E>
-  void Note(const E& event, int32_t day, uint32_t row, size_t input_row) {
+  bool Note(const E& event, int32_t day, uint32_t row, size_t input_row) {
     PendingEvent pending{static_cast<uint32_t>(input_row),
                          static_cast<uint32_t>(event_rows_), day, event.kind(), 0};
     if (event.kind() == Event::kWarmHandOff) {
@@ -371,7 +403,9 @@ class Folder {
     }
     connected_need_ = 0;  // kServiceConnected's need: set by FoldPending
     AddEventRow(row, event, day);
+    if (!ChangesReferral(event.kind())) return false;
     pending_.push_back(pending);
+    return true;
   }
 
   // Folds the pending events grouped by referral: a stable counting sort
@@ -456,8 +490,9 @@ class Folder {
         last_row = row;
       }
       if (day > through_) continue;
-      Note(ProtoEvent(event), day, row, static_cast<size_t>(i));
-      ++pending_counts_[row];
+      if (Note(ProtoEvent(event), day, row, static_cast<size_t>(i))) {
+        ++pending_counts_[row];
+      }
     }
     FoldPending([this](const PendingEvent& p) {
       return ProtoEvent(records_.events(static_cast<int>(p.input_row)));
@@ -763,8 +798,9 @@ class Folder {
                           "the referral has no eligibility_recorded or "
                           "social_contact_referred event before it");
         }
-        Note(event, day, slot.fact_row, static_cast<size_t>(first + row));
-        ++slot.later_events;
+        if (Note(event, day, slot.fact_row, static_cast<size_t>(first + row))) {
+          ++slot.later_events;
+        }
       }
       first += batch.length();
     }
