@@ -232,6 +232,7 @@ class Folder {
     }
     facts_->events.Truncate(event_rows_);
     WriteReferrals();
+    IndexDecisionsReferred();
     AddDecisions();
     AddMeetings();
     AddArrests();
@@ -366,7 +367,7 @@ class Folder {
       r.stage = v1::ELIGIBILITY_RECORDED;
       r.officer = event.Officer(table.dictionary(referral_officer_));
       r.agency = event.Agency(table.dictionary(referral_agency_));
-      decisions_referred_.TryEmplace(event.decision_id(), true);
+      decision_ids_.push_back(event.decision_id());
     } else {
       r.pathway = v1::SOCIAL_CONTACT;
       r.stage = needs_approval_ ? v1::PENDING_VETTING : v1::APPROVED;
@@ -374,7 +375,7 @@ class Folder {
       r.officer = event.Officer(table.dictionary(referral_officer_));
       r.agency = event.Agency(table.dictionary(referral_agency_));
       if (!event.decision_id().empty()) {
-        decisions_referred_.TryEmplace(event.decision_id(), true);
+        decision_ids_.push_back(event.decision_id());
       }
     }
     AddEventRow(row, event, day);
@@ -523,7 +524,7 @@ class Folder {
     referrals_.reserve(slots_.size());
     subject_of_rows_.reserve(slots_.size());
     pending_counts_.reserve(slots_.size());
-    decisions_referred_.Reserve(slots_.size());
+    decision_ids_.reserve(slots_.size());
     int_ids_ = !referral_batches_.empty() && referral_batches_[0].int_id.has_value();
     if (!int_ids_) text_index_.Reserve(slots_.size());
     if (int_ids_) PlanDenseIds();
@@ -758,13 +759,11 @@ class Folder {
           ResolveReferrals(batch, row, std::min(kBlockRows, batch.length() - row),
                            &cache, referrals.data());
         }
-        // The slot and the decisions referred an event will write, well
-        // ahead (both are tables far bigger than the cache).
+        // The slot an event will write, well ahead (the slots are far
+        // bigger than the cache).
         if (in_block + kLookAhead < kBlockRows && row + kLookAhead < batch.length()) {
           const uint32_t ahead = referrals[static_cast<size_t>(in_block + kLookAhead)];
           if (ahead < slots_.size()) __builtin_prefetch(&slots_[ahead], 1);
-          const absl::string_view decision = batch.decision_id.Get(row + kLookAhead);
-          if (!decision.empty()) decisions_referred_.Prefetch(decision);
         }
         absl::StatusOr<int> kind = batch.Kind(row);
         if (!kind.ok()) return kind.status();
@@ -1105,6 +1104,20 @@ class Folder {
     }
   }
 
+  // The decision ids the referrals name, in a table of their own (a loop
+  // of its own: its lookups, at random in a table far bigger than the
+  // cache, are asked for ahead).
+  void IndexDecisionsReferred() {
+    decisions_referred_.Reserve(decision_ids_.size());
+    for (size_t i = 0; i < decision_ids_.size(); ++i) {
+      if (i + kLookAhead < decision_ids_.size()) {
+        decisions_referred_.Prefetch(decision_ids_[i + kLookAhead]);
+      }
+      decisions_referred_.TryEmplace(decision_ids_[i], true);
+    }
+    std::vector<absl::string_view>().swap(decision_ids_);
+  }
+
   void AddDecisions() {
     FactTable& table = facts_->decisions;
     Fields f(&table);
@@ -1232,7 +1245,9 @@ class Folder {
   absl::flat_hash_map<std::string, uint32_t> subjects_;
   absl::flat_hash_map<std::string, uint32_t> index_;
   absl::flat_hash_set<std::string> skipped_;
-  // The decision ids that referrals name (the value is unused).
+  // The decision ids that referrals name, as the events name them (views
+  // of the input), then in a table (the value is unused).
+  std::vector<absl::string_view> decision_ids_;
   TextMap<bool> decisions_referred_;
   // By person code: the first enrolment day.
   std::vector<int32_t> enrolled_since_;
