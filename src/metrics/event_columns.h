@@ -22,7 +22,8 @@ namespace divert::metrics {
 // value. Absent or null: "".
 class CodedText {
  public:
-  // FindUnlessEmpty's answer for a text its dictionary does not hold yet.
+  // FindUnlessEmpty's answer for a text its dictionary does not hold yet
+  // (and, inside, the mark of a dictionary value not coded yet).
   static constexpr int32_t kNotCoded = kNone + 1;
 
   CodedText() = default;
