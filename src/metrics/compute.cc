@@ -1,6 +1,5 @@
 // CompiledCatalog: computing a report from folded facts.
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <memory>
 #include <utility>
@@ -11,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "divert/metrics/metrics.h"
 #include "metrics/catalog_plan.h"
+#include "metrics/collected_values.h"
 #include "metrics/demographics.h"
 #include "metrics/disclosure.h"
 #include "metrics/filter_eval.h"
@@ -101,25 +101,22 @@ struct Evaluation {
   std::vector<int32_t> sizes;
   std::vector<CellValue> cells;
   CellValue total;
-  // Per cell (for reports): the dense index in each dimension, and labels.
-  std::vector<std::vector<int32_t>> cell_codes;
-  std::vector<std::vector<std::string>> cell_labels;
+  // Per breakdown, by dense index: the code and label a report shows. A
+  // cell's are those of its dense index in each breakdown.
+  std::vector<std::vector<int32_t>> codes;
+  std::vector<std::vector<std::string>> labels;
+
+  // The dense index of `cell` in breakdown `k` (a cell is the mixed-radix
+  // number of its dense indexes, the first breakdown's most significant).
+  size_t IndexIn(size_t cell, size_t k) const {
+    for (size_t d = sizes.size() - 1; d > k; --d) cell /= static_cast<size_t>(sizes[d]);
+    return cell % static_cast<size_t>(sizes[k]);
+  }
+  int32_t CodeOf(size_t cell, size_t k) const { return codes[k][IndexIn(cell, k)]; }
+  const std::string& LabelOf(size_t cell, size_t k) const {
+    return labels[k][IndexIn(cell, k)];
+  }
 };
-
-double Median(std::vector<int32_t>* values) {
-  const size_t n = values->size();
-  std::sort(values->begin(), values->end());
-  if (n % 2 == 1) return (*values)[n / 2];
-  return ((*values)[n / 2 - 1] + static_cast<double>((*values)[n / 2])) / 2;
-}
-
-double Percentile(std::vector<int32_t>* values, double p) {
-  std::sort(values->begin(), values->end());
-  const size_t n = values->size();
-  size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * n));
-  if (rank < 1) rank = 1;
-  return (*values)[rank - 1];
-}
 
 v1::TargetStatus TargetStatusOf(const v1::Target& target, double value) {
   auto meets = [&](double limit) {
@@ -142,9 +139,7 @@ class Computation {
         start_(start),
         end_(end),
         published_(request.disclosure() != v1::INTERNAL),
-        masks_(plan.filters().size()),
-        selected_(plan.filters().size()),
-        selective_(plan.filters().size(), false) {}
+        masks_(plan.filters().size()) {}
 
   absl::StatusOr<v1::MetricReport> Run() {
     std::vector<bool> wanted(plan_.metrics().size(), request_.metric_ids().empty());
@@ -229,20 +224,46 @@ class Computation {
         compiled, plan_.environment(compiled.kind), table, start_, end_);
     if (!mask.ok()) return mask.status();
     masks_[filter] = *std::move(mask);
-    // A selective filter also keeps the rows it selects, so that metrics
-    // using it visit those rows only.
-    size_t count = 0;
-    for (uint8_t holds : masks_[filter]) count += holds;
-    if (count <= table.rows() / 4) {
-      std::vector<uint32_t>& rows = selected_[filter];
-      rows.reserve(count);
-      const std::vector<uint8_t>& m = masks_[filter];
-      for (size_t row = 0; row < m.size(); ++row) {
-        if (m[row]) rows.push_back(static_cast<uint32_t>(row));
-      }
-      selective_[filter] = true;
-    }
     return &masks_[filter];
+  }
+
+  // The rows a metric visits, in order: those its filter holds for and,
+  // for PARTICIPANTS, those enrolled; nullptr for every row of the table.
+  // Kept per filter and record kind: metrics that share them share them.
+  absl::StatusOr<const std::vector<uint32_t>*> RowsOf(const CompiledMetric& metric,
+                                                      const FactTable& table) {
+    const bool participants = metric.records == v1::PARTICIPANTS;
+    if (metric.filter < 0 && !participants) return nullptr;
+    auto [it, inserted] = rows_.try_emplace({metric.filter, participants});
+    std::vector<uint32_t>& rows = it->second;
+    if (!inserted) return &rows;
+    const std::vector<uint8_t>* mask = nullptr;
+    if (metric.filter >= 0) {
+      absl::StatusOr<const std::vector<uint8_t>*> m = Mask(metric.filter, table);
+      if (!m.ok()) {
+        rows_.erase(it);
+        return m.status();
+      }
+      mask = *m;
+    }
+    const ColumnView enrolled =
+        participants ? table.Column(table.FieldIndex("enrolled_day")) : ColumnView{};
+    auto keeps = [&](size_t row) -> bool {
+      return (mask == nullptr || (*mask)[row] != 0) &&
+             (!participants || enrolled[row] != kNone);
+    };
+    size_t count = 0;
+    for (size_t row = 0; row < table.rows(); ++row) count += keeps(row);
+    // Written without a branch a row: each row is stored at the next
+    // place, which only a kept row moves past.
+    rows.resize(count + 1);
+    size_t next = 0;
+    for (size_t row = 0; row < table.rows(); ++row) {
+      rows[next] = static_cast<uint32_t>(row);
+      next += keeps(row);
+    }
+    rows.resize(count);
+    return &rows;
   }
 
   // Sets up the dimensions of `evaluation` over `table`.
@@ -265,8 +286,29 @@ class Computation {
     for (const Dimension& d : dimensions) {
       fields.push_back(metric.breakdown_fields[d.breakdown]);
     }
+    return CellsOf(table, fields, dimensions);
+  }
+
+  const uint32_t* CellsOf(const FactTable& table, const std::vector<int>& fields,
+                          const std::vector<Dimension>& dimensions) {
     std::vector<uint32_t>& cells = cells_[{&table, fields}];
     if (cells.size() == table.rows()) return cells.data();
+    if (const FactTable* parent = JoinedFromOneTable(table, fields, dimensions)) {
+      // Every column is another table's, read through one row index (an
+      // event's race, gender and pathway are its referral's): that table's
+      // cells through the index, one load a row instead of one a column.
+      std::vector<int> parent_fields;
+      std::vector<Dimension> parent_dimensions = dimensions;
+      for (size_t d = 0; d < fields.size(); ++d) {
+        parent_fields.push_back(table.joined_field(fields[d]));
+        parent_dimensions[d].column.via = nullptr;
+      }
+      const uint32_t* parent_cells = CellsOf(*parent, parent_fields, parent_dimensions);
+      const uint32_t* via = dimensions[0].column.via;
+      cells.resize(table.rows());
+      for (size_t row = 0; row < cells.size(); ++row) cells[row] = parent_cells[via[row]];
+      return cells.data();
+    }
     cells.assign(table.rows(), 0);
     for (const Dimension& d : dimensions) {
       if (d.column.via == nullptr) {
@@ -283,6 +325,24 @@ class Computation {
     return cells.data();
   }
 
+  // The table all of `fields` are joined from through one row index (and
+  // that owns them); nullptr when some field is the table's own or they
+  // differ.
+  static const FactTable* JoinedFromOneTable(const FactTable& table,
+                                             const std::vector<int>& fields,
+                                             const std::vector<Dimension>& dimensions) {
+    const FactTable* parent = table.joined_table(fields[0]);
+    if (parent == nullptr) return nullptr;
+    for (size_t d = 0; d < fields.size(); ++d) {
+      if (table.joined_table(fields[d]) != parent ||
+          parent->joined_table(table.joined_field(fields[d])) != nullptr ||
+          dimensions[d].column.via != dimensions[0].column.via) {
+        return nullptr;
+      }
+    }
+    return parent;
+  }
+
   static size_t CellCount(const std::vector<Dimension>& dimensions) {
     size_t cells = 1;
     for (const Dimension& d : dimensions) cells *= d.size();
@@ -292,15 +352,9 @@ class Computation {
   absl::Status Accumulate(const CompiledMetric& metric, Evaluation* evaluation) {
     const FactTable& table = *facts_.Table(metric.records);
     const size_t rows = table.rows();
-    const std::vector<uint8_t>* filter = nullptr;
     const std::vector<uint8_t>* condition = nullptr;
-    const std::vector<uint32_t>* filter_rows = nullptr;
-    if (metric.filter >= 0) {
-      auto mask = Mask(metric.filter, table);
-      if (!mask.ok()) return mask.status();
-      filter = *mask;
-      if (selective_[metric.filter]) filter_rows = &selected_[metric.filter];
-    }
+    absl::StatusOr<const std::vector<uint32_t>*> visited = RowsOf(metric, table);
+    if (!visited.ok()) return visited.status();
     if (metric.condition >= 0) {
       auto mask = Mask(metric.condition, table);
       if (!mask.ok()) return mask.status();
@@ -315,10 +369,6 @@ class Computation {
     std::vector<double> sum(cells + 1, 0);
     std::vector<std::pair<uint32_t, int32_t>> values;
 
-    const bool participants = metric.records == v1::PARTICIPANTS;
-    const ColumnView enrolled =
-        participants ? table.Column(table.FieldIndex("enrolled_day"))
-                     : ColumnView{};
     const ColumnView date = table.Column(metric.date_field);
     const ColumnView end_column =
         metric.end_field >= 0 ? table.Column(metric.end_field) : ColumnView{};
@@ -331,9 +381,9 @@ class Computation {
                           metric.kind == v1::PERCENTILE ||
                           metric.kind == v1::DISTINCT_COUNT;
     const bool needs_value = metric.kind == v1::SUM || metric.kind == v1::MEAN;
+    if (collects) values.reserve(*visited != nullptr ? (*visited)->size() : rows);
 
     auto visit = [&](size_t row) {
-      if (participants && enrolled[row] == kNone) return;
       const int32_t day = date[row];
       switch (metric.time_rule) {
         case v1::TimeRule::AS_OF_END:
@@ -368,12 +418,10 @@ class Computation {
       ++records[cell];
       if (condition != nullptr && (*condition)[row]) ++numerator[cell];
     };
-    if (filter_rows != nullptr) {
-      for (uint32_t row : *filter_rows) visit(row);
+    if (*visited != nullptr) {
+      for (uint32_t row : **visited) visit(row);
     } else {
-      for (size_t row = 0; row < rows; ++row) {
-        if (filter == nullptr || (*filter)[row]) visit(row);
-      }
+      for (size_t row = 0; row < rows; ++row) visit(row);
     }
 
     evaluation->cells.assign(cells, CellValue());
@@ -402,21 +450,9 @@ class Computation {
       }
     };
     if (collects) {
-      std::sort(values.begin(), values.end());
-      std::vector<int32_t> all;
-      all.reserve(values.size());
-      size_t i = 0;
-      while (i < values.size()) {
-        const uint32_t cell = values[i].first;
-        std::vector<int32_t> group;
-        while (i < values.size() && values[i].first == cell) {
-          group.push_back(values[i].second);
-          all.push_back(values[i].second);
-          ++i;
-        }
-        CollectedValue(metric, &group, &evaluation->cells[cell]);
-      }
-      CollectedValue(metric, &all, &evaluation->total);
+      CellValues grouped = GroupByCell(values, cells);
+      std::vector<std::pair<uint32_t, int32_t>>().swap(values);
+      Summarize(metric, &grouped, evaluation);
     } else {
       int64_t n = 0, hits = 0;
       double total = 0;
@@ -428,7 +464,7 @@ class Computation {
       }
       finish(&evaluation->total, n, hits, total);
     }
-    Label(dimensions, evaluation);
+    Label(&dimensions, evaluation);
     if (published_) {
       SuppressSmallCells(metric.min_cell_size, metric.complementary,
                          metric.kind == v1::SHARE, &evaluation->cells,
@@ -437,45 +473,56 @@ class Computation {
     return absl::OkStatus();
   }
 
-  // DISTINCT_COUNT, MEDIAN, PERCENTILE of one cell's values.
-  static void CollectedValue(const CompiledMetric& metric,
-                             std::vector<int32_t>* values, CellValue* out) {
+  // DISTINCT_COUNT, MEDIAN, PERCENTILE of each cell's values (a cell
+  // without values keeps its defaults) and of all of them.
+  static void Summarize(const CompiledMetric& metric, CellValues* grouped,
+                        Evaluation* evaluation) {
+    const size_t cells = grouped->cells();
     if (metric.kind == v1::DISTINCT_COUNT) {
-      std::sort(values->begin(), values->end());
-      values->erase(std::unique(values->begin(), values->end()), values->end());
-      out->records = static_cast<int64_t>(values->size());
-      out->defined = true;
-      out->value = static_cast<double>(values->size());
+      std::vector<int64_t> distinct;
+      int64_t total = 0;
+      CountDistinct(grouped, &distinct, &total);
+      auto set = [](int64_t count, CellValue* out) {
+        out->records = count;
+        out->defined = true;
+        out->value = static_cast<double>(count);
+      };
+      for (size_t cell = 0; cell < cells; ++cell) {
+        if (grouped->begin[cell] == grouped->begin[cell + 1]) continue;
+        set(distinct[cell], &evaluation->cells[cell]);
+      }
+      set(total, &evaluation->total);
       return;
     }
-    out->records = static_cast<int64_t>(values->size());
-    out->defined = !values->empty();
-    if (values->empty()) return;
-    out->value = metric.kind == v1::MEDIAN
-                     ? Median(values)
-                     : Percentile(values, metric.definition->percentile());
+    auto summarize = [&](int32_t* begin, int32_t* end, CellValue* out) {
+      out->records = end - begin;
+      out->defined = begin != end;
+      if (begin == end) return;
+      out->value = metric.kind == v1::MEDIAN
+                       ? MedianOf(begin, end)
+                       : PercentileOf(begin, end, metric.definition->percentile());
+    };
+    for (size_t cell = 0; cell < cells; ++cell) {
+      if (grouped->begin[cell] == grouped->begin[cell + 1]) continue;
+      summarize(grouped->cell_begin(cell), grouped->cell_end(cell),
+                &evaluation->cells[cell]);
+    }
+    // Selection reorders values within their cell only: all of them are
+    // still the whole's.
+    summarize(grouped->values.data(), grouped->values.data() + grouped->values.size(),
+              &evaluation->total);
   }
 
-  static void Label(const std::vector<Dimension>& dimensions,
-                    Evaluation* evaluation) {
-    const size_t cells = evaluation->cells.size();
-    evaluation->cell_codes.assign(cells, {});
-    evaluation->cell_labels.assign(cells, {});
-    for (size_t cell = 0; cell < cells; ++cell) {
-      size_t rest = cell;
-      std::vector<int32_t> codes(dimensions.size());
-      std::vector<std::string> labels(dimensions.size());
-      for (size_t d = dimensions.size(); d-- > 0;) {
-        const int32_t index = static_cast<int32_t>(rest % dimensions[d].size());
-        rest /= dimensions[d].size();
-        codes[d] = dimensions[d].codes[index];
-        labels[d] = dimensions[d].labels[index];
-      }
-      evaluation->cell_codes[cell] = std::move(codes);
-      evaluation->cell_labels[cell] = std::move(labels);
-    }
+  // Takes the codes and labels of `dimensions` for the report.
+  static void Label(std::vector<Dimension>* dimensions, Evaluation* evaluation) {
     evaluation->sizes.clear();
-    for (const Dimension& d : dimensions) evaluation->sizes.push_back(d.size());
+    evaluation->codes.clear();
+    evaluation->labels.clear();
+    for (Dimension& d : *dimensions) {
+      evaluation->sizes.push_back(d.size());
+      evaluation->codes.push_back(std::move(d.codes));
+      evaluation->labels.push_back(std::move(d.labels));
+    }
   }
 
   // RATIO and RATE_PER_1000, cell by cell from their parts.
@@ -491,8 +538,8 @@ class Computation {
     }
     const double scale = metric.kind == v1::RATE_PER_1000 ? 1000.0 : 1.0;
     evaluation->sizes = top.sizes;
-    evaluation->cell_codes = top.cell_codes;
-    evaluation->cell_labels = top.cell_labels;
+    evaluation->codes = top.codes;
+    evaluation->labels = top.labels;
     evaluation->cells.assign(top.cells.size(), CellValue());
     const std::map<int32_t, int64_t>* population = nullptr;
     if (bottom == nullptr) {
@@ -518,9 +565,8 @@ class Computation {
       const CellValue* b = bottom != nullptr ? &bottom->cells[cell] : nullptr;
       double base = b != nullptr ? b->value : 0;
       if (population != nullptr) {
-        auto it = population->find(top.cell_codes[cell].empty()
-                                        ? kNone
-                                        : top.cell_codes[cell][0]);
+        auto it = population->find(top.breakdowns.empty() ? kNone
+                                                          : top.CodeOf(cell, 0));
         base = it == population->end() ? 0 : static_cast<double>(it->second);
       }
       combine(top.cells[cell], b, base, &evaluation->cells[cell]);
@@ -546,7 +592,7 @@ class Computation {
       auto r = Evaluate(metric.reference, {v1::RACE_ETHNICITY});
       if (!r.ok()) return r.status();
       for (size_t cell = 0; cell < (*r)->cells.size(); ++cell) {
-        const int32_t race = (*r)->cell_codes[cell][0];
+        const int32_t race = (*r)->CodeOf(cell, 0);
         reference[race] = static_cast<int64_t>((*r)->cells[cell].value);
         reference_suppressed[race] = (*r)->cells[cell].suppressed();
       }
@@ -571,7 +617,7 @@ class Computation {
       if (!s.ok()) return s;
     }
     for (size_t cell = 0; cell < raw.cells.size(); ++cell) {
-      const int32_t race = raw.cell_codes[cell][0];
+      const int32_t race = raw.CodeOf(cell, 0);
       if (!IsKnownRace(race)) continue;
       own_known += raw.cells[cell].records;
       if (IsBipocGroup(race)) own_bipoc += raw.cells[cell].records;
@@ -591,11 +637,11 @@ class Computation {
                                 : 0;
     };
     evaluation->sizes = raw.sizes;
-    evaluation->cell_codes = raw.cell_codes;
-    evaluation->cell_labels = raw.cell_labels;
+    evaluation->codes = raw.codes;
+    evaluation->labels = raw.labels;
     evaluation->cells.assign(raw.cells.size(), CellValue());
     for (size_t cell = 0; cell < raw.cells.size(); ++cell) {
-      const int32_t race = raw.cell_codes[cell][0];
+      const int32_t race = raw.CodeOf(cell, 0);
       CellValue& out = evaluation->cells[cell];
       if (!IsKnownRace(race)) {
         out.records = raw.cells[cell].records;
@@ -644,10 +690,9 @@ class Computation {
       for (size_t k = 0; k < evaluation.breakdowns.size(); ++k) {
         v1::CellKey* key = out->add_keys();
         key->set_breakdown(evaluation.breakdowns[k]);
-        key->set_code(evaluation.cell_codes[cell][k] == kNone
-                          ? -1
-                          : evaluation.cell_codes[cell][k]);
-        key->set_label(evaluation.cell_labels[cell][k]);
+        const int32_t code = evaluation.CodeOf(cell, k);
+        key->set_code(code == kNone ? -1 : code);
+        key->set_label(evaluation.LabelOf(cell, k));
       }
       write(value, out->mutable_value());
     }
@@ -660,8 +705,8 @@ class Computation {
   const int32_t end_;
   bool published_;
   std::vector<std::vector<uint8_t>> masks_;
-  std::vector<std::vector<uint32_t>> selected_;
-  std::vector<bool> selective_;
+  // By filter (-1: none) and whether only participants count: RowsOf.
+  std::map<std::pair<int, bool>, std::vector<uint32_t>> rows_;
   // By table and breakdown fields: each row's cell (CellsOf).
   std::map<std::pair<const FactTable*, std::vector<int>>, std::vector<uint32_t>>
       cells_;

@@ -22,6 +22,10 @@ namespace divert::metrics {
 // value. Absent or null: "".
 class CodedText {
  public:
+  // FindUnlessEmpty's answer for a text its dictionary does not hold yet
+  // (and, inside, the mark of a dictionary value not coded yet).
+  static constexpr int32_t kNotCoded = kNone + 1;
+
   CodedText() = default;
   explicit CodedText(std::optional<TextView> view);
 
@@ -56,8 +60,31 @@ class CodedText {
       dictionary.Prefetch(view_->Value(index));
     }
   }
+  // The code CodeUnlessEmpty(row, dictionary) will give, when `dictionary`
+  // holds the row's text already (then remembered, as CodeUnlessEmpty
+  // remembers it); kNotCoded when it does not, without coding it.
+  int32_t FindUnlessEmpty(int64_t row, const Dictionary& dictionary) {
+    if (!view_ || view_->IsNull(row)) return kNone;
+    if (!view_->is_dictionary()) {
+      const absl::string_view text = view_->Get(row);
+      if (text.empty()) return kNone;
+      const int32_t code = dictionary.Find(text);
+      return code == kNone ? kNotCoded : code;
+    }
+    const int64_t index = view_->Index(row);
+    int32_t& code = codes_[static_cast<size_t>(index)];
+    if (code == kNotCoded) {
+      const absl::string_view text = view_->Value(index);
+      if (text.empty()) {
+        code = kNone;
+      } else if (const int32_t found = dictionary.Find(text); found != kNone) {
+        code = found;
+      }
+    }
+    return code;
+  }
   // As Code, but kNone (and no code) for null or "". A column is read
-  // with Code or with CodeUnlessEmpty, not both.
+  // with Code or with CodeUnlessEmpty (and FindUnlessEmpty), not both.
   int32_t CodeUnlessEmpty(int64_t row, Dictionary& dictionary) {
     if (!view_ || view_->IsNull(row)) return kNone;
     if (!view_->is_dictionary()) {
@@ -74,8 +101,6 @@ class CodedText {
   }
 
  private:
-  static constexpr int32_t kNotCoded = kNone + 1;
-
   std::optional<TextView> view_;
   std::vector<int32_t> codes_;
 };

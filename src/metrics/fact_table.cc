@@ -7,16 +7,15 @@ namespace divert::metrics {
 using google::protobuf::FieldDescriptor;
 
 int32_t Dictionary::Code(absl::string_view value) {
-  if (auto it = codes_.find(value); it != codes_.end()) return it->second;
-  const int32_t code = static_cast<int32_t>(values_.size());
-  codes_.emplace(std::string(value), code);
-  values_.emplace_back(value);
+  const int32_t next = size();
+  const int32_t code = *codes_.TryEmplace(value, next).first;
+  if (code == next) values_.emplace_back(value);
   return code;
 }
 
 int32_t Dictionary::Find(absl::string_view value) const {
-  auto it = codes_.find(value);
-  return it == codes_.end() ? kNone : it->second;
+  const int32_t* code = codes_.Find(value);
+  return code == nullptr ? kNone : *code;
 }
 
 FactTable::FactTable(const google::protobuf::Descriptor* schema)

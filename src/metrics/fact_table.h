@@ -16,10 +16,10 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "metrics/text_map.h"
 
 namespace divert::metrics {
 
@@ -27,6 +27,8 @@ namespace divert::metrics {
 inline constexpr int32_t kNone = std::numeric_limits<int32_t>::min();
 
 // Distinct strings of one column, numbered from 0 in order of first sight.
+// (Strings of up to 16 bytes, as ids, keys and codes mostly are, are
+// looked up as integers: text_map.h.)
 class Dictionary {
  public:
   int32_t Code(absl::string_view value);
@@ -36,10 +38,11 @@ class Dictionary {
   // loop over many rows can ask for a row's value several rows ahead and
   // not wait for it (a dictionary of a million values is far bigger than
   // the cache).
-  void Prefetch(absl::string_view value) const { codes_.prefetch(value); }
-  // Makes room for `values` values without growing again.
+  void Prefetch(absl::string_view value) const { codes_.Prefetch(value); }
+  // Makes room for `values` values (of up to 16 bytes) without growing
+  // again.
   void Reserve(size_t values) {
-    codes_.reserve(values);
+    codes_.Reserve(values);
     values_.reserve(values);
   }
   const std::string& Value(int32_t code) const { return values_[code]; }
@@ -47,7 +50,7 @@ class Dictionary {
 
  private:
   std::vector<std::string> values_;
-  absl::flat_hash_map<std::string, int32_t> codes_;
+  TextMap<int32_t> codes_;
 };
 
 // Reads one column: data[i], or data[via[i]] for a joined column.
@@ -100,6 +103,14 @@ class FactTable {
                   const std::vector<uint32_t>* parent_rows);
 
   ColumnView Column(int field_index) const;
+  // The table whose column of the same name a joined column reads, and
+  // that column's index there; nullptr and -1 for an owned column.
+  const FactTable* joined_table(int field_index) const {
+    return joins_[field_index].parent;
+  }
+  int joined_field(int field_index) const {
+    return joins_[field_index].parent_field;
+  }
 
   // Fills `message` (of the schema's type) with the fields in
   // `field_indexes` of row `row`; the rest stay as they are.

@@ -71,20 +71,58 @@ struct Slotter {
   int32_t range = 0;
 
   // -1 for a value outside the slots.
-  int32_t Slot(int32_t value) const {
-    switch (kind) {
-      case Kind::kPresence:
-        return value == kNone ? 0 : 1;
-      case Kind::kEnum:
-        return value >= 0 && value < range ? value : -1;
-      case Kind::kString:
-      case Kind::kInt:
-        if (value == kNone) return range - 1;
-        return value - min >= 0 && value - min < range - 1 ? value - min : -1;
+  template <Kind kKind>
+  int32_t SlotAs(int32_t value) const {
+    if constexpr (kKind == Kind::kPresence) {
+      return value == kNone ? 0 : 1;
+    } else if constexpr (kKind == Kind::kEnum) {
+      return value >= 0 && value < range ? value : -1;
+    } else {
+      if (value == kNone) return range - 1;
+      return value - min >= 0 && value - min < range - 1 ? value - min : -1;
     }
-    return -1;
   }
 };
+
+// Rows are read a block at a time: each column's slots for the block, then
+// a lookup a row.
+constexpr size_t kBlockRows = 4096;
+// A row with a value outside its column's slots.
+constexpr uint32_t kNoSlot = UINT32_MAX;
+
+// combination[i] = combination[i] * range + the slot of row first + i.
+template <Slotter::Kind kKind>
+void AddSlots(const Slotter& slotter, const ColumnView& column, size_t first,
+              size_t count, uint32_t* combination) {
+  const auto range = static_cast<uint32_t>(slotter.range);
+  auto add = [&](size_t i, int32_t value) {
+    const int32_t slot = slotter.SlotAs<kKind>(value);
+    combination[i] = slot < 0 || combination[i] == kNoSlot
+                         ? kNoSlot
+                         : combination[i] * range + static_cast<uint32_t>(slot);
+  };
+  if (column.via == nullptr) {
+    for (size_t i = 0; i < count; ++i) add(i, column.data[first + i]);
+  } else {
+    for (size_t i = 0; i < count; ++i) add(i, column.data[column.via[first + i]]);
+  }
+}
+
+void AddSlots(const Slotter& slotter, const ColumnView& column, size_t first,
+              size_t count, uint32_t* combination) {
+  switch (slotter.kind) {
+    case Slotter::Kind::kPresence:
+      return AddSlots<Slotter::Kind::kPresence>(slotter, column, first, count,
+                                                combination);
+    case Slotter::Kind::kEnum:
+      return AddSlots<Slotter::Kind::kEnum>(slotter, column, first, count,
+                                            combination);
+    case Slotter::Kind::kString:
+    case Slotter::Kind::kInt:
+      return AddSlots<Slotter::Kind::kInt>(slotter, column, first, count,
+                                           combination);
+  }
+}
 
 Slotter SlotterFor(const FactTable& table, int field, bool presence_only) {
   constexpr int32_t kMaxRange = 1 << 16;
@@ -166,28 +204,29 @@ absl::StatusOr<std::vector<uint8_t>> EvaluateFilter(
   if (combinations > 0) {
     // 2: not evaluated yet.
     std::vector<uint8_t> results(combinations, 2);
-    for (size_t row = 0; row < rows; ++row) {
-      size_t index = 0;
-      bool in_range = true;
+    std::vector<uint32_t> combination(kBlockRows);
+    for (size_t first = 0; first < rows; first += kBlockRows) {
+      const size_t count = std::min(kBlockRows, rows - first);
+      std::fill(combination.begin(), combination.begin() + count, 0);
       for (size_t c = 0; c < columns.size(); ++c) {
-        const int32_t slot = slotters[c].Slot(columns[c][row]);
-        if (slot < 0) in_range = false;
-        index = index * static_cast<size_t>(slotters[c].range) +
-                static_cast<size_t>(slot);
+        AddSlots(slotters[c], columns[c], first, count, combination.data());
       }
-      if (!in_range) {
-        absl::StatusOr<bool> holds = evaluator.Evaluate(row);
-        if (!holds.ok()) return holds.status();
-        mask[row] = *holds ? 1 : 0;
-        continue;
+      for (size_t i = 0; i < count; ++i) {
+        const size_t row = first + i;
+        if (combination[i] == kNoSlot) {
+          absl::StatusOr<bool> holds = evaluator.Evaluate(row);
+          if (!holds.ok()) return holds.status();
+          mask[row] = *holds ? 1 : 0;
+          continue;
+        }
+        uint8_t& result = results[combination[i]];
+        if (result == 2) {
+          absl::StatusOr<bool> holds = evaluator.Evaluate(row);
+          if (!holds.ok()) return holds.status();
+          result = *holds ? 1 : 0;
+        }
+        mask[row] = result;
       }
-      uint8_t& result = results[index];
-      if (result == 2) {
-        absl::StatusOr<bool> holds = evaluator.Evaluate(row);
-        if (!holds.ok()) return holds.status();
-        result = *holds ? 1 : 0;
-      }
-      mask[row] = result;
     }
     return mask;
   }

@@ -162,6 +162,37 @@ struct PendingEvent {
   int32_t coded;
 };
 
+// Whether a later event of `kind` changes its referral: the kinds
+// Folder::Apply folds (the others, as consent_given or roi_signed, only
+// add their row to the events table, and the second pass need not see
+// them).
+bool ChangesReferral(int kind) {
+  switch (kind) {
+    case Event::kOfferMade:
+    case Event::kOfferDeclined:
+    case Event::kOfferAccepted:
+    case Event::kWarmHandOff:
+    case Event::kReferralApproved:
+    case Event::kReferralDenied:
+    case Event::kInitialScreening:
+    case Event::kNeedsRecorded:
+    case Event::kAssessmentCompleted:
+    case Event::kEnrolled:
+    case Event::kExtensionGranted:
+    case Event::kChargeFiled:
+    case Event::kStatusChanged:
+    case Event::kServiceReferred:
+    case Event::kServiceConnected:
+    case Event::kArrestAfterEnrollment:
+    case Event::kLegacyCaseRecorded:
+    case Event::kOwgReviewed:
+    case Event::kExited:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The field indexes of a table, by name, looked up once.
 class Fields {
  public:
@@ -201,6 +232,7 @@ class Folder {
     }
     facts_->events.Truncate(event_rows_);
     WriteReferrals();
+    IndexDecisionsReferred();
     AddDecisions();
     AddMeetings();
     AddArrests();
@@ -335,7 +367,7 @@ class Folder {
       r.stage = v1::ELIGIBILITY_RECORDED;
       r.officer = event.Officer(table.dictionary(referral_officer_));
       r.agency = event.Agency(table.dictionary(referral_agency_));
-      decisions_referred_.emplace(event.decision_id());
+      decision_ids_.push_back(event.decision_id());
     } else {
       r.pathway = v1::SOCIAL_CONTACT;
       r.stage = needs_approval_ ? v1::PENDING_VETTING : v1::APPROVED;
@@ -343,7 +375,7 @@ class Folder {
       r.officer = event.Officer(table.dictionary(referral_officer_));
       r.agency = event.Agency(table.dictionary(referral_agency_));
       if (!event.decision_id().empty()) {
-        decisions_referred_.emplace(event.decision_id());
+        decision_ids_.push_back(event.decision_id());
       }
     }
     AddEventRow(row, event, day);
@@ -352,9 +384,10 @@ class Folder {
 
   // Any later event of the referral in `row`, the `input_row`th of the
   // log: its events-table row now, its effect on the referral in
-  // FoldPending.
+  // FoldPending. Returns whether it has one (whether it is pending), for
+  // the caller to count (pending_counts_ before FoldPending).
   template <typename E>
-  void Note(const E& event, int32_t day, uint32_t row, size_t input_row) {
+  bool Note(const E& event, int32_t day, uint32_t row, size_t input_row) {
     PendingEvent pending{static_cast<uint32_t>(input_row),
                          static_cast<uint32_t>(event_rows_), day, event.kind(), 0};
     if (event.kind() == Event::kWarmHandOff) {
@@ -371,8 +404,9 @@ class Folder {
     }
     connected_need_ = 0;  // kServiceConnected's need: set by FoldPending
     AddEventRow(row, event, day);
+    if (!ChangesReferral(event.kind())) return false;
     pending_.push_back(pending);
-    ++pending_counts_[row];
+    return true;
   }
 
   // Folds the pending events grouped by referral: a stable counting sort
@@ -457,7 +491,9 @@ class Folder {
         last_row = row;
       }
       if (day > through_) continue;
-      Note(ProtoEvent(event), day, row, static_cast<size_t>(i));
+      if (Note(ProtoEvent(event), day, row, static_cast<size_t>(i))) {
+        ++pending_counts_[row];
+      }
     }
     FoldPending([this](const PendingEvent& p) {
       return ProtoEvent(records_.events(static_cast<int>(p.input_row)));
@@ -483,14 +519,14 @@ class Folder {
     if (first >= kSkipped) {
       return absl::InvalidArgumentError("referrals: too many rows");
     }
-    slots_.assign(static_cast<size_t>(first), kNotStarted);
+    slots_.assign(static_cast<size_t>(first), ReferralSlot());
     // At most one referral (and one decision referred) per row.
     referrals_.reserve(slots_.size());
     subject_of_rows_.reserve(slots_.size());
     pending_counts_.reserve(slots_.size());
-    decisions_referred_.reserve(slots_.size());
+    decision_ids_.reserve(slots_.size());
     int_ids_ = !referral_batches_.empty() && referral_batches_[0].int_id.has_value();
-    if (!int_ids_) text_index_.reserve(slots_.size());
+    if (!int_ids_) text_index_.Reserve(slots_.size());
     if (int_ids_) PlanDenseIds();
     for (ReferralBatch& batch : referral_batches_) {
       if (batch.int_id.has_value() != int_ids_) {
@@ -499,7 +535,7 @@ class Folder {
       }
       for (int64_t row = 0; row < batch.length; ++row) {
         if (!int_ids_ && row + kLookAhead < batch.length) {
-          text_index_.prefetch(batch.text_id->Get(row + kLookAhead));
+          text_index_.Prefetch(batch.text_id->Get(row + kLookAhead));
         }
         const auto referral = static_cast<uint32_t>(batch.first_row + row);
         const bool null = int_ids_ ? batch.int_id->IsNull(row) : batch.text_id->IsNull(row);
@@ -536,7 +572,7 @@ class Folder {
 
   // Adds one id of the referrals table; false when it is there already.
   bool IndexReferral(const ReferralBatch& batch, int64_t row, uint32_t referral) {
-    if (!int_ids_) return text_index_.try_emplace(batch.text_id->Get(row), referral).second;
+    if (!int_ids_) return text_index_.TryEmplace(batch.text_id->Get(row), referral).second;
     const int64_t id = batch.int_id->Get(row);
     if (dense_.empty()) return int_index_.try_emplace(id, referral).second;
     uint32_t& slot = dense_[static_cast<size_t>(id - dense_min_)];
@@ -577,7 +613,10 @@ class Folder {
     }
     ReferralBatch& batch = BatchOf(subject);
     const int64_t row = subject - batch.first_row;
-    codes.person = batch.person_key.CodeUnlessEmpty(row, *people_keys_);
+    codes.person = known_people_[subject];
+    if (codes.person == CodedText::kNotCoded) {
+      codes.person = batch.person_key.CodeUnlessEmpty(row, *people_keys_);
+    }
     if (codes.person >= static_cast<int32_t>(people_.size())) {
       people_.resize(static_cast<size_t>(codes.person) + 1);
     }
@@ -587,15 +626,33 @@ class Folder {
   }
 
   // Loads ahead what CodeSubject(subject, ...) will look up in the big
-  // dictionary of person keys.
+  // dictionary of person keys (messages) or the person codes found
+  // already (columns).
   void PrefetchSubject(uint32_t subject) const {
     if (subject == kNoSubject) return;
     if (!columnar_) {
       people_keys_->Prefetch(records_.subjects(static_cast<int>(subject)).person_key());
       return;
     }
-    const ReferralBatch& batch = BatchOf(subject);
-    batch.person_key.Prefetch(subject - batch.first_row, *people_keys_);
+    __builtin_prefetch(&known_people_[subject]);
+  }
+
+  // Each referrals-table row's person code where the people's dictionary
+  // holds its key already, kNotCoded where it does not: found in the
+  // table's order, looking ahead, before WriteReferrals reads them by
+  // referral, at random. (Keys it does not hold are coded by CodeSubject
+  // in the referrals' order, so they keep their order of first sight.)
+  void FindKnownPeople() {
+    known_people_.resize(slots_.size());
+    for (ReferralBatch& batch : referral_batches_) {
+      for (int64_t row = 0; row < batch.length; ++row) {
+        if (row + kLookAhead < batch.length) {
+          batch.person_key.Prefetch(row + kLookAhead, *people_keys_);
+        }
+        known_people_[static_cast<size_t>(batch.first_row + row)] =
+            batch.person_key.FindUnlessEmpty(row, *people_keys_);
+      }
+    }
   }
 
   // The referrals table's batch that holds row `subject`.
@@ -615,76 +672,62 @@ class Folder {
     return b;
   }
 
-  // The referrals-table row of an event's referral_id; `cache` holds the
-  // rows of a dictionary-encoded column's values.
-  absl::StatusOr<uint32_t> ReferralOf(const EventBatch& batch, int64_t row,
-                                      std::vector<uint32_t>* cache) const {
-    const int64_t at = batch.first_row() + row;
+  // ResolveReferrals' answer for a null referral_id, and for one that is
+  // no referral of the referrals table (never a row: rows are fewer).
+  static constexpr uint32_t kNullId = 0xFFFFFFFF;
+  static constexpr uint32_t kUnknownId = 0xFFFFFFFE;
+  // The first pass resolves its events' referrals a block of rows at a
+  // time.
+  static constexpr int64_t kBlockRows = 4096;
+
+  // The referrals-table rows of the referral_ids of `count` events of
+  // `batch` from `row` (or kNullId, kUnknownId), into `rows`; `cache`
+  // holds the rows of a dictionary-encoded column's values. A loop of its
+  // own, before the events are folded: its reads of `cache`, dense_ and
+  // the index of text ids, at random, are then many in flight at once.
+  void ResolveReferrals(const EventBatch& batch, int64_t row, int64_t count,
+                        std::vector<uint32_t>* cache, uint32_t* rows) const {
     if (const IntView* ids = batch.int_referral_id(); ids != nullptr) {
-      if (ids->IsNull(row)) return RowError("events", at, "'referral_id' is null");
-      const uint32_t referral = FindIntId(ids->Get(row));
-      if (referral == kNotStarted) {
-        return RowError("events", at,
-                        "'referral_id' is not a referral of the referrals table");
+      for (int64_t i = 0; i < count; ++i) {
+        if (ids->IsNull(row + i)) {
+          rows[i] = kNullId;
+          continue;
+        }
+        const uint32_t referral = FindIntId(ids->Get(row + i));
+        rows[i] = referral == kNotStarted ? kUnknownId : referral;
       }
-      return referral;
+      return;
     }
     const TextView& ids = *batch.text_referral_id();
-    if (ids.IsNull(row)) return RowError("events", at, "'referral_id' is null");
-    uint32_t* cached = nullptr;
-    if (ids.is_dictionary()) {
-      cached = &(*cache)[static_cast<size_t>(ids.Index(row))];
-      if (*cached != kNotStarted) return *cached;
-    }
-    auto it = text_index_.find(ids.Get(row));
-    if (it == text_index_.end()) {
-      return RowError("events", at,
-                      "'referral_id' is not a referral of the referrals table");
-    }
-    if (cached != nullptr) *cached = it->second;
-    return it->second;
-  }
-
-  // The rows of the referrals table an event reads (through `cache` or
-  // dense_) and its slot are at random places of arrays of a few bytes per
-  // referral: an event loads them well ahead, the slot when its referral's
-  // row has arrived, or the index of text ids when its dictionary value
-  // has not been looked up yet; and the decisions referred where its
-  // decision_id will go. (Text ids that are not dictionary-encoded go
-  // through the index without a cache; sparse integer ids are not
-  // prefetched.)
-  void Prefetch(const EventBatch& batch, int64_t row,
-                const std::vector<uint32_t>& cache) const {
-    constexpr int64_t kAhead = 32;
-    const IntView* ints = batch.int_referral_id();
-    const TextView* texts = batch.text_referral_id();
-    if (row + kLookAhead < batch.length()) {
-      const absl::string_view decision = batch.decision_id.Get(row + kLookAhead);
-      if (!decision.empty()) decisions_referred_.prefetch(decision);
-      if (texts != nullptr && !texts->is_dictionary()) {
-        text_index_.prefetch(texts->Get(row + kLookAhead));
-      }
-    }
-    const bool indexed = ints != nullptr ? !dense_.empty() : texts->is_dictionary();
-    if (!indexed) return;
-    const std::vector<uint32_t>& rows = ints != nullptr ? dense_ : cache;
-    auto entry = [&](int64_t at) -> const uint32_t* {
-      const uint64_t i = ints != nullptr
-                             ? static_cast<uint64_t>(ints->Get(at)) -
-                                   static_cast<uint64_t>(dense_min_)
-                             : static_cast<uint64_t>(texts->Index(at));
-      return i < rows.size() ? &rows[i] : nullptr;
+    auto find = [&](absl::string_view id) {
+      const uint32_t* found = text_index_.Find(id);
+      return found == nullptr ? kUnknownId : *found;
     };
-    if (row + kAhead < batch.length()) {
-      if (const uint32_t* e = entry(row + kAhead); e != nullptr) __builtin_prefetch(e);
-    }
-    if (row + kAhead / 2 < batch.length()) {
-      const uint32_t* e = entry(row + kAhead / 2);
-      if (e != nullptr && *e < slots_.size()) {
-        __builtin_prefetch(&slots_[*e], 1);
-      } else if (e != nullptr && *e == kNotStarted && texts != nullptr) {
-        text_index_.prefetch(texts->Get(row + kAhead / 2));
+    if (!ids.is_dictionary()) {
+      for (int64_t i = 0; i < count; ++i) {
+        if (i + kLookAhead < count) text_index_.Prefetch(ids.Get(row + i + kLookAhead));
+        rows[i] = ids.IsNull(row + i) ? kNullId : find(ids.Get(row + i));
       }
+      return;
+    }
+    // Each dictionary value is looked up once: the values this block sees
+    // first are asked for together, then every row reads the cache.
+    for (int64_t i = 0; i < count; ++i) {
+      if (ids.IsNull(row + i)) continue;
+      const int64_t index = ids.Index(row + i);
+      if ((*cache)[static_cast<size_t>(index)] == kNotStarted) {
+        text_index_.Prefetch(ids.Value(index));
+      }
+    }
+    for (int64_t i = 0; i < count; ++i) {
+      if (ids.IsNull(row + i)) {
+        rows[i] = kNullId;
+        continue;
+      }
+      const int64_t index = ids.Index(row + i);
+      uint32_t& cached = (*cache)[static_cast<size_t>(index)];
+      if (cached == kNotStarted) cached = find(ids.Value(index));
+      rows[i] = cached;
     }
   }
 
@@ -709,40 +752,62 @@ class Folder {
           ids != nullptr && ids->is_dictionary()) {
         cache.assign(static_cast<size_t>(ids->dictionary_size()), kNotStarted);
       }
+      std::vector<uint32_t> referrals(kBlockRows);
       for (int64_t row = 0; row < batch.length(); ++row) {
-        Prefetch(batch, row, cache);
+        const int64_t in_block = row % kBlockRows;
+        if (in_block == 0) {
+          ResolveReferrals(batch, row, std::min(kBlockRows, batch.length() - row),
+                           &cache, referrals.data());
+        }
+        // The slot an event will write, well ahead (the slots are far
+        // bigger than the cache).
+        if (in_block + kLookAhead < kBlockRows && row + kLookAhead < batch.length()) {
+          const uint32_t ahead = referrals[static_cast<size_t>(in_block + kLookAhead)];
+          if (ahead < slots_.size()) __builtin_prefetch(&slots_[ahead], 1);
+        }
         absl::StatusOr<int> kind = batch.Kind(row);
         if (!kind.ok()) return kind.status();
-        absl::StatusOr<uint32_t> referral = ReferralOf(batch, row, &cache);
-        if (!referral.ok()) return referral.status();
+        const uint32_t referral = referrals[static_cast<size_t>(in_block)];
+        if (referral == kNullId) {
+          return RowError("events", first + row, "'referral_id' is null");
+        }
+        if (referral == kUnknownId) {
+          return RowError("events", first + row,
+                          "'referral_id' is not a referral of the referrals table");
+        }
         const int32_t day = batch.Day(row, *days_);
         if (day == kNone) return RowError("events", first + row, "'occurred_at' is null");
-        uint32_t& slot = slots_[*referral];
+        ReferralSlot& slot = slots_[referral];
         const ColumnEvent event(&batch, row, *kind);
         if (*kind == Event::kEligibilityRecorded ||
             *kind == Event::kSocialContactReferred) {
-          if (slot != kNotStarted) {
+          if (slot.fact_row != kNotStarted) {
             return RowError("events", first + row, "the referral starts twice");
           }
           if (day > through_) {
-            slot = kSkipped;
+            slot.fact_row = kSkipped;
             continue;
           }
-          slot = Start(event, day, *referral);
+          slot.fact_row = Start(event, day, referral);
           continue;
         }
-        if (slot == kSkipped || day > through_) continue;
-        if (slot == kNotStarted) {
+        if (slot.fact_row == kSkipped || day > through_) continue;
+        if (slot.fact_row == kNotStarted) {
           return RowError("events", first + row,
                           "the referral has no eligibility_recorded or "
                           "social_contact_referred event before it");
         }
-        Note(event, day, slot, static_cast<size_t>(first + row));
+        if (Note(event, day, slot.fact_row, static_cast<size_t>(first + row))) {
+          ++slot.later_events;
+        }
       }
       first += batch.length();
     }
     if (first > UINT32_MAX) {
       return absl::InvalidArgumentError("events: too many rows");
+    }
+    for (size_t row = 0; row < referrals_.size(); ++row) {
+      pending_counts_[row] = slots_[subject_of_rows_[row]].later_events;
     }
     FoldPending([this](const PendingEvent& p) { return EventAt(p); });
     return absl::OkStatus();
@@ -907,9 +972,7 @@ class Folder {
     const int pathway = f("pathway"), stage = f("stage"), source = f("source"),
               agency = f("agency"), officer = f("officer_id"),
               case_manager = f("case_manager_id"), precinct = f("precinct"),
-              area = f("area"), race = f("race"), bipoc = f("bipoc"),
-              race_known = f("race_known"), gender = f("gender"),
-              age_group = f("age_group"), comparison = f("comparison_group"),
+              area = f("area"), comparison = f("comparison_group"),
               referred = f("referred_day"), declined = f("offer_declined"),
               approved = f("approved"), denied = f("denied"),
               screened = f("screened_day"), assessment = f("assessment_day"),
@@ -928,6 +991,7 @@ class Folder {
               legacy = f("legacy_cases"), reviews = f("owg_reviews"),
               person_key = f("person_key");
     const size_t first = table.AddRows(referrals_.size());
+    if (columnar_) FindKnownPeople();
     for (size_t i = 0; i < referrals_.size(); ++i) {
       if (i + kLookAhead < referrals_.size()) {
         PrefetchSubject(subject_of_rows_[i + kLookAhead]);
@@ -941,14 +1005,9 @@ class Folder {
       table.Set(row, officer, r.officer);
       table.Set(row, case_manager, r.case_manager);
       const SubjectCodes subject = CodeSubject(subject_of_rows_[i], precinct, area);
-      const int32_t person_code = subject.person;
-      const Demographics* person = PersonAt(person_code);
       table.Set(row, precinct, subject.precinct);
       table.Set(row, area, subject.area);
-      SetPerson(&table, row, person, r.referred_day, race, bipoc, race_known,
-                gender, age_group);
-      table.Set(row, comparison, person != nullptr && person->comparison_group);
-      table.Set(row, person_key, person_code);
+      table.Set(row, person_key, subject.person);
       table.Set(row, referred, r.referred_day);
       table.Set(row, declined, r.offer_declined);
       table.Set(row, approved, r.approved);
@@ -986,30 +1045,54 @@ class Folder {
       table.Set(row, arrests, r.arrests_after_enrollment);
       table.Set(row, legacy, r.legacy_cases);
       table.Set(row, reviews, r.owg_reviews);
-      if (r.enrolled_day != kNone && person_code != kNone) {
-        if (enrolled_since_.size() <= static_cast<size_t>(person_code)) {
-          enrolled_since_.resize(people_.size(), kNone);
-        }
-        int32_t& since = enrolled_since_[person_code];
-        if (since == kNone || r.enrolled_day < since) since = r.enrolled_day;
-      }
+    }
+    SetPeople(&table, referred, comparison);
+    // Each person's first enrolment (for their arrests).
+    enrolled_since_.assign(people_.size(), kNone);
+    const ColumnView people = table.Column(person_key);
+    const ColumnView enrolments = table.Column(enrolled);
+    for (size_t row = first; row < table.rows(); ++row) {
+      const int32_t person = people[row];
+      const int32_t day = enrolments[row];
+      if (day == kNone || person == kNone) continue;
+      int32_t& since = enrolled_since_[person];
+      if (since == kNone || day < since) since = day;
     }
   }
 
-  static void SetPerson(FactTable* table, size_t row, const Demographics* person,
-                        int32_t day, int race, int bipoc, int race_known,
-                        int gender, int age_group) {
-    if (person == nullptr) {
-      table->Set(row, race, v1::RACE_GROUP_UNKNOWN);
-      table->Set(row, gender, v1::GENDER_GROUP_UNKNOWN);
-      table->Set(row, age_group, v1::AGE_UNKNOWN);
-      return;
+  // Fills the person columns of every row (race, bipoc, race_known,
+  // gender, the age group on the day in column `day_field`, and
+  // comparison_group unless `comparison` is -1) from its person_key code.
+  // A loop of its own: its reads of people_, at random in a table far
+  // bigger than the cache, are then many in flight at once.
+  void SetPeople(FactTable* table, int day_field, int comparison) {
+    Fields f(table);
+    const int race = f("race"), bipoc = f("bipoc"), race_known = f("race_known"),
+              gender = f("gender"), age_group = f("age_group");
+    const ColumnView codes = table->Column(f("person_key"));
+    const ColumnView days = table->Column(day_field);
+    for (size_t row = 0; row < table->rows(); ++row) {
+      if (row + kLookAhead < table->rows()) {
+        if (const Demographics* ahead = PersonAt(codes[row + kLookAhead])) {
+          __builtin_prefetch(ahead);
+        }
+      }
+      const Demographics* person = PersonAt(codes[row]);
+      if (comparison >= 0) {
+        table->Set(row, comparison, person != nullptr && person->comparison_group);
+      }
+      if (person == nullptr) {
+        table->Set(row, race, v1::RACE_GROUP_UNKNOWN);
+        table->Set(row, gender, v1::GENDER_GROUP_UNKNOWN);
+        table->Set(row, age_group, v1::AGE_UNKNOWN);
+        continue;
+      }
+      table->Set(row, race, person->race);
+      table->Set(row, bipoc, person->bipoc);
+      table->Set(row, race_known, person->race_known);
+      table->Set(row, gender, person->gender);
+      table->Set(row, age_group, AgeGroupOn(person->born_day, days[row]));
     }
-    table->Set(row, race, person->race);
-    table->Set(row, bipoc, person->bipoc);
-    table->Set(row, race_known, person->race_known);
-    table->Set(row, gender, person->gender);
-    table->Set(row, age_group, AgeGroupOn(person->born_day, day));
   }
 
   void JoinReferralColumns(FactTable* table, const std::vector<uint32_t>* rows) {
@@ -1021,14 +1104,26 @@ class Folder {
     }
   }
 
+  // The decision ids the referrals name, in a table of their own (a loop
+  // of its own: its lookups, at random in a table far bigger than the
+  // cache, are asked for ahead).
+  void IndexDecisionsReferred() {
+    decisions_referred_.Reserve(decision_ids_.size());
+    for (size_t i = 0; i < decision_ids_.size(); ++i) {
+      if (i + kLookAhead < decision_ids_.size()) {
+        decisions_referred_.Prefetch(decision_ids_[i + kLookAhead]);
+      }
+      decisions_referred_.TryEmplace(decision_ids_[i], true);
+    }
+    std::vector<absl::string_view>().swap(decision_ids_);
+  }
+
   void AddDecisions() {
     FactTable& table = facts_->decisions;
     Fields f(&table);
     const int outcome = f("outcome"), pathway = f("pathway"), day = f("day"),
               precinct = f("precinct"), area = f("area"), agency = f("agency"),
-              officer = f("officer_id"), race = f("race"), bipoc = f("bipoc"),
-              race_known = f("race_known"), gender = f("gender"),
-              age_group = f("age_group"), referred = f("referred"),
+              officer = f("officer_id"), referred = f("referred"),
               person_key = f("person_key");
     const int encounters = records_.encounters_size();
     const size_t first = table.AddRows(encounters);
@@ -1036,7 +1131,7 @@ class Folder {
       if (i + kLookAhead < encounters) {
         const v1::EncounterRecord& ahead = records_.encounters(i + kLookAhead);
         people_keys_->Prefetch(ahead.person_key());
-        decisions_referred_.prefetch(ahead.decision_id());
+        decisions_referred_.Prefetch(ahead.decision_id());
       }
       const v1::EncounterRecord& e = records_.encounters(i);
       const size_t row = first + i;
@@ -1048,12 +1143,10 @@ class Folder {
       SetText(&table, row, area, e.area());
       SetText(&table, row, agency, e.agency());
       SetText(&table, row, officer, e.officer_id());
-      const int32_t person = PersonCode(e.person_key());
-      table.Set(row, person_key, person);
-      SetPerson(&table, row, PersonAt(person), on, race, bipoc,
-                race_known, gender, age_group);
-      table.Set(row, referred, decisions_referred_.contains(e.decision_id()));
+      table.Set(row, person_key, PersonCode(e.person_key()));
+      table.Set(row, referred, decisions_referred_.Contains(e.decision_id()));
     }
+    SetPeople(&table, day, -1);
   }
 
   static void SetText(FactTable* table, size_t row, int field,
@@ -1083,9 +1176,7 @@ class Folder {
     const int day = f("day"), citation = f("citation"), booked = f("booked"),
               charged = f("charged"), jail_days = f("jail_days"),
               eligible = f("lead_eligible"), precinct = f("precinct"),
-              area = f("area"), race = f("race"), bipoc = f("bipoc"),
-              race_known = f("race_known"), gender = f("gender"),
-              age_group = f("age_group"), after = f("after_enrollment"),
+              area = f("area"), after = f("after_enrollment"),
               participant = f("participant"),
               comparison = f("comparison_group"), person_key = f("person_key");
     const int arrests = records_.arrests_size();
@@ -1107,10 +1198,6 @@ class Folder {
       SetText(&table, row, area, a.area());
       const int32_t code = PersonCode(a.person_key());
       table.Set(row, person_key, code);
-      const Demographics* person = PersonAt(code);
-      SetPerson(&table, row, person, on, race, bipoc, race_known, gender,
-                age_group);
-      table.Set(row, comparison, person != nullptr && person->comparison_group);
       const int32_t since =
           code != kNone && static_cast<size_t>(code) < enrolled_since_.size()
               ? enrolled_since_[code]
@@ -1118,6 +1205,7 @@ class Folder {
       table.Set(row, participant, since != kNone);
       table.Set(row, after, since != kNone && on != kNone && since <= on);
     }
+    SetPeople(&table, day, comparison);
   }
 
   void AddTrainings() {
@@ -1157,7 +1245,10 @@ class Folder {
   absl::flat_hash_map<std::string, uint32_t> subjects_;
   absl::flat_hash_map<std::string, uint32_t> index_;
   absl::flat_hash_set<std::string> skipped_;
-  absl::flat_hash_set<std::string> decisions_referred_;
+  // The decision ids that referrals name, as the events name them (views
+  // of the input), then in a table (the value is unused).
+  std::vector<absl::string_view> decision_ids_;
+  TextMap<bool> decisions_referred_;
   // By person code: the first enrolment day.
   std::vector<int32_t> enrolled_since_;
   std::vector<Referral> referrals_;
@@ -1169,17 +1260,26 @@ class Folder {
   // The events table's batches (columnar input), for the second pass.
   std::vector<EventBatch> event_batches_;
   // The referrals table (columnar input): its batches, its ids' rows, and
-  // by row the referral's fact row (or kNotStarted, kSkipped).
+  // its rows' slots.
   std::vector<ReferralBatch> referral_batches_;
   bool int_ids_ = false;
   absl::flat_hash_map<int64_t, uint32_t> int_index_;
   std::vector<uint32_t> dense_;
   int64_t dense_min_ = 0;
-  absl::flat_hash_map<std::string, uint32_t> text_index_;
-  std::vector<uint32_t> slots_;
+  TextMap<uint32_t> text_index_;
+  // By referrals-table row: the referral's fact row (or kNotStarted,
+  // kSkipped) and how many events after its first the first pass noted,
+  // side by side so that an event reads and writes them in one place.
+  struct ReferralSlot {
+    uint32_t fact_row = kNotStarted;
+    uint32_t later_events = 0;
+  };
+  std::vector<ReferralSlot> slots_;
   // By referral row: who it is about (SubjectOf, or the referrals table's
   // row).
   std::vector<uint32_t> subject_of_rows_;
+  // By referrals-table row (columnar input): FindKnownPeople.
+  std::vector<int32_t> known_people_;
   bool columnar_ = false;
   // By service row: its service_referral_id.
   std::vector<absl::string_view> service_ids_;
