@@ -162,34 +162,23 @@ struct PendingEvent {
   int32_t coded;
 };
 
-// Whether a later event of `kind` changes its referral: the kinds
-// Folder::Apply folds (the others, as consent_given or roi_signed, only
-// add their row to the events table, and the second pass need not see
-// them).
+// Whether a later event of `kind` may change its referral: every kind
+// but those Folder::Apply leaves alone, which only add their row to the
+// events table and need not be kept for the second pass. Listing the kinds
+// left alone, not those folded, keeps any kind Apply comes to fold.
 bool ChangesReferral(int kind) {
   switch (kind) {
-    case Event::kOfferMade:
-    case Event::kOfferDeclined:
-    case Event::kOfferAccepted:
-    case Event::kWarmHandOff:
-    case Event::kReferralApproved:
-    case Event::kReferralDenied:
-    case Event::kInitialScreening:
-    case Event::kNeedsRecorded:
-    case Event::kAssessmentCompleted:
-    case Event::kEnrolled:
-    case Event::kExtensionGranted:
-    case Event::kChargeFiled:
-    case Event::kStatusChanged:
-    case Event::kServiceReferred:
-    case Event::kServiceConnected:
-    case Event::kArrestAfterEnrollment:
-    case Event::kLegacyCaseRecorded:
-    case Event::kOwgReviewed:
-    case Event::kExited:
-      return true;
-    default:
+    case Event::kOfficerReportFiled:
+    case Event::kVettingPending:
+    case Event::kConsentGiven:
+    case Event::kRoiSigned:
+    case Event::kRoiRevoked:
+    case Event::kServicePlanCreated:
+    case Event::kStageOfChangeAssessed:
+    case Event::kProsecutorDecided:
       return false;
+    default:
+      return true;
   }
 }
 

@@ -1,7 +1,5 @@
 #include "screening/row_counts.h"
 
-#include <algorithm>
-
 namespace divert::screening {
 namespace {
 
