@@ -15,6 +15,7 @@
 #include "metrics/disclosure.h"
 #include "metrics/filter_eval.h"
 #include "metrics/site_facts.h"
+#include "metrics/tally.h"
 
 namespace divert::metrics {
 namespace {
@@ -364,65 +365,26 @@ class Computation {
     const size_t cells = CellCount(dimensions);
     const uint32_t* cell_of =
         dimensions.empty() ? nullptr : CellsOf(metric, table, dimensions);
-    std::vector<int64_t> records(cells + 1, 0);
-    std::vector<int64_t> numerator(cells + 1, 0);
-    std::vector<double> sum(cells + 1, 0);
-    std::vector<std::pair<uint32_t, int32_t>> values;
-
-    const ColumnView date = table.Column(metric.date_field);
-    const ColumnView end_column =
-        metric.end_field >= 0 ? table.Column(metric.end_field) : ColumnView{};
-    const ColumnView from =
-        metric.from_field >= 0 ? table.Column(metric.from_field) : ColumnView{};
-    const ColumnView value = metric.value_field >= 0
-                                 ? table.Column(metric.value_field)
-                                 : ColumnView{};
+    TallyRequest tally;
+    tally.time.rule = metric.time_rule;
+    tally.time.date = table.Column(metric.date_field);
+    if (metric.end_field >= 0) tally.time.ended = table.Column(metric.end_field);
+    if (metric.from_field >= 0) tally.time.from = table.Column(metric.from_field);
+    tally.time.days = metric.days;
+    tally.time.period_start = start_;
+    tally.time.period_end = end_;
     const bool collects = metric.kind == v1::MEDIAN ||
                           metric.kind == v1::PERCENTILE ||
                           metric.kind == v1::DISTINCT_COUNT;
     const bool needs_value = metric.kind == v1::SUM || metric.kind == v1::MEAN;
-    if (collects) values.reserve(*visited != nullptr ? (*visited)->size() : rows);
-
-    auto visit = [&](size_t row) {
-      const int32_t day = date[row];
-      switch (metric.time_rule) {
-        case v1::TimeRule::AS_OF_END:
-          if (day == kNone || day > end_) return;
-          if (metric.end_field >= 0) {
-            const int32_t ended = end_column[row];
-            if (ended != kNone && ended <= end_) return;
-          }
-          break;
-        case v1::TimeRule::WITHIN_DAYS: {
-          const int32_t first = from[row];
-          if (first == kNone || first < start_ || first > end_) return;
-          if (day == kNone || day < first || day - first > metric.days) return;
-          break;
-        }
-        default:
-          if (day == kNone || day < start_ || day > end_) return;
-          break;
-      }
-      const size_t cell = cell_of == nullptr ? 0 : cell_of[row];
-      if (collects) {
-        const int32_t v = value[row];
-        if (v == kNone) return;
-        values.emplace_back(static_cast<uint32_t>(cell), v);
-        return;
-      }
-      if (needs_value) {
-        const int32_t v = value[row];
-        if (v == kNone) return;
-        sum[cell] += v;
-      }
-      ++records[cell];
-      if (condition != nullptr && (*condition)[row]) ++numerator[cell];
-    };
-    if (*visited != nullptr) {
-      for (uint32_t row : **visited) visit(row);
-    } else {
-      for (size_t row = 0; row < rows; ++row) visit(row);
-    }
+    tally.tally = collects ? Tally::kValues : needs_value ? Tally::kSum : Tally::kRecords;
+    if (metric.value_field >= 0) tally.value = table.Column(metric.value_field);
+    tally.condition = condition != nullptr ? condition->data() : nullptr;
+    tally.cell_of = cell_of;
+    tally.cells = cells;
+    tally.rows = *visited != nullptr ? (*visited)->data() : nullptr;
+    tally.row_count = *visited != nullptr ? (*visited)->size() : rows;
+    TallyResult counted = TallyRows(tally);
 
     evaluation->cells.assign(cells, CellValue());
     auto finish = [&](CellValue* out, int64_t n, int64_t hits, double total) {
@@ -450,17 +412,19 @@ class Computation {
       }
     };
     if (collects) {
-      CellValues grouped = GroupByCell(values, cells);
-      std::vector<std::pair<uint32_t, int32_t>>().swap(values);
+      CellValues grouped = GroupByCell(counted.values, cells);
+      std::vector<std::pair<uint32_t, int32_t>>().swap(counted.values);
       Summarize(metric, &grouped, evaluation);
     } else {
       int64_t n = 0, hits = 0;
       double total = 0;
       for (size_t cell = 0; cell < cells; ++cell) {
-        finish(&evaluation->cells[cell], records[cell], numerator[cell], sum[cell]);
-        n += records[cell];
-        hits += numerator[cell];
-        total += sum[cell];
+        const double sum = static_cast<double>(counted.sum[cell]);
+        finish(&evaluation->cells[cell], counted.records[cell],
+               counted.numerator[cell], sum);
+        n += counted.records[cell];
+        hits += counted.numerator[cell];
+        total += sum;
       }
       finish(&evaluation->total, n, hits, total);
     }
