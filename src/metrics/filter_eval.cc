@@ -90,16 +90,21 @@ constexpr size_t kBlockRows = 4096;
 // A row with a value outside its column's slots.
 constexpr uint32_t kNoSlot = UINT32_MAX;
 
-// combination[i] = combination[i] * range + the slot of row first + i.
-template <Slotter::Kind kKind>
+// combination[i] = combination[i] * range + the slot of row first + i;
+// the first column (kFirst) writes its slot.
+template <Slotter::Kind kKind, bool kFirst>
 void AddSlots(const Slotter& slotter, const ColumnView& column, size_t first,
               size_t count, uint32_t* combination) {
   const auto range = static_cast<uint32_t>(slotter.range);
   auto add = [&](size_t i, int32_t value) {
     const int32_t slot = slotter.SlotAs<kKind>(value);
-    combination[i] = slot < 0 || combination[i] == kNoSlot
-                         ? kNoSlot
-                         : combination[i] * range + static_cast<uint32_t>(slot);
+    if constexpr (kFirst) {
+      combination[i] = slot < 0 ? kNoSlot : static_cast<uint32_t>(slot);
+    } else {
+      combination[i] = slot < 0 || combination[i] == kNoSlot
+                           ? kNoSlot
+                           : combination[i] * range + static_cast<uint32_t>(slot);
+    }
   };
   if (column.via == nullptr) {
     for (size_t i = 0; i < count; ++i) add(i, column.data[first + i]);
@@ -108,19 +113,20 @@ void AddSlots(const Slotter& slotter, const ColumnView& column, size_t first,
   }
 }
 
+template <bool kFirst>
 void AddSlots(const Slotter& slotter, const ColumnView& column, size_t first,
               size_t count, uint32_t* combination) {
   switch (slotter.kind) {
     case Slotter::Kind::kPresence:
-      return AddSlots<Slotter::Kind::kPresence>(slotter, column, first, count,
-                                                combination);
+      return AddSlots<Slotter::Kind::kPresence, kFirst>(slotter, column, first,
+                                                        count, combination);
     case Slotter::Kind::kEnum:
-      return AddSlots<Slotter::Kind::kEnum>(slotter, column, first, count,
-                                            combination);
+      return AddSlots<Slotter::Kind::kEnum, kFirst>(slotter, column, first, count,
+                                                    combination);
     case Slotter::Kind::kString:
     case Slotter::Kind::kInt:
-      return AddSlots<Slotter::Kind::kInt>(slotter, column, first, count,
-                                           combination);
+      return AddSlots<Slotter::Kind::kInt, kFirst>(slotter, column, first, count,
+                                                   combination);
   }
 }
 
@@ -202,30 +208,37 @@ absl::StatusOr<std::vector<uint8_t>> EvaluateFilter(
                        : 0;
   }
   if (combinations > 0) {
-    // 2: not evaluated yet.
-    std::vector<uint8_t> results(combinations, 2);
+    // By combination, and one more for rows outside the slots (never
+    // memoized): 2 while not evaluated.
+    constexpr uint8_t kNotEvaluated = 2;
+    std::vector<uint8_t> results(combinations + 1, kNotEvaluated);
     std::vector<uint32_t> combination(kBlockRows);
     for (size_t first = 0; first < rows; first += kBlockRows) {
       const size_t count = std::min(kBlockRows, rows - first);
-      std::fill(combination.begin(), combination.begin() + count, 0);
-      for (size_t c = 0; c < columns.size(); ++c) {
-        AddSlots(slotters[c], columns[c], first, count, combination.data());
+      AddSlots<true>(slotters[0], columns[0], first, count, combination.data());
+      for (size_t c = 1; c < columns.size(); ++c) {
+        AddSlots<false>(slotters[c], columns[c], first, count, combination.data());
       }
+      // Each row takes its combination's result, without a branch; the
+      // rows whose result is not known yet are evaluated after.
+      uint8_t* out = mask.data() + first;
+      uint8_t unknown = 0;
       for (size_t i = 0; i < count; ++i) {
-        const size_t row = first + i;
-        if (combination[i] == kNoSlot) {
-          absl::StatusOr<bool> holds = evaluator.Evaluate(row);
-          if (!holds.ok()) return holds.status();
-          mask[row] = *holds ? 1 : 0;
+        out[i] = results[std::min<size_t>(combination[i], combinations)];
+        unknown |= out[i];
+      }
+      if ((unknown & kNotEvaluated) == 0) continue;
+      for (size_t i = 0; i < count; ++i) {
+        if (out[i] != kNotEvaluated) continue;
+        const bool memoized = combination[i] != kNoSlot;
+        if (memoized && results[combination[i]] != kNotEvaluated) {
+          out[i] = results[combination[i]];  // evaluated for a row before
           continue;
         }
-        uint8_t& result = results[combination[i]];
-        if (result == 2) {
-          absl::StatusOr<bool> holds = evaluator.Evaluate(row);
-          if (!holds.ok()) return holds.status();
-          result = *holds ? 1 : 0;
-        }
-        mask[row] = result;
+        absl::StatusOr<bool> holds = evaluator.Evaluate(first + i);
+        if (!holds.ok()) return holds.status();
+        out[i] = *holds ? 1 : 0;
+        if (memoized) results[combination[i]] = out[i];
       }
     }
     return mask;
