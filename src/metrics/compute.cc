@@ -249,22 +249,33 @@ class Computation {
     }
     const ColumnView enrolled =
         participants ? table.Column(table.FieldIndex("enrolled_day")) : ColumnView{};
-    auto keeps = [&](size_t row) -> bool {
-      return (mask == nullptr || (*mask)[row] != 0) &&
-             (!participants || enrolled[row] != kNone);
-    };
-    size_t count = 0;
-    for (size_t row = 0; row < table.rows(); ++row) count += keeps(row);
-    // Written without a branch a row: each row is stored at the next
-    // place, which only a kept row moves past.
-    rows.resize(count + 1);
+    if (mask == nullptr) {
+      KeptRows(table.rows(), [&](size_t row) { return enrolled[row] != kNone; }, &rows);
+    } else if (!participants) {
+      KeptRows(table.rows(), [&](size_t row) { return (*mask)[row] != 0; }, &rows);
+    } else {
+      KeptRows(table.rows(),
+               [&](size_t row) { return ((*mask)[row] != 0) & (enrolled[row] != kNone); },
+               &rows);
+    }
+    return &rows;
+  }
+
+  // The rows below `count` that `keeps`, in order, counted first and then
+  // written without a branch a row: each row is stored at the next place,
+  // which only a kept row moves past.
+  template <typename Keeps>
+  static void KeptRows(size_t count, Keeps keeps, std::vector<uint32_t>* rows) {
+    size_t kept = 0;
+    for (size_t row = 0; row < count; ++row) kept += keeps(row);
+    rows->resize(kept + 1);
+    uint32_t* out = rows->data();
     size_t next = 0;
-    for (size_t row = 0; row < table.rows(); ++row) {
-      rows[next] = static_cast<uint32_t>(row);
+    for (size_t row = 0; row < count; ++row) {
+      out[next] = static_cast<uint32_t>(row);
       next += keeps(row);
     }
-    rows.resize(count);
-    return &rows;
+    rows->resize(kept);
   }
 
   // Sets up the dimensions of `evaluation` over `table`.
