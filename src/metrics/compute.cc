@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -238,6 +240,28 @@ class Computation {
     auto [it, inserted] = rows_.try_emplace({metric.filter, participants});
     std::vector<uint32_t>& rows = it->second;
     if (!inserted) return &rows;
+    const ColumnView enrolled =
+        participants ? table.Column(table.FieldIndex("enrolled_day")) : ColumnView{};
+    if (const FieldSlots* slots = SlotsReadBy(metric.filter, table)) {
+      // The filter's answer for each row's slot.
+      const CompiledFilter& compiled = plan_.filters()[metric.filter];
+      absl::StatusOr<std::vector<uint8_t>> holds = EvaluateFilterBySlot(
+          compiled, plan_.environment(compiled.kind), table, start_, end_, *slots);
+      if (!holds.ok()) {
+        rows_.erase(it);
+        return holds.status();
+      }
+      const uint16_t* slot = slots->slot.data();
+      const uint8_t* by_slot = holds->data();
+      if (participants) {
+        AppendKeptRows(table.rows(),
+                       [&](size_t row) { return by_slot[slot[row]] & (enrolled[row] != kNone); },
+                       &rows);
+      } else {
+        AppendKeptRows(table.rows(), [&](size_t row) { return by_slot[slot[row]]; }, &rows);
+      }
+      return &rows;
+    }
     const std::vector<uint8_t>* mask = nullptr;
     if (metric.filter >= 0) {
       absl::StatusOr<const std::vector<uint8_t>*> m = Mask(metric.filter, table);
@@ -247,35 +271,48 @@ class Computation {
       }
       mask = *m;
     }
-    const ColumnView enrolled =
-        participants ? table.Column(table.FieldIndex("enrolled_day")) : ColumnView{};
     if (mask == nullptr) {
-      KeptRows(table.rows(), [&](size_t row) { return enrolled[row] != kNone; }, &rows);
+      AppendKeptRows(table.rows(), [&](size_t row) { return enrolled[row] != kNone; }, &rows);
     } else if (!participants) {
-      KeptRows(table.rows(), [&](size_t row) { return (*mask)[row] != 0; }, &rows);
+      AppendKeptRows(table.rows(), [&](size_t row) { return (*mask)[row] != 0; }, &rows);
     } else {
-      KeptRows(table.rows(),
+      AppendKeptRows(table.rows(),
                [&](size_t row) { return ((*mask)[row] != 0) & (enrolled[row] != kNone); },
                &rows);
     }
     return &rows;
   }
 
-  // The rows below `count` that `keeps`, in order, counted first and then
-  // written without a branch a row: each row is stored at the next place,
-  // which only a kept row moves past.
+  // For a memoizable filter that reads one field, the slots of that field
+  // in `table` (kept per table and field: filters reading it share them);
+  // nullptr for another filter, or a field of too many values.
+  const FieldSlots* SlotsReadBy(int filter, const FactTable& table) {
+    if (filter < 0) return nullptr;
+    const CompiledFilter& compiled = plan_.filters()[filter];
+    if (!compiled.memoizable || compiled.fields.size() != 1) return nullptr;
+    const int field = compiled.fields[0];
+    const bool presence_only = compiled.presence_only[0];
+    auto [it, inserted] = slots_.try_emplace({&table, field, presence_only});
+    if (inserted) it->second = SlotsOf(table, field, presence_only);
+    return it->second.has_value() ? &*it->second : nullptr;
+  }
+
+  // Appends to `rows` the rows below `count` that `keeps`, in order,
+  // counted first and then written without a branch a row: each row is
+  // stored at the next place, which only a kept row moves past.
   template <typename Keeps>
-  static void KeptRows(size_t count, Keeps keeps, std::vector<uint32_t>* rows) {
+  static void AppendKeptRows(size_t count, Keeps keeps, std::vector<uint32_t>* rows) {
     size_t kept = 0;
     for (size_t row = 0; row < count; ++row) kept += keeps(row);
-    rows->resize(kept + 1);
-    uint32_t* out = rows->data();
+    const size_t at = rows->size();
+    rows->resize(at + kept + 1);
+    uint32_t* out = rows->data() + at;
     size_t next = 0;
     for (size_t row = 0; row < count; ++row) {
       out[next] = static_cast<uint32_t>(row);
       next += keeps(row);
     }
-    rows->resize(kept);
+    rows->resize(at + kept);
   }
 
   // Sets up the dimensions of `evaluation` over `table`.
@@ -682,6 +719,8 @@ class Computation {
   std::vector<std::vector<uint8_t>> masks_;
   // By filter (-1: none) and whether only participants count: RowsOf.
   std::map<std::pair<int, bool>, std::vector<uint32_t>> rows_;
+  // By table, field and whether only its presence is read: SlotsReadBy.
+  std::map<std::tuple<const FactTable*, int, bool>, std::optional<FieldSlots>> slots_;
   // By table and breakdown fields: each row's cell (CellsOf).
   std::map<std::pair<const FactTable*, std::vector<int>>, std::vector<uint32_t>>
       cells_;

@@ -5,6 +5,7 @@
 #include <climits>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -167,7 +168,73 @@ Slotter SlotterFor(const FactTable& table, int field, bool presence_only) {
   return slotter;
 }
 
+// Calls visit(row, slot) for every row of `column` (rows 0 .. rows - 1),
+// the slot -1 for a value outside the slots.
+template <typename Visit>
+void ForEachSlot(const Slotter& slotter, const ColumnView& column, size_t rows,
+                 Visit visit) {
+  auto each = [&](auto slot_of) {
+    if (column.via == nullptr) {
+      for (size_t row = 0; row < rows; ++row) visit(row, slot_of(column.data[row]));
+    } else {
+      for (size_t row = 0; row < rows; ++row) {
+        visit(row, slot_of(column.data[column.via[row]]));
+      }
+    }
+  };
+  switch (slotter.kind) {
+    case Slotter::Kind::kPresence:
+      return each([&](int32_t v) { return slotter.SlotAs<Slotter::Kind::kPresence>(v); });
+    case Slotter::Kind::kEnum:
+      return each([&](int32_t v) { return slotter.SlotAs<Slotter::Kind::kEnum>(v); });
+    case Slotter::Kind::kString:
+    case Slotter::Kind::kInt:
+      return each([&](int32_t v) { return slotter.SlotAs<Slotter::Kind::kInt>(v); });
+  }
+}
+
 }  // namespace
+
+std::optional<FieldSlots> SlotsOf(const FactTable& table, int field,
+                                  bool presence_only) {
+  const Slotter slotter = SlotterFor(table, field, presence_only);
+  if (slotter.range <= 0 || slotter.range > UINT16_MAX + 1) return std::nullopt;
+  const size_t rows = table.rows();
+  FieldSlots slots;
+  slots.slot.resize(rows);
+  slots.first_row.assign(static_cast<size_t>(slotter.range), FieldSlots::kNoRow);
+  bool outside = false;
+  ForEachSlot(slotter, table.Column(field), rows, [&](size_t row, int32_t slot) {
+    outside |= slot < 0;
+    slots.slot[row] = static_cast<uint16_t>(slot);
+  });
+  if (outside) return std::nullopt;
+  // Rows in reverse: each slot's first row is the last written.
+  for (size_t row = rows; row-- > 0;) {
+    slots.first_row[slots.slot[row]] = static_cast<uint32_t>(row);
+  }
+  return slots;
+}
+
+absl::StatusOr<std::vector<uint8_t>> EvaluateFilterBySlot(
+    const CompiledFilter& filter, const RecordEnvironment& environment,
+    const FactTable& table, int32_t period_start_day, int32_t period_end_day,
+    const FieldSlots& slots) {
+  std::vector<uint32_t> first_rows;
+  for (uint32_t row : slots.first_row) {
+    if (row != FieldSlots::kNoRow) first_rows.push_back(row);
+  }
+  std::sort(first_rows.begin(), first_rows.end());
+  RowEvaluator evaluator(filter, environment, table, period_start_day,
+                         period_end_day);
+  std::vector<uint8_t> holds(slots.first_row.size(), 0);
+  for (uint32_t row : first_rows) {
+    absl::StatusOr<bool> result = evaluator.Evaluate(row);
+    if (!result.ok()) return result.status();
+    holds[slots.slot[row]] = *result ? 1 : 0;
+  }
+  return holds;
+}
 
 absl::StatusOr<std::vector<uint8_t>> EvaluateFilter(
     const CompiledFilter& filter, const RecordEnvironment& environment,
