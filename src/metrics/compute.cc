@@ -254,9 +254,10 @@ class Computation {
       const uint16_t* slot = slots->slot.data();
       const uint8_t* by_slot = holds->data();
       if (participants) {
-        AppendKeptRows(table.rows(),
-                       [&](size_t row) { return by_slot[slot[row]] & (enrolled[row] != kNone); },
-                       &rows);
+        AppendKeptRows(
+            table.rows(),
+            [&](size_t row) { return by_slot[slot[row]] & (enrolled[row] != kNone); },
+            &rows);
       } else {
         AppendKeptRows(table.rows(), [&](size_t row) { return by_slot[slot[row]]; }, &rows);
       }
@@ -276,9 +277,10 @@ class Computation {
     } else if (!participants) {
       AppendKeptRows(table.rows(), [&](size_t row) { return (*mask)[row] != 0; }, &rows);
     } else {
-      AppendKeptRows(table.rows(),
-               [&](size_t row) { return ((*mask)[row] != 0) & (enrolled[row] != kNone); },
-               &rows);
+      AppendKeptRows(
+          table.rows(),
+          [&](size_t row) { return ((*mask)[row] != 0) & (enrolled[row] != kNone); },
+          &rows);
     }
     return &rows;
   }
