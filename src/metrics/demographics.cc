@@ -114,6 +114,7 @@ Demographics DemographicsOf(const v1::PersonRecord& person) {
   out.comparison_group = person.comparison_group();
   out.born_day = person.has_date_of_birth() ? DayNumber(person.date_of_birth())
                                             : kNone;
+  if (out.born_day != kNone) out.born_date = DateNumber(out.born_day);
   return out;
 }
 
@@ -121,12 +122,19 @@ v1::AgeGroup AgeGroupOn(int32_t born_day, int32_t day) {
   if (born_day == kNone || day == kNone || day < born_day) {
     return v1::AGE_UNKNOWN;
   }
-  const CivilDate born = CivilFromDays(born_day);
-  const CivilDate on = CivilFromDays(day);
-  int64_t age = on.year - born.year;
-  if (on.month < born.month || (on.month == born.month && on.day < born.day)) {
-    --age;
-  }
+  return AgeGroupOfDates(DateNumber(born_day), DateNumber(day));
+}
+
+int64_t DateNumber(int32_t day) {
+  const CivilDate date = CivilFromDays(day);
+  return date.year * 10000 + date.month * 100 + date.day;
+}
+
+v1::AgeGroup AgeGroupOfDates(int64_t born, int64_t on) {
+  // The years between, less one when the month and day of `on` come
+  // before those of `born` (the difference of month * 100 + day is then
+  // negative, above -10000).
+  const int64_t age = (on - born) / 10000;
   if (age < 18) return v1::AGE_UNDER_18;
   if (age < 25) return v1::AGE_18_TO_24;
   if (age < 35) return v1::AGE_25_TO_34;

@@ -24,12 +24,24 @@ struct Demographics {
   bool comparison_group = false;
   // Days since 1970-01-01 of the date of birth; kNone when unknown.
   int32_t born_day = kNone;
+  // The date of birth's DateNumber (when born_day is known).
+  int64_t born_date = 0;
 };
 
 Demographics DemographicsOf(const v1::PersonRecord& person);
 
 // A person's age group on `day` (days since 1970-01-01).
 v1::AgeGroup AgeGroupOn(int32_t born_day, int32_t day);
+
+// The date of `day` (days since 1970-01-01) as year * 10000 + month * 100
+// + day of month: a difference of two, divided by 10000, is an age in
+// whole years.
+int64_t DateNumber(int32_t day);
+
+// AgeGroupOn of two known days, given as their DateNumbers, `on` not
+// before `born` (a fold converts each birth and each run of equal days
+// once, not each row's two days).
+v1::AgeGroup AgeGroupOfDates(int64_t born, int64_t on);
 
 // Days since 1970-01-01 of a date; kNone for an unset or invalid date.
 int32_t DayNumber(const v1::Date& date);

@@ -47,5 +47,16 @@ TEST(DemographicsTest, AgeGroupsTurnOnBirthdays) {
   EXPECT_EQ(AgeGroupOn(kNone, born), v1::AGE_UNKNOWN);
 }
 
+TEST(DemographicsTest, DateNumbersAreCivilDates) {
+  const absl::CivilDay epoch(1970, 1, 1);
+  for (int32_t day = -100000; day < 100000; day += 7) {
+    const absl::CivilDay date = epoch + day;
+    EXPECT_EQ(DateNumber(day), date.year() * 10000 + date.month() * 100 + date.day());
+  }
+  const int64_t born = DateNumber(static_cast<int32_t>(absl::CivilDay(2000, 2, 29) - epoch));
+  EXPECT_EQ(AgeGroupOfDates(born, 20180228), v1::AGE_UNDER_18);
+  EXPECT_EQ(AgeGroupOfDates(born, 20180301), v1::AGE_18_TO_24);
+}
+
 }  // namespace
 }  // namespace divert::metrics

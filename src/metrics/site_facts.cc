@@ -1065,6 +1065,10 @@ class Folder {
               gender = f("gender"), age_group = f("age_group");
     const ColumnView codes = table->Column(f("person_key"));
     const ColumnView days = table->Column(day_field);
+    // The DateNumber of the last day converted (rows come mostly in the
+    // order of their days: a run of equal days is converted once).
+    int32_t last_day = kNone;
+    int64_t last_date = 0;
     for (size_t row = 0; row < table->rows(); ++row) {
       if (row + kLookAhead < table->rows()) {
         if (const Demographics* ahead = PersonAt(codes[row + kLookAhead])) {
@@ -1085,7 +1089,16 @@ class Folder {
       table->Set(row, bipoc, person->bipoc);
       table->Set(row, race_known, person->race_known);
       table->Set(row, gender, person->gender);
-      table->Set(row, age_group, AgeGroupOn(person->born_day, days[row]));
+      const int32_t day = days[row];
+      if (person->born_day == kNone || day == kNone || day < person->born_day) {
+        table->Set(row, age_group, v1::AGE_UNKNOWN);
+        continue;
+      }
+      if (day != last_day) {
+        last_day = day;
+        last_date = DateNumber(day);
+      }
+      table->Set(row, age_group, AgeGroupOfDates(person->born_date, last_date));
     }
   }
 
