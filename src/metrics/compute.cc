@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -94,6 +95,11 @@ Dimension MakeDimension(v1::Breakdown breakdown, const FactTable& table,
   d.labels.push_back(kNotRecorded);
   return d;
 }
+
+// Which days of a row a metric counts (its time rule), and what it keeps
+// of a row counted: Computation::Accumulate has one row loop for each.
+enum class Window { kPeriod, kAsOfEnd, kWithinDays };
+enum class Values { kCounted, kSummed, kCollected };
 
 // A metric's values over one set of breakdowns: one per cell, and the total.
 struct Evaluation {
@@ -383,45 +389,64 @@ class Computation {
     const bool needs_value = metric.kind == v1::SUM || metric.kind == v1::MEAN;
     if (collects) values.reserve(*visited != nullptr ? (*visited)->size() : rows);
 
-    auto visit = [&](size_t row) {
-      const int32_t day = date[row];
-      switch (metric.time_rule) {
-        case v1::TimeRule::AS_OF_END:
-          if (day == kNone || day > end_) return;
-          if (metric.end_field >= 0) {
+    // The rows visited in one loop per time rule and kind of value, so a
+    // row's visit tests only what varies from row to row.
+    const uint32_t* listed = *visited != nullptr ? (*visited)->data() : nullptr;
+    const size_t count = listed != nullptr ? (*visited)->size() : rows;
+    const bool has_end = metric.end_field >= 0;
+    auto visit_rows = [&](auto window, auto kept) {
+      constexpr Window kWindow = decltype(window)::value;
+      constexpr Values kValues = decltype(kept)::value;
+      for (size_t i = 0; i < count; ++i) {
+        const size_t row = listed != nullptr ? listed[i] : i;
+        const int32_t day = date[row];
+        if constexpr (kWindow == Window::kAsOfEnd) {
+          if (day == kNone || day > end_) continue;
+          if (has_end) {
             const int32_t ended = end_column[row];
-            if (ended != kNone && ended <= end_) return;
+            if (ended != kNone && ended <= end_) continue;
           }
-          break;
-        case v1::TimeRule::WITHIN_DAYS: {
+        } else if constexpr (kWindow == Window::kWithinDays) {
           const int32_t first = from[row];
-          if (first == kNone || first < start_ || first > end_) return;
-          if (day == kNone || day < first || day - first > metric.days) return;
-          break;
+          if (first == kNone || first < start_ || first > end_) continue;
+          if (day == kNone || day < first || day - first > metric.days) continue;
+        } else {
+          if (day == kNone || day < start_ || day > end_) continue;
         }
-        default:
-          if (day == kNone || day < start_ || day > end_) return;
-          break;
+        const size_t cell = cell_of == nullptr ? 0 : cell_of[row];
+        if constexpr (kValues == Values::kCollected) {
+          const int32_t v = value[row];
+          if (v == kNone) continue;
+          values.emplace_back(static_cast<uint32_t>(cell), v);
+          continue;
+        } else if constexpr (kValues == Values::kSummed) {
+          const int32_t v = value[row];
+          if (v == kNone) continue;
+          sum[cell] += v;
+        }
+        ++records[cell];
+        if (condition != nullptr && (*condition)[row]) ++numerator[cell];
       }
-      const size_t cell = cell_of == nullptr ? 0 : cell_of[row];
-      if (collects) {
-        const int32_t v = value[row];
-        if (v == kNone) return;
-        values.emplace_back(static_cast<uint32_t>(cell), v);
-        return;
-      }
-      if (needs_value) {
-        const int32_t v = value[row];
-        if (v == kNone) return;
-        sum[cell] += v;
-      }
-      ++records[cell];
-      if (condition != nullptr && (*condition)[row]) ++numerator[cell];
     };
-    if (*visited != nullptr) {
-      for (uint32_t row : **visited) visit(row);
-    } else {
-      for (size_t row = 0; row < rows; ++row) visit(row);
+    auto visit_in = [&](auto window) {
+      if (collects) {
+        visit_rows(window, std::integral_constant<Values, Values::kCollected>());
+      } else if (needs_value) {
+        visit_rows(window, std::integral_constant<Values, Values::kSummed>());
+      } else {
+        visit_rows(window, std::integral_constant<Values, Values::kCounted>());
+      }
+    };
+    switch (metric.time_rule) {
+      case v1::TimeRule::AS_OF_END:
+        visit_in(std::integral_constant<Window, Window::kAsOfEnd>());
+        break;
+      case v1::TimeRule::WITHIN_DAYS:
+        visit_in(std::integral_constant<Window, Window::kWithinDays>());
+        break;
+      default:
+        visit_in(std::integral_constant<Window, Window::kPeriod>());
+        break;
     }
 
     evaluation->cells.assign(cells, CellValue());
