@@ -58,6 +58,13 @@ class IntView {
         return (static_cast<const uint8_t*>(values_)[i >> 3] >> (i & 7)) & 1;
     }
   }
+  // Loads the memory Get(row) reads (a loop reading rows at random asks
+  // for a row several rows ahead).
+  void Prefetch(int64_t row) const {
+    const int64_t i = row + offset_;
+    __builtin_prefetch(width_ == 0 ? static_cast<const uint8_t*>(values_) + (i >> 3)
+                                   : static_cast<const uint8_t*>(values_) + i * width_);
+  }
   // out[i] = Get(row + i) for i < count, nulls included: one loop per
   // type, so a block of rows is read without a call and a branch a row.
   template <typename T>
@@ -120,6 +127,17 @@ class TextView {
   // A null is "".
   absl::string_view Get(int64_t row) const {
     return dictionary_ ? Value(indices_.Get(row)) : Plain(row + offset_);
+  }
+  // Loads the memory of `row`'s index (dictionary-encoded) or offsets
+  // (not the text itself).
+  void PrefetchRow(int64_t row) const {
+    if (dictionary_) {
+      indices_.Prefetch(row);
+    } else if (large_) {
+      __builtin_prefetch(static_cast<const int64_t*>(offsets_) + row + offset_);
+    } else {
+      __builtin_prefetch(static_cast<const int32_t*>(offsets_) + row + offset_);
+    }
   }
   // Dictionary-encoded: the index of `row`, and the dictionary's size and
   // values.
@@ -220,6 +238,8 @@ class PairListView {
                                          int64_t batch_offset = 0);
 
   bool IsNull(int64_t row) const { return validity_.IsNull(row); }
+  // Loads the memory Range(row, ...) reads.
+  void Prefetch(int64_t row) const { __builtin_prefetch(offsets_ + row + offset_); }
   // The elements of `row` are begin..end, read with First() and Second().
   void Range(int64_t row, int64_t* begin, int64_t* end) const {
     const int64_t i = row + offset_;

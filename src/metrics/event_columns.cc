@@ -201,6 +201,20 @@ absl::StatusOr<EventBatch> EventBatch::Of(const ArrowSchema& schema,
   return out;
 }
 
+void EventBatch::PrefetchRow(int64_t row, int kind) const {
+  switch (kind) {
+    case v1::ReferralEvent::kInitialScreening:
+    case v1::ReferralEvent::kNeedsRecorded:
+      if (needs_) needs_->Prefetch(row);
+      return;
+    case v1::ReferralEvent::kServiceConnected:
+      service_referral_id.PrefetchRow(row);
+      return;
+    default:
+      return;
+  }
+}
+
 void EventBatch::KindBlock(int64_t row, int64_t count, int32_t* kinds) {
   if (!int_kind_) {
     for (int64_t i = 0; i < count; ++i) {
