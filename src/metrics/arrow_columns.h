@@ -65,35 +65,8 @@ class IntView {
     __builtin_prefetch(width_ == 0 ? static_cast<const uint8_t*>(values_) + (i >> 3)
                                    : static_cast<const uint8_t*>(values_) + i * width_);
   }
-  // out[i] = Get(row + i) for i < count, nulls included: one loop per
-  // type, so a block of rows is read without a call and a branch a row.
-  template <typename T>
-  void GetBlock(int64_t row, int64_t count, T* out) const {
-    const int64_t first = row + offset_;
-    switch (width_) {
-      case 1:
-        return is_signed_ ? Copy(static_cast<const int8_t*>(values_) + first, count, out)
-                          : Copy(static_cast<const uint8_t*>(values_) + first, count, out);
-      case 2:
-        return is_signed_ ? Copy(static_cast<const int16_t*>(values_) + first, count, out)
-                          : Copy(static_cast<const uint16_t*>(values_) + first, count, out);
-      case 4:
-        return is_signed_ ? Copy(static_cast<const int32_t*>(values_) + first, count, out)
-                          : Copy(static_cast<const uint32_t*>(values_) + first, count, out);
-      case 8:
-        return Copy(static_cast<const int64_t*>(values_) + first, count, out);
-      default:
-        for (int64_t i = 0; i < count; ++i) out[i] = static_cast<T>(Get(row + i));
-        return;
-    }
-  }
 
  private:
-  template <typename S, typename T>
-  static void Copy(const S* values, int64_t count, T* out) {
-    for (int64_t i = 0; i < count; ++i) out[i] = static_cast<T>(values[i]);
-  }
-
   const void* values_ = nullptr;
   int width_ = 0;  // bytes; 0 for bool
   bool is_signed_ = true;
@@ -143,11 +116,6 @@ class TextView {
   // values.
   bool is_dictionary() const { return dictionary_; }
   int64_t Index(int64_t row) const { return indices_.Get(row); }
-  // out[i] = Index(row + i) for i < count, nulls included (as what the
-  // column holds there).
-  void IndexBlock(int64_t row, int64_t count, int64_t* out) const {
-    indices_.GetBlock(row, count, out);
-  }
   int64_t dictionary_size() const { return dictionary_length_; }
   absl::string_view Value(int64_t index) const {
     return Plain(index + dictionary_offset_);
@@ -200,18 +168,6 @@ class TimeView {
   int32_t Day(int64_t row) const {
     return static_cast<int32_t>(per_day_ == 1 ? raw_.Get(row)
                                               : FloorDiv(raw_.Get(row), per_day_));
-  }
-  // Seconds(row + i) or Day(row + i) into out[i] for i < count (nulls
-  // included, as what the column holds there).
-  void SecondsBlock(int64_t row, int64_t count, int64_t* out) const {
-    raw_.GetBlock(row, count, out);
-    if (per_second_ == 1) return;
-    for (int64_t i = 0; i < count; ++i) out[i] = FloorDiv(out[i], per_second_);
-  }
-  void DayBlock(int64_t row, int64_t count, int64_t* out) const {
-    raw_.GetBlock(row, count, out);
-    if (per_day_ == 1) return;
-    for (int64_t i = 0; i < count; ++i) out[i] = FloorDiv(out[i], per_day_);
   }
 
  private:

@@ -215,22 +215,6 @@ void EventBatch::PrefetchRow(int64_t row, int kind) const {
   }
 }
 
-void EventBatch::KindBlock(int64_t row, int64_t count, int32_t* kinds) {
-  if (!int_kind_) {
-    for (int64_t i = 0; i < count; ++i) {
-      const absl::StatusOr<int> kind = Kind(row + i);
-      kinds[i] = kind.ok() ? *kind : kNone;
-    }
-    return;
-  }
-  block_.resize(static_cast<size_t>(count));
-  int_kind_->GetBlock(row, count, block_.data());
-  for (int64_t i = 0; i < count; ++i) {
-    const bool valid = !int_kind_->IsNull(row + i) && IsEventKind(block_[i]);
-    kinds[i] = valid ? static_cast<int32_t>(block_[i]) : kNone;
-  }
-}
-
 absl::StatusOr<int> EventBatch::Kind(int64_t row) {
   const bool null = int_kind_ ? int_kind_->IsNull(row) : text_kind_->IsNull(row);
   if (null) {

@@ -137,26 +137,12 @@ class EventBatch {
   // The required columns; an error names the row for a null or a kind
   // that is not an event of ReferralEvent.
   absl::StatusOr<int> Kind(int64_t row);
-  // The kinds of `count` rows from `row` into kinds[0..count): kNone for a
-  // row whose Kind(row) fails (and gives the error).
-  void KindBlock(int64_t row, int64_t count, int32_t* kinds);
-  // The days of `count` rows from `row` into out[0..count) (local, through
-  // `days` for an instant); kNone for a null. A loop per block: the
-  // column's type is looked at once, not once a row.
+  // The day (local, through `days` for an instant); kNone when null.
   template <typename LocalDaysT>
-  void DayBlock(int64_t row, int64_t count, LocalDaysT& days, int32_t* out) {
-    block_.resize(static_cast<size_t>(count));
-    if (occurred_at_.is_instant()) {
-      occurred_at_.SecondsBlock(row, count, block_.data());
-      for (int64_t i = 0; i < count; ++i) {
-        out[i] = occurred_at_.IsNull(row + i) ? kNone : days.DayOf(block_[i]);
-      }
-      return;
-    }
-    occurred_at_.DayBlock(row, count, block_.data());
-    for (int64_t i = 0; i < count; ++i) {
-      out[i] = occurred_at_.IsNull(row + i) ? kNone : static_cast<int32_t>(block_[i]);
-    }
+  int32_t Day(int64_t row, LocalDaysT& days) const {
+    if (occurred_at_.IsNull(row)) return kNone;
+    return occurred_at_.is_instant() ? days.DayOf(occurred_at_.Seconds(row))
+                                     : occurred_at_.Day(row);
   }
   const TextView* text_referral_id() const {
     return text_referral_id_ ? &*text_referral_id_ : nullptr;
@@ -196,7 +182,6 @@ class EventBatch {
   std::optional<IntView> int_kind_;
   std::optional<TextView> text_kind_;
   std::vector<int32_t> kind_codes_;  // by dictionary index; kNone: not looked up
-  std::vector<int64_t> block_;       // KindBlock's and DayBlock's raw values
   std::optional<TimeView> new_due_;
   std::optional<PairListView> needs_;
 };

@@ -3,6 +3,14 @@
 #include "absl/time/civil_time.h"
 
 namespace divert::metrics {
+namespace {
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  const int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+}  // namespace
 
 LocalDays::LocalDays(absl::TimeZone zone) : zone_(zone) {}
 
@@ -12,7 +20,7 @@ int32_t LocalDays::ExactDay(int64_t unix_seconds) const {
   return static_cast<int32_t>(day - absl::CivilDay(1970, 1, 1));
 }
 
-int32_t LocalDays::DayOfUncached(int64_t unix_seconds) {
+int32_t LocalDays::DayOf(int64_t unix_seconds) {
   const int64_t hour = FloorDiv(unix_seconds, 3600);
   Entry& entry = cache_[static_cast<uint64_t>(hour) & (cache_.size() - 1)];
   if (entry.hour != hour) {

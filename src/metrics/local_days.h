@@ -16,14 +16,7 @@ class LocalDays {
   explicit LocalDays(absl::TimeZone zone);
 
   // Days since 1970-01-01 of the local date at `unix_seconds`.
-  int32_t DayOf(int64_t unix_seconds) {
-    const int64_t hour = FloorDiv(unix_seconds, 3600);
-    const Entry& entry = cache_[static_cast<uint64_t>(hour) & (cache_.size() - 1)];
-    if (entry.hour == hour && !entry.exact) {
-      return static_cast<int32_t>(FloorDiv(unix_seconds + entry.offset_seconds, 86400));
-    }
-    return DayOfUncached(unix_seconds);
-  }
+  int32_t DayOf(int64_t unix_seconds);
 
  private:
   struct Entry {
@@ -31,12 +24,6 @@ class LocalDays {
     int32_t offset_seconds = 0;
     bool exact = false;
   };
-  static int64_t FloorDiv(int64_t a, int64_t b) {
-    const int64_t q = a / b;
-    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-  }
-  // DayOf when the hour is not cached or holds a transition.
-  int32_t DayOfUncached(int64_t unix_seconds);
   int32_t ExactDay(int64_t unix_seconds) const;
 
   absl::TimeZone zone_;

@@ -767,11 +767,9 @@ class Folder {
     }
     // Each dictionary value is looked up once: the values this block sees
     // first are asked for together, then every row reads the cache.
-    int64_t indexes[kBlockRows];
-    ids.IndexBlock(row, count, indexes);
     for (int64_t i = 0; i < count; ++i) {
       if (ids.IsNull(row + i)) continue;
-      const int64_t index = indexes[i];
+      const int64_t index = ids.Index(row + i);
       if ((*cache)[static_cast<size_t>(index)] == kNotStarted) {
         text_index_.Prefetch(ids.Value(index));
       }
@@ -781,7 +779,7 @@ class Folder {
         rows[i] = kNullId;
         continue;
       }
-      const int64_t index = indexes[i];
+      const int64_t index = ids.Index(row + i);
       uint32_t& cached = (*cache)[static_cast<size_t>(index)];
       if (cached == kNotStarted) cached = find(ids.Value(index));
       rows[i] = cached;
@@ -810,14 +808,11 @@ class Folder {
         cache.assign(static_cast<size_t>(ids->dictionary_size()), kNotStarted);
       }
       std::vector<uint32_t> referrals(kBlockRows);
-      std::vector<int32_t> kinds(kBlockRows), days(kBlockRows);
       for (int64_t row = 0; row < batch.length(); ++row) {
         const int64_t in_block = row % kBlockRows;
         if (in_block == 0) {
-          const int64_t count = std::min(kBlockRows, batch.length() - row);
-          ResolveReferrals(batch, row, count, &cache, referrals.data());
-          batch.KindBlock(row, count, kinds.data());
-          batch.DayBlock(row, count, *days_, days.data());
+          ResolveReferrals(batch, row, std::min(kBlockRows, batch.length() - row),
+                           &cache, referrals.data());
         }
         // The slot an event will write, well ahead (the slots are far
         // bigger than the cache).
@@ -825,8 +820,8 @@ class Folder {
           const uint32_t ahead = referrals[static_cast<size_t>(in_block + kLookAhead)];
           if (ahead < slots_.size()) __builtin_prefetch(&slots_[ahead], 1);
         }
-        const int32_t kind = kinds[static_cast<size_t>(in_block)];
-        if (kind == kNone) return batch.Kind(row).status();
+        absl::StatusOr<int> kind = batch.Kind(row);
+        if (!kind.ok()) return kind.status();
         const uint32_t referral = referrals[static_cast<size_t>(in_block)];
         if (referral == kNullId) {
           return RowError("events", first + row, "'referral_id' is null");
@@ -835,12 +830,12 @@ class Folder {
           return RowError("events", first + row,
                           "'referral_id' is not a referral of the referrals table");
         }
-        const int32_t day = days[static_cast<size_t>(in_block)];
+        const int32_t day = batch.Day(row, *days_);
         if (day == kNone) return RowError("events", first + row, "'occurred_at' is null");
         ReferralSlot& slot = slots_[referral];
-        const ColumnEvent event(&batch, row, kind);
-        if (kind == Event::kEligibilityRecorded ||
-            kind == Event::kSocialContactReferred) {
+        const ColumnEvent event(&batch, row, *kind);
+        if (*kind == Event::kEligibilityRecorded ||
+            *kind == Event::kSocialContactReferred) {
           if (slot.fact_row != kNotStarted) {
             return RowError("events", first + row, "the referral starts twice");
           }
