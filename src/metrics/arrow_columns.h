@@ -58,13 +58,6 @@ class IntView {
         return (static_cast<const uint8_t*>(values_)[i >> 3] >> (i & 7)) & 1;
     }
   }
-  // Loads the memory Get(row) reads (a loop reading rows at random asks
-  // for a row several rows ahead).
-  void Prefetch(int64_t row) const {
-    const int64_t i = row + offset_;
-    __builtin_prefetch(width_ == 0 ? static_cast<const uint8_t*>(values_) + (i >> 3)
-                                   : static_cast<const uint8_t*>(values_) + i * width_);
-  }
 
  private:
   const void* values_ = nullptr;
@@ -100,17 +93,6 @@ class TextView {
   // A null is "".
   absl::string_view Get(int64_t row) const {
     return dictionary_ ? Value(indices_.Get(row)) : Plain(row + offset_);
-  }
-  // Loads the memory of `row`'s index (dictionary-encoded) or offsets
-  // (not the text itself).
-  void PrefetchRow(int64_t row) const {
-    if (dictionary_) {
-      indices_.Prefetch(row);
-    } else if (large_) {
-      __builtin_prefetch(static_cast<const int64_t*>(offsets_) + row + offset_);
-    } else {
-      __builtin_prefetch(static_cast<const int32_t*>(offsets_) + row + offset_);
-    }
   }
   // Dictionary-encoded: the index of `row`, and the dictionary's size and
   // values.
@@ -194,8 +176,6 @@ class PairListView {
                                          int64_t batch_offset = 0);
 
   bool IsNull(int64_t row) const { return validity_.IsNull(row); }
-  // Loads the memory Range(row, ...) reads.
-  void Prefetch(int64_t row) const { __builtin_prefetch(offsets_ + row + offset_); }
   // The elements of `row` are begin..end, read with First() and Second().
   void Range(int64_t row, int64_t* begin, int64_t* end) const {
     const int64_t i = row + offset_;

@@ -201,20 +201,6 @@ absl::StatusOr<EventBatch> EventBatch::Of(const ArrowSchema& schema,
   return out;
 }
 
-void EventBatch::PrefetchRow(int64_t row, int kind) const {
-  switch (kind) {
-    case v1::ReferralEvent::kInitialScreening:
-    case v1::ReferralEvent::kNeedsRecorded:
-      if (needs_) needs_->Prefetch(row);
-      return;
-    case v1::ReferralEvent::kServiceConnected:
-      service_referral_id.PrefetchRow(row);
-      return;
-    default:
-      return;
-  }
-}
-
 absl::StatusOr<int> EventBatch::Kind(int64_t row) {
   const bool null = int_kind_ ? int_kind_->IsNull(row) : text_kind_->IsNull(row);
   if (null) {

@@ -83,11 +83,6 @@ class CodedText {
     }
     return code;
   }
-  // Loads the memory Get(row) and Key(row) read first (the row's index
-  // or offsets).
-  void PrefetchRow(int64_t row) const {
-    if (view_) view_->PrefetchRow(row);
-  }
   // As Code, but kNone (and no code) for null or "". A column is read
   // with Code or with CodeUnlessEmpty (and FindUnlessEmpty), not both.
   int32_t CodeUnlessEmpty(int64_t row, Dictionary& dictionary) {
@@ -159,10 +154,6 @@ class EventBatch {
   int32_t NewDueDay(int64_t row) const {
     return new_due_ && !new_due_->IsNull(row) ? new_due_->Day(row) : kNone;
   }
-  // Loads ahead the memory that reading `row` as an event of `kind` reads
-  // first in the second pass (its list of needs, or the service it
-  // connects): that pass reads rows at random.
-  void PrefetchRow(int64_t row, int kind) const;
   template <typename F>
   void ForEachNeed(int64_t row, F f) const {
     if (!needs_ || needs_->IsNull(row)) return;

@@ -468,7 +468,6 @@ class Folder {
       Referral& r = referrals_[row];
       service_rows_.clear();
       for (uint32_t i = begin[row]; i < begin[row + 1]; ++i) {
-        if (i + kLookAhead < grouped.size()) PrefetchPending(grouped[i + kLookAhead]);
         const PendingEvent& p = grouped[i];
         Apply(event_at, p, &r);
         if (p.kind == Event::kServiceConnected) {
@@ -476,25 +475,6 @@ class Folder {
         }
       }
     }
-  }
-
-  // Loads ahead what folding `p` will read at random: the service a
-  // service_referred event adds (Connect compares its id and reads its
-  // columns), or the row of the input the event is (columns only).
-  void PrefetchPending(const PendingEvent& p) const {
-    if (p.kind == Event::kServiceReferred) {
-      const auto service = static_cast<size_t>(p.coded);
-      __builtin_prefetch(&service_ids_[service]);
-      __builtin_prefetch(&service_keys_[service]);
-      return;
-    }
-    if (!columnar_ || (p.kind != Event::kInitialScreening &&
-                       p.kind != Event::kNeedsRecorded &&
-                       p.kind != Event::kServiceConnected)) {
-      return;
-    }
-    const EventBatch& batch = BatchOfEvent(p.input_row);
-    batch.PrefetchRow(p.input_row - batch.first_row(), p.kind);
   }
 
   absl::Status FoldEvents() {
@@ -870,16 +850,10 @@ class Folder {
 
   // The events table's event of `p` (a row of one of its batches).
   ColumnEvent EventAt(const PendingEvent& p) {
-    EventBatch& batch = event_batches_[BatchIndexOfEvent(p.input_row)];
-    return ColumnEvent(&batch, p.input_row - batch.first_row(), p.kind);
-  }
-  const EventBatch& BatchOfEvent(uint32_t input_row) const {
-    return event_batches_[BatchIndexOfEvent(input_row)];
-  }
-  size_t BatchIndexOfEvent(uint32_t input_row) const {
     size_t b = event_batches_.size() - 1;
-    while (event_batches_[b].first_row() > input_row) --b;
-    return b;
+    while (event_batches_[b].first_row() > p.input_row) --b;
+    EventBatch& batch = event_batches_[b];
+    return ColumnEvent(&batch, p.input_row - batch.first_row(), p.kind);
   }
 
   uint32_t SubjectOf(const std::string& referral_id) const {
