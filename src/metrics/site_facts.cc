@@ -196,12 +196,15 @@ FoldScratch::FoldScratch() : arrays_(std::make_unique<Arrays>()) {}
 FoldScratch::~FoldScratch() = default;
 
 std::unique_ptr<FoldScratch> FoldScratchPool::Take() {
-  absl::MutexLock lock(&mu_);
-  return kept_ != nullptr ? std::move(kept_) : std::make_unique<FoldScratch>();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (kept_ != nullptr) return std::move(kept_);
+  }
+  return std::make_unique<FoldScratch>();
 }
 
 void FoldScratchPool::Give(std::unique_ptr<FoldScratch> scratch) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mutex_);
   if (kept_ == nullptr) kept_ = std::move(scratch);
 }
 
