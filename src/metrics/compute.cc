@@ -763,7 +763,7 @@ absl::Status CheckRequest(const v1::MetricRequest& request, int32_t* start,
 }  // namespace
 
 CompiledCatalog::CompiledCatalog(std::unique_ptr<CatalogPlan> plan)
-    : plan_(std::move(plan)) {}
+    : plan_(std::move(plan)), scratch_(std::make_unique<FoldScratchPool>()) {}
 CompiledCatalog::~CompiledCatalog() = default;
 
 absl::StatusOr<std::shared_ptr<const CompiledCatalog>> CompiledCatalog::Compile(
@@ -782,18 +782,28 @@ absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(
     const v1::MetricRecords& records, const v1::MetricRequest& request) const {
   int32_t start = 0, end = 0;
   if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
-  absl::StatusOr<std::unique_ptr<SiteFacts>> facts = FoldRecords(records, end);
+  std::unique_ptr<FoldScratch> scratch = scratch_->Take();
+  absl::StatusOr<std::unique_ptr<SiteFacts>> facts =
+      FoldRecords(records, end, scratch.get());
   if (!facts.ok()) return facts.status();
-  return Compute(**facts, request);
+  absl::StatusOr<v1::MetricReport> report = Compute(**facts, request);
+  Recycle(*std::move(facts), scratch.get());
+  scratch_->Give(std::move(scratch));
+  return report;
 }
 
 absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(
     const RecordColumns& columns, const v1::MetricRequest& request) const {
   int32_t start = 0, end = 0;
   if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
-  absl::StatusOr<std::unique_ptr<SiteFacts>> facts = FoldRecords(columns, end);
+  std::unique_ptr<FoldScratch> scratch = scratch_->Take();
+  absl::StatusOr<std::unique_ptr<SiteFacts>> facts =
+      FoldRecords(columns, end, scratch.get());
   if (!facts.ok()) return facts.status();
-  return Compute(**facts, request);
+  absl::StatusOr<v1::MetricReport> report = Compute(**facts, request);
+  Recycle(*std::move(facts), scratch.get());
+  scratch_->Give(std::move(scratch));
+  return report;
 }
 
 absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(

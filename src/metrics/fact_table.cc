@@ -64,6 +64,21 @@ void FactTable::Reserve(size_t rows) {
   }
 }
 
+void FactTable::ReleaseColumns(std::vector<std::vector<int32_t>>* storage) {
+  for (std::vector<int32_t>& column : columns_) column.clear();
+  storage->swap(columns_);
+  columns_.assign(storage->size(), std::vector<int32_t>());
+  rows_ = 0;
+}
+
+void FactTable::ReuseColumns(std::vector<std::vector<int32_t>>* storage) {
+  if (rows_ != 0 || storage->size() != columns_.size()) return;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (joins_[i].parent == nullptr) columns_[i].swap((*storage)[i]);
+  }
+  storage->clear();
+}
+
 int FactTable::FieldIndex(absl::string_view name) const {
   const FieldDescriptor* field = schema_->FindFieldByName(std::string(name));
   return field == nullptr ? -1 : field->index();

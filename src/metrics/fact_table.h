@@ -84,6 +84,16 @@ class FactTable {
   void Truncate(size_t rows);
   void Reserve(size_t rows);
 
+  // Moves the columns' memory into `storage`, emptied but with its
+  // capacity kept, for a later table of the same schema (ReuseColumns);
+  // the table is left without rows.
+  void ReleaseColumns(std::vector<std::vector<int32_t>>* storage);
+  // Takes the emptied columns of `storage` (ReleaseColumns of a table of
+  // the same schema) as its own, before its first row: rows added later
+  // reuse their memory instead of fresh memory. No effect when `storage`
+  // does not hold one column per field.
+  void ReuseColumns(std::vector<std::vector<int32_t>>* storage);
+
   // The column of field `name`; -1 when the schema has no such field.
   int FieldIndex(absl::string_view name) const;
   void Set(size_t row, int field_index, int32_t value) {

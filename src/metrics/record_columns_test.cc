@@ -84,6 +84,38 @@ TEST(RecordColumnsTest, SyntheticSiteGivesTheRecordsReport) {
   }
 }
 
+// A catalog folds into the memory of its fold before (FoldScratch): a
+// computation after another, over a smaller site and then the larger again,
+// gives what a new catalog gives.
+TEST(RecordColumnsTest, LaterComputationsGiveWhatANewCatalogGives) {
+  SyntheticSiteOptions site;
+  site.referrals = 3000;
+  v1::MetricRecords large;
+  GenerateSyntheticSite(site, &large);
+  const v1::MetricRecords small = testing::FixtureSite();
+  const OwnedRecordColumns large_columns(large, ColumnOptions{});
+  const OwnedRecordColumns small_columns(small, ColumnOptions{});
+  const v1::MetricRequest request =
+      Request(2024, 2024, 6, 30, {v1::RACE_ETHNICITY, v1::GENDER, v1::PATHWAY});
+  auto fresh = [&](const OwnedRecordColumns& columns) {
+    auto catalog = *CompiledCatalog::Compile(testing::LeadCatalog());
+    return *catalog->Compute(columns.view(), request);
+  };
+  auto catalog = *CompiledCatalog::Compile(testing::LeadCatalog());
+  for (const OwnedRecordColumns* columns : {&large_columns, &small_columns, &large_columns}) {
+    auto report = catalog->Compute(columns->view(), request);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_TRUE(MessageDifferencer::Equals(*report, fresh(*columns)));
+  }
+  const std::vector<const v1::MetricRecords*> sites = {&large, &small, &large};
+  for (const v1::MetricRecords* records : sites) {
+    auto report = catalog->Compute(*records, request);
+    ASSERT_TRUE(report.ok()) << report.status();
+    auto fresh_catalog = *CompiledCatalog::Compile(testing::LeadCatalog());
+    EXPECT_TRUE(MessageDifferencer::Equals(*report, *fresh_catalog->Compute(*records, request)));
+  }
+}
+
 // A connection names its service by text: two values of a dictionary may
 // be the same text.
 TEST(RecordColumnsTest, ConnectionFindsItsServiceByText) {

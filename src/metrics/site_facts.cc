@@ -182,6 +182,34 @@ bool ChangesReferral(int kind) {
   }
 }
 
+}  // namespace
+
+struct FoldScratch::Arrays {
+  std::vector<PendingEvent> pending;
+  std::vector<PendingEvent> grouped;
+  std::vector<Referral> referrals;
+  std::vector<std::vector<int32_t>> event_columns;
+  std::vector<uint32_t> event_referral;
+};
+
+FoldScratch::FoldScratch() : arrays_(std::make_unique<Arrays>()) {}
+FoldScratch::~FoldScratch() = default;
+
+std::unique_ptr<FoldScratch> FoldScratchPool::Take() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (kept_ != nullptr) return std::move(kept_);
+  }
+  return std::make_unique<FoldScratch>();
+}
+
+void FoldScratchPool::Give(std::unique_ptr<FoldScratch> scratch) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (kept_ == nullptr) kept_ = std::move(scratch);
+}
+
+namespace {
+
 // The field indexes of a table, by name, looked up once.
 class Fields {
  public:
@@ -196,9 +224,24 @@ class Fields {
 
 class Folder {
  public:
+  // Takes the arrays of `scratch` (when not null) and leaves it its own
+  // when done.
   Folder(const v1::MetricRecords& records, int32_t through_day,
-         SiteFacts* facts, LocalDays* days)
-      : records_(records), through_(through_day), facts_(facts), days_(days) {}
+         SiteFacts* facts, LocalDays* days, FoldScratch::Arrays* scratch)
+      : records_(records),
+        through_(through_day),
+        facts_(facts),
+        days_(days),
+        scratch_(scratch) {
+    if (scratch_ == nullptr) return;
+    SwapScratch();
+    pending_.clear();
+    grouped_.clear();
+    referrals_.clear();
+  }
+  ~Folder() {
+    if (scratch_ != nullptr) SwapScratch();
+  }
 
   // Folds the records, with the referral log from `columns` when given.
   absl::Status Run(const RecordColumns* columns) {
@@ -231,6 +274,12 @@ class Folder {
   }
 
  private:
+  void SwapScratch() {
+    pending_.swap(scratch_->pending);
+    grouped_.swap(scratch_->grouped);
+    referrals_.swap(scratch_->referrals);
+  }
+
   absl::Status IndexPeople() {
     const int people = records_.people_size();
     people_.reserve(people);
@@ -409,14 +458,14 @@ class Folder {
       begin[i + 1] = begin[i] + pending_counts_[i];
     }
     std::vector<uint32_t>().swap(pending_counts_);
-    std::vector<PendingEvent> grouped(pending_.size());
+    std::vector<PendingEvent>& grouped = grouped_;
+    grouped.resize(pending_.size());
     {
       std::vector<uint32_t> next(begin.begin(), begin.end() - 1);
       for (const PendingEvent& p : pending_) {
         grouped[next[referral_of[p.event_row]]++] = p;
       }
     }
-    std::vector<PendingEvent>().swap(pending_);
     FactTable& events = facts_->events;
     for (uint32_t row = 0; row < referrals_.size(); ++row) {
       Referral& r = referrals_[row];
@@ -1237,6 +1286,7 @@ class Folder {
   const int32_t through_;
   SiteFacts* facts_;
   LocalDays* days_;
+  FoldScratch::Arrays* scratch_;
 
   // Keys (here and in the maps below) are copied (short ids fit in the
   // maps' slots): a lookup then touches the map, not the record the key
@@ -1254,9 +1304,11 @@ class Folder {
   // By person code: the first enrolment day.
   std::vector<int32_t> enrolled_since_;
   std::vector<Referral> referrals_;
-  // The first pass's events for the second (FoldPending), and the
-  // services of the referral it folds.
+  // The first pass's events for the second (FoldPending), in the log's
+  // order and grouped by referral, and the services of the referral it
+  // folds.
   std::vector<PendingEvent> pending_;
+  std::vector<PendingEvent> grouped_;
   std::vector<uint32_t> pending_counts_;  // by referral row
   std::vector<uint32_t> service_rows_;
   // The events table's batches (columnar input), for the second pass.
@@ -1336,7 +1388,7 @@ namespace {
 
 absl::StatusOr<std::unique_ptr<SiteFacts>> Fold(
     const v1::MetricRecords& records, const RecordColumns* columns,
-    int32_t through_day) {
+    int32_t through_day, FoldScratch* scratch) {
   absl::TimeZone zone = absl::UTCTimeZone();
   if (!records.time_zone().empty() &&
       !absl::LoadTimeZone(records.time_zone(), &zone)) {
@@ -1348,7 +1400,14 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> Fold(
   facts->synthetic = records.synthetic();
   facts->through_day = through_day;
   LocalDays days(zone);
-  Folder folder(records, through_day, facts.get(), &days);
+  FoldScratch::Arrays* arrays = nullptr;
+  if (scratch != nullptr) {
+    arrays = &scratch->arrays();
+    facts->events.ReuseColumns(&arrays->event_columns);
+    facts->event_referral.swap(arrays->event_referral);
+    facts->event_referral.clear();
+  }
+  Folder folder(records, through_day, facts.get(), &days, arrays);
   if (absl::Status status = folder.Run(columns); !status.ok()) return status;
   return facts;
 }
@@ -1357,11 +1416,28 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> Fold(
 
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
     const v1::MetricRecords& records, int32_t through_day) {
-  return Fold(records, nullptr, through_day);
+  return Fold(records, nullptr, through_day, nullptr);
+}
+
+absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
+    const v1::MetricRecords& records, int32_t through_day, FoldScratch* scratch) {
+  return Fold(records, nullptr, through_day, scratch);
 }
 
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
     const RecordColumns& columns, int32_t through_day) {
+  return FoldRecords(columns, through_day, nullptr);
+}
+
+void Recycle(std::unique_ptr<SiteFacts> facts, FoldScratch* scratch) {
+  FoldScratch::Arrays& arrays = scratch->arrays();
+  facts->events.ReleaseColumns(&arrays.event_columns);
+  facts->event_referral.clear();
+  arrays.event_referral.swap(facts->event_referral);
+}
+
+absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
+    const RecordColumns& columns, int32_t through_day, FoldScratch* scratch) {
   if (columns.records == nullptr) {
     return absl::InvalidArgumentError("records: missing (NULL)");
   }
@@ -1377,7 +1453,7 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
           ": the table has no schema"));
     }
   }
-  return Fold(*columns.records, &columns, through_day);
+  return Fold(*columns.records, &columns, through_day, scratch);
 }
 
 }  // namespace divert::metrics

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,42 @@ struct SiteFacts {
   const FactTable* Table(v1::RecordKind kind) const;
 };
 
+// The largest arrays of a fold (at a million referrals, hundreds of
+// megabytes: the pending events, twice, the referrals being folded, the
+// events table's columns), kept emptied with their capacity from one fold
+// to the next. A fold given one writes memory already mapped instead of
+// fresh pages, each of which the kernel maps and clears on first touch.
+// One fold at a time uses a FoldScratch.
+class FoldScratch {
+ public:
+  FoldScratch();
+  FoldScratch(const FoldScratch&) = delete;
+  FoldScratch& operator=(const FoldScratch&) = delete;
+  ~FoldScratch();
+
+  struct Arrays;  // site_facts.cc
+  Arrays& arrays() { return *arrays_; }
+
+ private:
+  std::unique_ptr<Arrays> arrays_;
+};
+
+// At most one FoldScratch kept between folds, for folds that may run at
+// once in several threads (a CompiledCatalog's): a fold takes the one kept
+// (or a new one when another fold has it) and gives it back after.
+class FoldScratchPool {
+ public:
+  std::unique_ptr<FoldScratch> Take();
+  // Keeps `scratch` unless one is kept already (then deletes it).
+  void Give(std::unique_ptr<FoldScratch> scratch);
+
+ private:
+  // A std::mutex, which ThreadSanitizer sees (the system's Abseil is not
+  // built for it).
+  std::mutex mutex_;
+  std::unique_ptr<FoldScratch> kept_;  // guarded by mutex_
+};
+
 // Folds `records` as of `through_day` (days since 1970-01-01, local).
 // Fails with InvalidArgument, naming the event's index and referral id, for
 // an event without a date, an event of a referral that has not started, an
@@ -63,6 +100,17 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
 // errors above.
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
     const RecordColumns& columns, int32_t through_day);
+
+// As the two above, reusing the arrays `scratch` holds (and leaving it
+// those of this fold, but the facts': see Recycle).
+absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
+    const v1::MetricRecords& records, int32_t through_day, FoldScratch* scratch);
+absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
+    const RecordColumns& columns, int32_t through_day, FoldScratch* scratch);
+
+// Gives the memory of `facts`' largest columns to `scratch` (for the next
+// fold) and deletes them.
+void Recycle(std::unique_ptr<SiteFacts> facts, FoldScratch* scratch);
 
 }  // namespace divert::metrics
 
