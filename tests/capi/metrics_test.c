@@ -75,6 +75,35 @@ int main(int argc, char** argv) {
   CHECK(report != NULL && strstr(report, "\"id\":\"referrals_made\"") != NULL);
   CHECK(report != NULL && strstr(report, "\"label\":\"ARREST_DIVERSION\"") != NULL);
   CHECK(report != NULL && strstr(report, "owg_attendance_rate") == NULL);
+
+  /* A catalog computes again into the memory of its last computation:
+  ** after a smaller site, the first site's report is the same again. */
+  {
+    char* other = NULL;
+    size_t other_len = 0;
+    char* other_report = NULL;
+    size_t other_report_len = 0;
+    char* again = NULL;
+    size_t again_len = 0;
+    CHECK(divert_metrics_synthetic_site(8, 500, DIVERT_FORMAT_BINARY, &other,
+                                        &other_len) == DIVERT_OK);
+    CHECK(divert_metric_catalog_compute(
+              catalog, other, other_len, DIVERT_FORMAT_BINARY, kRequest,
+              DIVERT_NUL_TERMINATED, DIVERT_FORMAT_JSON, DIVERT_FORMAT_JSON,
+              &other_report, &other_report_len) == DIVERT_OK);
+    CHECK(other_report != NULL &&
+          (other_report_len != report_len ||
+           memcmp(other_report, report, report_len) != 0));
+    CHECK(divert_metric_catalog_compute(
+              catalog, records, records_len, DIVERT_FORMAT_BINARY, kRequest,
+              DIVERT_NUL_TERMINATED, DIVERT_FORMAT_JSON, DIVERT_FORMAT_JSON,
+              &again, &again_len) == DIVERT_OK);
+    CHECK(again != NULL && again_len == report_len &&
+          memcmp(again, report, report_len) == 0);
+    divert_buffer_free(again);
+    divert_buffer_free(other_report);
+    divert_buffer_free(other);
+  }
   divert_buffer_free(report);
   report = NULL;
 

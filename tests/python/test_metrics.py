@@ -114,6 +114,18 @@ def test_the_synthetic_site_is_labelled_and_seeded() -> None:
         dm.synthetic_site(referrals=-1)
 
 
+def test_a_catalog_used_again_answers_as_a_new_one() -> None:
+    """A catalog computes into the memory its last computation left it."""
+    catalog = dm.lead_catalog()
+    big = dm.synthetic_site(seed=5, referrals=1500)
+    small = dm.synthetic_site(seed=6, referrals=300)
+    by = ["race", "gender", "pathway"]
+    first = dm.compute_report(catalog, big, "2024", by=by)
+    assert dm.compute_report(catalog, small, "2024", by=by) == dm.compute_report(
+        dm.lead_catalog(), small, "2024", by=by)
+    assert dm.compute_report(catalog, big, "2024", by=by) == first
+
+
 def test_over_time_and_one_line_plots(catalog: dm.Catalog) -> None:
     import matplotlib
 
