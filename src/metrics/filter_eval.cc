@@ -91,14 +91,39 @@ constexpr size_t kBlockRows = 4096;
 // A row with a value outside its column's slots.
 constexpr uint32_t kNoSlot = UINT32_MAX;
 
+// Calls visit(i, slot) for rows first + i of `column`, i < count, in
+// order; the slot is -1 for a value outside the slots. One loop for each
+// kind of slotter, so that a row's slot is computed inline.
+template <typename Visit>
+void ForEachSlot(const Slotter& slotter, const ColumnView& column, size_t first,
+                 size_t count, Visit visit) {
+  auto each = [&](auto slot_of) {
+    if (column.via == nullptr) {
+      for (size_t i = 0; i < count; ++i) visit(i, slot_of(column.data[first + i]));
+    } else {
+      for (size_t i = 0; i < count; ++i) {
+        visit(i, slot_of(column.data[column.via[first + i]]));
+      }
+    }
+  };
+  switch (slotter.kind) {
+    case Slotter::Kind::kPresence:
+      return each([&](int32_t v) { return slotter.SlotAs<Slotter::Kind::kPresence>(v); });
+    case Slotter::Kind::kEnum:
+      return each([&](int32_t v) { return slotter.SlotAs<Slotter::Kind::kEnum>(v); });
+    case Slotter::Kind::kString:
+    case Slotter::Kind::kInt:
+      return each([&](int32_t v) { return slotter.SlotAs<Slotter::Kind::kInt>(v); });
+  }
+}
+
 // combination[i] = combination[i] * range + the slot of row first + i;
 // the first column (kFirst) writes its slot.
-template <Slotter::Kind kKind, bool kFirst>
+template <bool kFirst>
 void AddSlots(const Slotter& slotter, const ColumnView& column, size_t first,
               size_t count, uint32_t* combination) {
   const auto range = static_cast<uint32_t>(slotter.range);
-  auto add = [&](size_t i, int32_t value) {
-    const int32_t slot = slotter.SlotAs<kKind>(value);
+  ForEachSlot(slotter, column, first, count, [&](size_t i, int32_t slot) {
     if constexpr (kFirst) {
       combination[i] = slot < 0 ? kNoSlot : static_cast<uint32_t>(slot);
     } else {
@@ -106,29 +131,7 @@ void AddSlots(const Slotter& slotter, const ColumnView& column, size_t first,
                            ? kNoSlot
                            : combination[i] * range + static_cast<uint32_t>(slot);
     }
-  };
-  if (column.via == nullptr) {
-    for (size_t i = 0; i < count; ++i) add(i, column.data[first + i]);
-  } else {
-    for (size_t i = 0; i < count; ++i) add(i, column.data[column.via[first + i]]);
-  }
-}
-
-template <bool kFirst>
-void AddSlots(const Slotter& slotter, const ColumnView& column, size_t first,
-              size_t count, uint32_t* combination) {
-  switch (slotter.kind) {
-    case Slotter::Kind::kPresence:
-      return AddSlots<Slotter::Kind::kPresence, kFirst>(slotter, column, first,
-                                                        count, combination);
-    case Slotter::Kind::kEnum:
-      return AddSlots<Slotter::Kind::kEnum, kFirst>(slotter, column, first, count,
-                                                    combination);
-    case Slotter::Kind::kString:
-    case Slotter::Kind::kInt:
-      return AddSlots<Slotter::Kind::kInt, kFirst>(slotter, column, first, count,
-                                                   combination);
-  }
+  });
 }
 
 Slotter SlotterFor(const FactTable& table, int field, bool presence_only) {
@@ -168,31 +171,6 @@ Slotter SlotterFor(const FactTable& table, int field, bool presence_only) {
   return slotter;
 }
 
-// Calls visit(row, slot) for every row of `column` (rows 0 .. rows - 1),
-// the slot -1 for a value outside the slots.
-template <typename Visit>
-void ForEachSlot(const Slotter& slotter, const ColumnView& column, size_t rows,
-                 Visit visit) {
-  auto each = [&](auto slot_of) {
-    if (column.via == nullptr) {
-      for (size_t row = 0; row < rows; ++row) visit(row, slot_of(column.data[row]));
-    } else {
-      for (size_t row = 0; row < rows; ++row) {
-        visit(row, slot_of(column.data[column.via[row]]));
-      }
-    }
-  };
-  switch (slotter.kind) {
-    case Slotter::Kind::kPresence:
-      return each([&](int32_t v) { return slotter.SlotAs<Slotter::Kind::kPresence>(v); });
-    case Slotter::Kind::kEnum:
-      return each([&](int32_t v) { return slotter.SlotAs<Slotter::Kind::kEnum>(v); });
-    case Slotter::Kind::kString:
-    case Slotter::Kind::kInt:
-      return each([&](int32_t v) { return slotter.SlotAs<Slotter::Kind::kInt>(v); });
-  }
-}
-
 }  // namespace
 
 std::optional<FieldSlots> SlotsOf(const FactTable& table, int field,
@@ -204,7 +182,7 @@ std::optional<FieldSlots> SlotsOf(const FactTable& table, int field,
   slots.slot.resize(rows);
   slots.first_row.assign(static_cast<size_t>(slotter.range), FieldSlots::kNoRow);
   bool outside = false;
-  ForEachSlot(slotter, table.Column(field), rows, [&](size_t row, int32_t slot) {
+  ForEachSlot(slotter, table.Column(field), 0, rows, [&](size_t row, int32_t slot) {
     outside |= slot < 0;
     slots.slot[row] = static_cast<uint16_t>(slot);
   });
