@@ -58,8 +58,35 @@ class IntView {
         return (static_cast<const uint8_t*>(values_)[i >> 3] >> (i & 7)) & 1;
     }
   }
+  // Get(row) ... Get(row + count - 1) into out[0] ... out[count - 1]: one
+  // loop per width, for a block of rows read without a switch per row.
+  void GetBlock(int64_t row, int64_t count, int64_t* out) const {
+    const int64_t i = row + offset_;
+    switch (width_) {
+      case 1:
+        return is_signed_ ? Widen(static_cast<const int8_t*>(values_) + i, count, out)
+                          : Widen(static_cast<const uint8_t*>(values_) + i, count, out);
+      case 2:
+        return is_signed_ ? Widen(static_cast<const int16_t*>(values_) + i, count, out)
+                          : Widen(static_cast<const uint16_t*>(values_) + i, count, out);
+      case 4:
+        return is_signed_ ? Widen(static_cast<const int32_t*>(values_) + i, count, out)
+                          : Widen(static_cast<const uint32_t*>(values_) + i, count, out);
+      case 8:
+        return Widen(static_cast<const int64_t*>(values_) + i, count, out);
+      default:
+        for (int64_t k = 0; k < count; ++k) out[k] = Get(row + k);
+    }
+  }
+  // Whether some row may be null (the column has a validity bitmap).
+  bool may_have_nulls() const { return validity_.bits != nullptr; }
 
  private:
+  template <typename T>
+  static void Widen(const T* values, int64_t count, int64_t* out) {
+    for (int64_t k = 0; k < count; ++k) out[k] = values[k];
+  }
+
   const void* values_ = nullptr;
   int width_ = 0;  // bytes; 0 for bool
   bool is_signed_ = true;
@@ -98,6 +125,7 @@ class TextView {
   // values.
   bool is_dictionary() const { return dictionary_; }
   int64_t Index(int64_t row) const { return indices_.Get(row); }
+  const IntView& indices() const { return indices_; }
   int64_t dictionary_size() const { return dictionary_length_; }
   absl::string_view Value(int64_t index) const {
     return Plain(index + dictionary_offset_);
@@ -106,6 +134,13 @@ class TextView {
   // keys, equal text; unequal keys may still be equal text).
   TextKey Key(int64_t row) const {
     return {offsets_, Index(row) + dictionary_offset_};
+  }
+  // Whether both are dictionary-encoded with the same dictionary (the same
+  // memory: batches of one stream often share theirs).
+  bool SameDictionary(const TextView& other) const {
+    return dictionary_ && other.dictionary_ && offsets_ == other.offsets_ &&
+           dictionary_offset_ == other.dictionary_offset_ &&
+           dictionary_length_ == other.dictionary_length_;
   }
 
  private:

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -717,14 +719,35 @@ class Folder {
   // The first pass resolves its events' referrals a block of rows at a
   // time.
   static constexpr int64_t kBlockRows = 4096;
+  // A null row's dictionary index in ResolveReferrals.
+  static constexpr int64_t kNullIndex = -1;
+
+  // Makes id_rows_ hold the referrals-table rows of the values of `ids`,
+  // a dictionary-encoded referral_id column of a batch of `rows` rows
+  // (kNotStarted for a value not looked up yet). Batches of one stream
+  // often share one dictionary: its values are then looked up once for
+  // all of them. A dictionary no bigger than its batch is looked up whole,
+  // in its order (reading its text in order, asking for the index's
+  // memory ahead); a bigger one, a value at a time as rows use it.
+  void UseIdDictionary(const TextView& ids, int64_t rows) {
+    if (id_dictionary_.has_value() && id_dictionary_->SameDictionary(ids)) return;
+    id_dictionary_ = ids;
+    const int64_t size = ids.dictionary_size();
+    id_rows_.assign(static_cast<size_t>(size), kNotStarted);
+    if (size > rows) return;
+    for (int64_t i = 0; i < size; ++i) {
+      if (i + kLookAhead < size) text_index_.Prefetch(ids.Value(i + kLookAhead));
+      const uint32_t* found = text_index_.Find(ids.Value(i));
+      id_rows_[static_cast<size_t>(i)] = found == nullptr ? kUnknownId : *found;
+    }
+  }
 
   // The referrals-table rows of the referral_ids of `count` events of
-  // `batch` from `row` (or kNullId, kUnknownId), into `rows`; `cache`
-  // holds the rows of a dictionary-encoded column's values. A loop of its
-  // own, before the events are folded: its reads of `cache`, dense_ and
-  // the index of text ids, at random, are then many in flight at once.
+  // `batch` from `row` (or kNullId, kUnknownId), into `rows`. A loop of
+  // its own, before the events are folded: its reads of id_rows_, dense_
+  // and the index of text ids, at random, are then many in flight at once.
   void ResolveReferrals(const EventBatch& batch, int64_t row, int64_t count,
-                        std::vector<uint32_t>* cache, uint32_t* rows) const {
+                        uint32_t* rows) {
     if (const IntView* ids = batch.int_referral_id(); ids != nullptr) {
       for (int64_t i = 0; i < count; ++i) {
         if (ids->IsNull(row + i)) {
@@ -748,23 +771,32 @@ class Folder {
       }
       return;
     }
-    // Each dictionary value is looked up once: the values this block sees
-    // first are asked for together, then every row reads the cache.
+    // Each dictionary value is looked up once (UseIdDictionary): the
+    // values this block sees first are asked for together, then every row
+    // reads id_rows_. A null row's index, which may be anything, is not
+    // read; an index beyond the dictionary is no referral.
+    int64_t* indexes = block_indexes_.data();
+    ids.indices().GetBlock(row, count, indexes);
+    if (ids.indices().may_have_nulls()) {
+      for (int64_t i = 0; i < count; ++i) {
+        if (ids.IsNull(row + i)) indexes[i] = kNullIndex;
+      }
+    }
+    const auto size = static_cast<uint64_t>(id_rows_.size());
     for (int64_t i = 0; i < count; ++i) {
-      if (ids.IsNull(row + i)) continue;
-      const int64_t index = ids.Index(row + i);
-      if ((*cache)[static_cast<size_t>(index)] == kNotStarted) {
-        text_index_.Prefetch(ids.Value(index));
+      const auto index = static_cast<uint64_t>(indexes[i]);
+      if (index < size && id_rows_[index] == kNotStarted) {
+        text_index_.Prefetch(ids.Value(indexes[i]));
       }
     }
     for (int64_t i = 0; i < count; ++i) {
-      if (ids.IsNull(row + i)) {
-        rows[i] = kNullId;
+      const auto index = static_cast<uint64_t>(indexes[i]);
+      if (index >= size) {
+        rows[i] = indexes[i] == kNullIndex ? kNullId : kUnknownId;
         continue;
       }
-      const int64_t index = ids.Index(row + i);
-      uint32_t& cached = (*cache)[static_cast<size_t>(index)];
-      if (cached == kNotStarted) cached = find(ids.Value(index));
+      uint32_t& cached = id_rows_[index];
+      if (cached == kNotStarted) cached = find(ids.Value(indexes[i]));
       rows[i] = cached;
     }
   }
@@ -774,7 +806,6 @@ class Folder {
     for (const ArrowArray* batch : table.batches) events += batch->length;
     PrepareEvents(events);
     int64_t first = 0;
-    std::vector<uint32_t> cache;
     event_batches_.reserve(table.batches.size());
     for (const ArrowArray* array : table.batches) {
       absl::StatusOr<EventBatch> read = EventBatch::Of(*table.schema, *array, first);
@@ -788,14 +819,14 @@ class Folder {
       }
       if (const TextView* ids = batch.text_referral_id();
           ids != nullptr && ids->is_dictionary()) {
-        cache.assign(static_cast<size_t>(ids->dictionary_size()), kNotStarted);
+        UseIdDictionary(*ids, batch.length());
       }
       std::vector<uint32_t> referrals(kBlockRows);
       for (int64_t row = 0; row < batch.length(); ++row) {
         const int64_t in_block = row % kBlockRows;
         if (in_block == 0) {
           ResolveReferrals(batch, row, std::min(kBlockRows, batch.length() - row),
-                           &cache, referrals.data());
+                           referrals.data());
         }
         // The slot an event will write, well ahead (the slots are far
         // bigger than the cache).
@@ -1321,6 +1352,11 @@ class Folder {
   std::vector<uint32_t> dense_;
   int64_t dense_min_ = 0;
   TextMap<uint32_t> text_index_;
+  // The rows of the values of the last dictionary of the events'
+  // referral_ids (UseIdDictionary), and a block's indexes into it.
+  std::optional<TextView> id_dictionary_;
+  std::vector<uint32_t> id_rows_;
+  std::vector<int64_t> block_indexes_ = std::vector<int64_t>(kBlockRows);
   // By referrals-table row: the referral's fact row (or kNotStarted,
   // kSkipped) and how many events after its first the first pass noted,
   // side by side so that an event reads and writes them in one place.

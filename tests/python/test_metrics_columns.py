@@ -124,6 +124,33 @@ def test_synthetic_site_as_arrow_tables_with_codes(catalog: dm.Catalog) -> None:
     assert actual.results[0].total.records > 0
 
 
+def test_events_in_many_batches_give_the_records_report(catalog: dm.Catalog) -> None:
+    """An events stream of many record batches: sharing one dictionary of
+    referral ids bigger than each batch, or each with a dictionary of its own."""
+    site = dm.synthetic_site(seed=5, referrals=300)
+    rest, referrals, events = as_frames(site)
+    referral_table = pa.Table.from_pandas(referrals, preserve_index=False)
+    events["referral_id"] = events["referral_id"].astype("category")
+    for column in ("need", "status", "prosecutor_decision", "arrest_outcome", "exit_reason"):
+        events[column] = events[column].astype("Int32")
+    table = pa.Table.from_pandas(events, preserve_index=False).combine_chunks()
+    expected = dm.compute_report(catalog, site, "2024", by=["race", "pathway"])
+
+    shared = table.to_batches(max_chunksize=97)
+    assert len(shared) > 10
+    assert len(shared[0].column("referral_id").dictionary) > 97
+    reader = pa.RecordBatchReader.from_batches(table.schema, shared)
+    assert dm.compute_report(catalog, rest, "2024", by=["race", "pathway"],
+                             referrals=referral_table, events=reader) == expected
+
+    own = [batch.set_column(0, "referral_id", batch.column("referral_id").cast(pa.string()).dictionary_encode())
+           for batch in table.to_batches(max_chunksize=1000)]
+    assert len(own) > 1 and len(own[0].column("referral_id").dictionary) < len(shared[0].column("referral_id").dictionary)
+    reader = pa.RecordBatchReader.from_batches(own[0].schema, own)
+    assert dm.compute_report(catalog, rest, "2024", by=["race", "pathway"],
+                             referrals=referral_table, events=reader) == expected
+
+
 def test_bad_tables_name_the_column_and_row(catalog: dm.Catalog) -> None:
     referrals = pd.DataFrame({"referral_id": ["R1"], "person_key": ["Jane-Roe-1990-04-01"]})
     events = pd.DataFrame({
