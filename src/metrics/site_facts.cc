@@ -1,7 +1,6 @@
 #include "metrics/site_facts.h"
 
 #include <algorithm>
-#include <array>
 #include <climits>
 #include <optional>
 #include <string>
@@ -10,6 +9,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/numeric/bits.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "divert/referral/lifecycle.h"
@@ -23,6 +23,7 @@ namespace {
 using Event = v1::ReferralEvent;
 
 constexpr int kNeeds = v1::Need_ARRAYSIZE;
+static_assert(kNeeds <= 16, "a referral's needs are bits of a 16-bit mask");
 
 // How many rows ahead a loop over a table asks for the part of a big hash
 // table (a million person keys, referral ids or decision ids: far bigger
@@ -136,7 +137,9 @@ struct Referral {
   int32_t status = 0;
   int32_t services_referred = 0;
   int32_t services_connected = 0;
-  std::array<uint8_t, kNeeds> need_state{};
+  // Bit n: need n is needed (its last state listed was NEEDS or
+  // REFERRED); connected by a service.
+  uint32_t needed_needs = 0;
   uint32_t connected_needs = 0;
   int32_t housing_day = kNone;
   int32_t benefits_day = kNone;
@@ -158,11 +161,32 @@ struct PendingEvent {
   // their order of first sight): the service's row (service_referred),
   // the case manager's code (warm_hand_off); or the value the second
   // needs, read while the first reads the event's row anyway (so the
-  // second reads the input only for lists of needs and connections): the
-  // status (status_changed), exit reason (exited), new due day
-  // (extension_granted).
+  // second reads the input only for connections): the status
+  // (status_changed), exit reason (exited), new due day
+  // (extension_granted), the NeedsChange of a list of needs
+  // (initial_screening, needs_recorded).
   int32_t coded;
 };
+
+// What a list of needs does to its referral's needed_needs, packed in an
+// int32: the needs it lists (bits 0-15), and those of them it lists as
+// needed (bits 16-31; a need listed twice takes its last state).
+template <typename E>
+int32_t NeedsChange(const E& event) {
+  uint32_t listed = 0, needed = 0;
+  event.ForEachNeed([&](int32_t need, int32_t state) {
+    if (need <= 0 || need >= kNeeds) return;
+    const uint32_t bit = 1u << need;
+    listed |= bit;
+    needed = state == v1::NEEDS || state == v1::REFERRED ? needed | bit : needed & ~bit;
+  });
+  return static_cast<int32_t>(listed | needed << 16);
+}
+
+uint32_t ApplyNeedsChange(uint32_t needed_needs, int32_t change) {
+  const auto bits = static_cast<uint32_t>(change);
+  return (needed_needs & ~(bits & 0xFFFF)) | bits >> 16;
+}
 
 // Whether a later event of `kind` may change its referral: every kind
 // but those Folder::Apply leaves alone, which only add their row to the
@@ -441,6 +465,9 @@ class Folder {
       pending.coded = event.exit_reason();
     } else if (event.kind() == Event::kExtensionGranted) {
       pending.coded = event.new_due_day();
+    } else if (event.kind() == Event::kInitialScreening ||
+               event.kind() == Event::kNeedsRecorded) {
+      pending.coded = NeedsChange(event);
     }
     connected_need_ = 0;  // kServiceConnected's need: set by FoldPending
     AddEventRow(row, event, day);
@@ -925,10 +952,10 @@ class Folder {
         break;
       case Event::kInitialScreening:
         r.screened_day = FirstDay(r.screened_day, day);
-        RecordNeeds(event_at(p), &r);
+        r.needed_needs = ApplyNeedsChange(r.needed_needs, p.coded);
         break;
       case Event::kNeedsRecorded:
-        RecordNeeds(event_at(p), &r);
+        r.needed_needs = ApplyNeedsChange(r.needed_needs, p.coded);
         break;
       case Event::kAssessmentCompleted:
         r.assessment_day = FirstDay(r.assessment_day, day);
@@ -992,15 +1019,6 @@ class Folder {
                  event.Provider(services.dictionary(service_provider_)));
     services.Set(service, service_referred_, day);
     return static_cast<int32_t>(service);
-  }
-
-  template <typename E>
-  static void RecordNeeds(const E& event, Referral* r) {
-    event.ForEachNeed([r](int32_t need, int32_t state) {
-      if (need > 0 && need < kNeeds) {
-        r->need_state[need] = static_cast<uint8_t>(state);
-      }
-    });
   }
 
   // Connects the referral's first service that a service_connected event
@@ -1096,13 +1114,7 @@ class Folder {
       table.Set(row, status, r.status);
       table.Set(row, referred_services, r.services_referred);
       table.Set(row, connected_services, r.services_connected);
-      int32_t unmet_needs = 0;
-      for (int need = 1; need < kNeeds; ++need) {
-        const bool needed = r.need_state[need] == v1::NEEDS ||
-                            r.need_state[need] == v1::REFERRED;
-        if (needed && (r.connected_needs & (1u << need)) == 0) ++unmet_needs;
-      }
-      table.Set(row, unmet, unmet_needs);
+      table.Set(row, unmet, absl::popcount(r.needed_needs & ~r.connected_needs));
       table.Set(row, housing, r.housing_day);
       table.Set(row, benefits, r.benefits_day);
       table.Set(row, bh, r.behavioral_health_day);
