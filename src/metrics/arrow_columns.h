@@ -78,13 +78,6 @@ class IntView {
         for (int64_t k = 0; k < count; ++k) out[k] = Get(row + k);
     }
   }
-  // Loads the memory Get(row) will read (a loop over rows at random asks
-  // for a row ahead).
-  void Prefetch(int64_t row) const {
-    const int64_t i = row + offset_;
-    __builtin_prefetch(static_cast<const char*>(values_) +
-                       (width_ == 0 ? i >> 3 : i * width_));
-  }
   // Whether some row may be null (the column has a validity bitmap).
   bool may_have_nulls() const { return validity_.bits != nullptr; }
 
@@ -133,17 +126,6 @@ class TextView {
   bool is_dictionary() const { return dictionary_; }
   int64_t Index(int64_t row) const { return indices_.Get(row); }
   const IntView& indices() const { return indices_; }
-  // Loads the memory that says where the text of `row` is (its index, or
-  // its offsets): a loop over rows at random asks for a row ahead.
-  void PrefetchRow(int64_t row) const {
-    if (dictionary_) {
-      indices_.Prefetch(row);
-    } else if (large_) {
-      __builtin_prefetch(static_cast<const int64_t*>(offsets_) + row + offset_);
-    } else {
-      __builtin_prefetch(static_cast<const int32_t*>(offsets_) + row + offset_);
-    }
-  }
   int64_t dictionary_size() const { return dictionary_length_; }
   absl::string_view Value(int64_t index) const {
     return Plain(index + dictionary_offset_);

@@ -60,11 +60,6 @@ class CodedText {
       dictionary.Prefetch(view_->Value(index));
     }
   }
-  // Loads the memory that says where the text of `row` is (TextView::
-  // PrefetchRow).
-  void PrefetchRow(int64_t row) const {
-    if (view_) view_->PrefetchRow(row);
-  }
   // The code CodeUnlessEmpty(row, dictionary) will give, when `dictionary`
   // holds the row's text already (then remembered, as CodeUnlessEmpty
   // remembers it); kNotCoded when it does not, without coding it.

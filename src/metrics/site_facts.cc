@@ -693,8 +693,8 @@ class Folder {
   }
 
   // Loads ahead what CodeSubject(subject, ...) will look up in the big
-  // dictionary of person keys (messages), or the person codes found
-  // already and the row's precinct and area (columns).
+  // dictionary of person keys (messages) or the person codes found
+  // already (columns).
   void PrefetchSubject(uint32_t subject) const {
     if (subject == kNoSubject) return;
     if (!columnar_) {
@@ -702,9 +702,6 @@ class Folder {
       return;
     }
     __builtin_prefetch(&known_people_[subject]);
-    const ReferralBatch& batch = BatchOf(subject);
-    batch.precinct.PrefetchRow(subject - batch.first_row);
-    batch.area.PrefetchRow(subject - batch.first_row);
   }
 
   // Each referrals-table row's person code where the people's dictionary
