@@ -153,7 +153,6 @@ struct Referral {
 // log's order) for the second, which folds each referral's events
 // together (in their order) so its Referral stays in cache.
 struct PendingEvent {
-  uint32_t input_row;  // the event's index in the input
   uint32_t event_row;  // its row of the events table
   int32_t day;
   int32_t kind;
@@ -164,9 +163,13 @@ struct PendingEvent {
   // second reads the input only for connections): the status
   // (status_changed), exit reason (exited), new due day
   // (extension_granted), the NeedsChange of a list of needs
-  // (initial_screening, needs_recorded).
+  // (initial_screening, needs_recorded); or, for a service_connected
+  // event, its index in the input (InputRow).
   int32_t coded;
 };
+
+// The index in the input of a pending service_connected event.
+uint32_t InputRow(const PendingEvent& p) { return static_cast<uint32_t>(p.coded); }
 
 // What a list of needs does to its referral's needed_needs, packed in an
 // int32: the needs it lists (bits 0-15), and those of them it lists as
@@ -452,8 +455,7 @@ class Folder {
   // the caller to count (pending_counts_ before FoldPending).
   template <typename E>
   bool Note(const E& event, int32_t day, uint32_t row, size_t input_row) {
-    PendingEvent pending{static_cast<uint32_t>(input_row),
-                         static_cast<uint32_t>(event_rows_), day, event.kind(), 0};
+    PendingEvent pending{static_cast<uint32_t>(event_rows_), day, event.kind(), 0};
     if (event.kind() == Event::kWarmHandOff) {
       pending.coded =
           event.CaseManager(facts_->referrals.dictionary(referral_case_manager_));
@@ -468,6 +470,8 @@ class Folder {
     } else if (event.kind() == Event::kInitialScreening ||
                event.kind() == Event::kNeedsRecorded) {
       pending.coded = NeedsChange(event);
+    } else if (event.kind() == Event::kServiceConnected) {
+      pending.coded = static_cast<int32_t>(static_cast<uint32_t>(input_row));
     }
     connected_need_ = 0;  // kServiceConnected's need: set by FoldPending
     AddEventRow(row, event, day);
@@ -478,7 +482,7 @@ class Folder {
 
   // Folds the pending events grouped by referral: a stable counting sort
   // by referral row, then each referral's events in order. `event_at`
-  // reads the input's event of a PendingEvent.
+  // reads the input's event of a pending service_connected event.
   template <typename EventAt>
   void FoldPending(EventAt event_at) {
     std::vector<uint32_t> begin(referrals_.size() + 1, 0);
@@ -563,7 +567,7 @@ class Folder {
       }
     }
     FoldPending([this](const PendingEvent& p) {
-      return ProtoEvent(records_.events(static_cast<int>(p.input_row)));
+      return ProtoEvent(records_.events(static_cast<int>(InputRow(p))));
     });
     return absl::OkStatus();
   }
@@ -909,12 +913,13 @@ class Folder {
     return absl::OkStatus();
   }
 
-  // The events table's event of `p` (a row of one of its batches).
+  // The events table's event of a service_connected `p` (a row of one of
+  // its batches).
   ColumnEvent EventAt(const PendingEvent& p) {
     size_t b = event_batches_.size() - 1;
-    while (event_batches_[b].first_row() > p.input_row) --b;
+    while (event_batches_[b].first_row() > InputRow(p)) --b;
     EventBatch& batch = event_batches_[b];
-    return ColumnEvent(&batch, p.input_row - batch.first_row(), p.kind);
+    return ColumnEvent(&batch, InputRow(p) - batch.first_row(), p.kind);
   }
 
   uint32_t SubjectOf(const std::string& referral_id) const {
@@ -923,7 +928,8 @@ class Folder {
   }
 
   // Folds a pending event into its referral `r`; `event_at(p)` reads the
-  // input's event, for the kinds whose effect PendingEvent does not hold.
+  // input's event of a service_connected `p`, whose effect PendingEvent
+  // does not hold.
   template <typename EventAt>
   void Apply(EventAt& event_at, const PendingEvent& p, Referral* referral) {
     Referral& r = *referral;
