@@ -201,6 +201,22 @@ absl::StatusOr<EventBatch> EventBatch::Of(const ArrowSchema& schema,
   return out;
 }
 
+void EventBatch::Kinds(int64_t row, int64_t count, int32_t* kinds) {
+  if (!int_kind_ || int_kind_->may_have_nulls()) {
+    for (int64_t i = 0; i < count; ++i) {
+      const absl::StatusOr<int> kind = Kind(row + i);
+      kinds[i] = kind.ok() ? *kind : kNone;
+    }
+    return;
+  }
+  block_.resize(static_cast<size_t>(count));
+  int_kind_->GetBlock(row, count, block_.data());
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t number = block_[static_cast<size_t>(i)];
+    kinds[i] = IsEventKind(number) ? static_cast<int32_t>(number) : kNone;
+  }
+}
+
 absl::StatusOr<int> EventBatch::Kind(int64_t row) {
   const bool null = int_kind_ ? int_kind_->IsNull(row) : text_kind_->IsNull(row);
   if (null) {

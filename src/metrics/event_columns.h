@@ -132,6 +132,10 @@ class EventBatch {
   // The required columns; an error names the row for a null or a kind
   // that is not an event of ReferralEvent.
   absl::StatusOr<int> Kind(int64_t row);
+  // Kind(row) ... Kind(row + count - 1) into kinds[0] ... kinds[count - 1],
+  // kNone where Kind is an error (for the caller to ask Kind for it, in
+  // its turn). Integer kinds are read a block at a time.
+  void Kinds(int64_t row, int64_t count, int32_t* kinds);
   // The day (local, through `days` for an instant); kNone when null.
   template <typename LocalDaysT>
   int32_t Day(int64_t row, LocalDaysT& days) const {
@@ -173,6 +177,7 @@ class EventBatch {
   std::optional<IntView> int_kind_;
   std::optional<TextView> text_kind_;
   std::vector<int32_t> kind_codes_;  // by dictionary index; kNone: not looked up
+  std::vector<int64_t> block_;  // Kinds' integers
   std::optional<TimeView> new_due_;
   std::optional<PairListView> needs_;
 };

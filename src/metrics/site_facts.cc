@@ -853,11 +853,13 @@ class Folder {
         UseIdDictionary(*ids, batch.length());
       }
       std::vector<uint32_t> referrals(kBlockRows);
+      std::vector<int32_t> kinds(kBlockRows);
       for (int64_t row = 0; row < batch.length(); ++row) {
         const int64_t in_block = row % kBlockRows;
         if (in_block == 0) {
-          ResolveReferrals(batch, row, std::min(kBlockRows, batch.length() - row),
-                           referrals.data());
+          const int64_t count = std::min(kBlockRows, batch.length() - row);
+          ResolveReferrals(batch, row, count, referrals.data());
+          batch.Kinds(row, count, kinds.data());
         }
         // The slot an event will write, well ahead (the slots are far
         // bigger than the cache).
@@ -865,8 +867,8 @@ class Folder {
           const uint32_t ahead = referrals[static_cast<size_t>(in_block + kLookAhead)];
           if (ahead < slots_.size()) __builtin_prefetch(&slots_[ahead], 1);
         }
-        absl::StatusOr<int> kind = batch.Kind(row);
-        if (!kind.ok()) return kind.status();
+        const int kind = kinds[static_cast<size_t>(in_block)];
+        if (kind == kNone) return batch.Kind(row).status();
         const uint32_t referral = referrals[static_cast<size_t>(in_block)];
         if (referral == kNullId) {
           return RowError("events", first + row, "'referral_id' is null");
@@ -878,9 +880,8 @@ class Folder {
         const int32_t day = batch.Day(row, *days_);
         if (day == kNone) return RowError("events", first + row, "'occurred_at' is null");
         ReferralSlot& slot = slots_[referral];
-        const ColumnEvent event(&batch, row, *kind);
-        if (*kind == Event::kEligibilityRecorded ||
-            *kind == Event::kSocialContactReferred) {
+        const ColumnEvent event(&batch, row, kind);
+        if (kind == Event::kEligibilityRecorded || kind == Event::kSocialContactReferred) {
           if (slot.fact_row != kNotStarted) {
             return RowError("events", first + row, "the referral starts twice");
           }
