@@ -242,6 +242,26 @@ TEST_F(BadColumnsTest, UnknownKind) {
               "events row 1: 'kind' 99 is not the field number of an event");
 }
 
+TEST_F(BadColumnsTest, TheFirstBadRowIsNamed) {
+  // Kinds are read a block of rows at a time, ids too; the error is still
+  // the first row's.
+  std::vector<Node> columns = EventColumns();
+  columns[0] = TextNode("referral_id", {"R2", "R1"});
+  columns[2] = FixedNode<int32_t>("kind", "i", {10, 99});
+  ExpectError(Compute(Table(std::move(columns))),
+              "events row 0: 'referral_id' is not a referral of the referrals table");
+  columns = EventColumns();
+  columns[1] = FixedNode<int64_t>("occurred_at", "tss:UTC", {0, 1704189600}, {false, true});
+  columns[2] = FixedNode<int32_t>("kind", "i", {10, 0}, {true, false});
+  ExpectError(Compute(Table(std::move(columns))), "events row 0: 'occurred_at' is null");
+}
+
+TEST_F(BadColumnsTest, NullKind) {
+  std::vector<Node> columns = EventColumns();
+  columns[2] = FixedNode<int32_t>("kind", "i", {10, 0}, {true, false});
+  ExpectError(Compute(Table(std::move(columns))), "events row 1: 'kind' is null");
+}
+
 TEST_F(BadColumnsTest, KindByName) {
   std::vector<Node> columns = EventColumns();
   columns[2] = TextNode("kind", {"eligibility_recorded", "offer_mad"});
