@@ -139,6 +139,7 @@ class TextView {
   // memory: batches of one stream often share theirs).
   bool SameDictionary(const TextView& other) const {
     return dictionary_ && other.dictionary_ && offsets_ == other.offsets_ &&
+           chars_ == other.chars_ && large_ == other.large_ &&
            dictionary_offset_ == other.dictionary_offset_ &&
            dictionary_length_ == other.dictionary_length_;
   }
