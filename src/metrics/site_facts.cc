@@ -765,7 +765,8 @@ class Folder {
     id_dictionary_ = ids;
     const int64_t size = ids.dictionary_size();
     id_rows_.assign(static_cast<size_t>(size), kNotStarted);
-    if (size > rows) return;
+    id_rows_whole_ = size <= rows;
+    if (!id_rows_whole_) return;
     for (int64_t i = 0; i < size; ++i) {
       if (i + kLookAhead < size) text_index_.Prefetch(ids.Value(i + kLookAhead));
       const uint32_t* found = text_index_.Find(ids.Value(i));
@@ -802,9 +803,9 @@ class Folder {
       }
       return;
     }
-    // Each dictionary value is looked up once (UseIdDictionary): the
-    // values this block sees first are asked for together, then every row
-    // reads id_rows_. A null row's index, which may be anything, is not
+    // Each dictionary value is looked up once (UseIdDictionary): unless
+    // the whole dictionary was, the values this block sees first are
+    // asked for together; then every row reads id_rows_. A null row's index, which may be anything, is not
     // read; an index beyond the dictionary is no referral.
     int64_t* indexes = block_indexes_.data();
     ids.indices().GetBlock(row, count, indexes);
@@ -814,7 +815,7 @@ class Folder {
       }
     }
     const auto size = static_cast<uint64_t>(id_rows_.size());
-    for (int64_t i = 0; i < count; ++i) {
+    for (int64_t i = 0; i < count && !id_rows_whole_; ++i) {
       const auto index = static_cast<uint64_t>(indexes[i]);
       if (index < size && id_rows_[index] == kNotStarted) {
         text_index_.Prefetch(ids.Value(indexes[i]));
@@ -1375,6 +1376,7 @@ class Folder {
   // referral_ids (UseIdDictionary), and a block's indexes into it.
   std::optional<TextView> id_dictionary_;
   std::vector<uint32_t> id_rows_;
+  bool id_rows_whole_ = false;  // every value looked up already
   std::vector<int64_t> block_indexes_ = std::vector<int64_t>(kBlockRows);
   // By referrals-table row: the referral's fact row (or kNotStarted,
   // kSkipped) and how many events after its first the first pass noted,
