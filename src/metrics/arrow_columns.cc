@@ -192,6 +192,37 @@ absl::StatusOr<PairListView> PairListView::Of(const ArrowSchema& schema,
   return view;
 }
 
+absl::StatusOr<IntListView> IntListView::Of(const ArrowSchema& schema,
+                                            const ArrowArray& array,
+                                            absl::string_view what,
+                                            int64_t batch_offset) {
+  IntListView view;
+  if (IntView::Accepts(Format(schema)) && schema.dictionary == nullptr) {
+    absl::StatusOr<IntView> values = IntView::Of(schema, array, what, batch_offset);
+    if (!values.ok()) return values.status();
+    view.values_ = *values;
+    return view;
+  }
+  constexpr absl::string_view kExpected = "integers, or lists of integers";
+  if (Format(schema) != "+l" || schema.n_children != 1 ||
+      schema.dictionary != nullptr) {
+    return WrongType(what, schema, kExpected);
+  }
+  if (array.n_children != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": the array does not match its schema"));
+  }
+  if (absl::Status s = CheckBuffers(array, 2, what); !s.ok()) return s;
+  absl::StatusOr<IntView> values =
+      IntView::Of(*schema.children[0], *array.children[0], absl::StrCat(what, " item"));
+  if (!values.ok()) return WrongType(what, schema, kExpected);
+  view.offsets_ = static_cast<const int32_t*>(array.buffers[1]);
+  view.offset_ = array.offset + batch_offset;
+  view.validity_ = ValidityOf(array, batch_offset);
+  view.values_ = *values;
+  return view;
+}
+
 int FindColumn(const ArrowSchema& schema, absl::string_view name) {
   for (int64_t i = 0; i < schema.n_children; ++i) {
     const char* child = schema.children[i]->name;

@@ -230,6 +230,37 @@ class PairListView {
   IntView second_;
 };
 
+// Integers, one or several a row: list<integer>, or a plain integer
+// column (one value a row). HMIS's multi-select answers (race and
+// ethnicity, gender) as numbers.
+class IntListView {
+ public:
+  static absl::StatusOr<IntListView> Of(const ArrowSchema& schema,
+                                        const ArrowArray& array,
+                                        absl::string_view what,
+                                        int64_t batch_offset = 0);
+
+  // Calls f(value) for each value of `row` (none when null).
+  template <typename F>
+  void ForEach(int64_t row, F f) const {
+    if (validity_.IsNull(row)) return;
+    if (offsets_ == nullptr) {
+      f(values_.Get(row));
+      return;
+    }
+    const int64_t i = row + offset_;
+    for (int64_t item = offsets_[i]; item < offsets_[i + 1]; ++item) {
+      if (!values_.IsNull(item)) f(values_.Get(item));
+    }
+  }
+
+ private:
+  const int32_t* offsets_ = nullptr;  // null: one value a row
+  int64_t offset_ = 0;
+  Validity validity_;
+  IntView values_;
+};
+
 // The index of the column called `name` in a record batch's schema; -1
 // when there is none.
 int FindColumn(const ArrowSchema& schema, absl::string_view name);

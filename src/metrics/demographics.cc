@@ -94,28 +94,35 @@ v1::GenderGroup GenderGroupOf(v1::Gender gender) {
 }  // namespace
 
 Demographics DemographicsOf(const v1::PersonRecord& person) {
-  Demographics out;
-  int races = 0;
-  for (int value : person.race_ethnicity()) {
-    const v1::RaceGroup group = RaceGroupOf(static_cast<v1::RaceEthnicity>(value));
-    if (group == v1::RACE_GROUP_UNKNOWN) continue;
-    if (races == 0 || group != out.race) ++races;
-    out.race = races > 1 ? v1::RACE_GROUP_MULTIRACIAL : group;
-    if (group != v1::RACE_GROUP_WHITE) out.bipoc = true;
-  }
-  out.race_known = races > 0;
-  int genders = 0;
-  for (int value : person.gender()) {
-    const v1::GenderGroup group = GenderGroupOf(static_cast<v1::Gender>(value));
-    if (group == v1::GENDER_GROUP_UNKNOWN) continue;
-    if (genders == 0 || group != out.gender) ++genders;
-    out.gender = genders > 1 ? v1::GENDER_GROUP_MORE_THAN_ONE : group;
-  }
-  out.comparison_group = person.comparison_group();
-  out.born_day = person.has_date_of_birth() ? DayNumber(person.date_of_birth())
-                                            : kNone;
-  if (out.born_day != kNone) out.born_date = DateNumber(out.born_day);
-  return out;
+  DemographicsBuilder builder;
+  for (int value : person.race_ethnicity()) builder.AddRaceEthnicity(value);
+  for (int value : person.gender()) builder.AddGender(value);
+  return builder.Build(person.comparison_group(),
+                       person.has_date_of_birth() ? DayNumber(person.date_of_birth())
+                                                  : kNone);
+}
+
+void DemographicsBuilder::AddRaceEthnicity(int value) {
+  const v1::RaceGroup group = RaceGroupOf(static_cast<v1::RaceEthnicity>(value));
+  if (group == v1::RACE_GROUP_UNKNOWN) return;
+  if (races_ == 0 || group != out_.race) ++races_;
+  out_.race = races_ > 1 ? v1::RACE_GROUP_MULTIRACIAL : group;
+  if (group != v1::RACE_GROUP_WHITE) out_.bipoc = true;
+}
+
+void DemographicsBuilder::AddGender(int value) {
+  const v1::GenderGroup group = GenderGroupOf(static_cast<v1::Gender>(value));
+  if (group == v1::GENDER_GROUP_UNKNOWN) return;
+  if (genders_ == 0 || group != out_.gender) ++genders_;
+  out_.gender = genders_ > 1 ? v1::GENDER_GROUP_MORE_THAN_ONE : group;
+}
+
+Demographics DemographicsBuilder::Build(bool comparison_group, int32_t born_day) {
+  out_.race_known = races_ > 0;
+  out_.comparison_group = comparison_group;
+  out_.born_day = born_day;
+  if (born_day != kNone) out_.born_date = DateNumber(born_day);
+  return out_;
 }
 
 v1::AgeGroup AgeGroupOn(int32_t born_day, int32_t day) {

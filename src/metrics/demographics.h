@@ -30,6 +30,21 @@ struct Demographics {
 
 Demographics DemographicsOf(const v1::PersonRecord& person);
 
+// A person's groups from their answers one by one (columnar input):
+// RaceEthnicity and Gender numbers, as DemographicsOf reads a message's.
+class DemographicsBuilder {
+ public:
+  void AddRaceEthnicity(int value);
+  void AddGender(int value);
+  // `born_day`: days since 1970-01-01, or kNone.
+  Demographics Build(bool comparison_group, int32_t born_day);
+
+ private:
+  Demographics out_;
+  int races_ = 0;
+  int genders_ = 0;
+};
+
 // A person's age group on `day` (days since 1970-01-01).
 v1::AgeGroup AgeGroupOn(int32_t born_day, int32_t day);
 

@@ -1,7 +1,6 @@
 #include "metrics/event_columns.h"
 
 #include <array>
-#include <initializer_list>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -10,74 +9,12 @@
 namespace divert::metrics {
 namespace {
 
-std::string ColumnName(absl::string_view table, absl::string_view column) {
-  return absl::StrCat(table, " column '", column, "'");
-}
-
-// The column `name` of a batch, or nullptr when the table has none.
-struct Column {
-  const ArrowSchema* schema = nullptr;
-  const ArrowArray* array = nullptr;
-};
-
-Column Find(const ArrowSchema& schema, const ArrowArray& batch,
-            absl::string_view name) {
-  const int i = FindColumn(schema, name);
-  if (i < 0) return {};
-  return {schema.children[i], batch.children[i]};
-}
-
-absl::Status Missing(absl::string_view table, absl::string_view name) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(table, ": the required column '", name, "' is missing"));
-}
-
-absl::StatusOr<CodedText> OptionalText(const ArrowSchema& schema,
-                                       const ArrowArray& batch,
-                                       absl::string_view table,
-                                       absl::string_view name) {
-  const Column c = Find(schema, batch, name);
-  if (c.schema == nullptr) return CodedText();
-  absl::StatusOr<TextView> view =
-      TextView::Of(*c.schema, *c.array, ColumnName(table, name), batch.offset);
-  if (!view.ok()) return view.status();
-  return CodedText(*view);
-}
-
-absl::StatusOr<OptionalInt> OptionalInteger(const ArrowSchema& schema,
-                                            const ArrowArray& batch,
-                                            absl::string_view name) {
-  const Column c = Find(schema, batch, name);
-  if (c.schema == nullptr) return OptionalInt();
-  absl::StatusOr<IntView> view =
-      IntView::Of(*c.schema, *c.array, ColumnName("events", name), batch.offset);
-  if (!view.ok()) return view.status();
-  return OptionalInt(*view);
-}
-
-// An optional text column and where it goes.
-struct TextField {
-  CodedText* out;
-  const char* name;
-};
-
-absl::Status ReadTexts(const ArrowSchema& schema, const ArrowArray& batch,
-                       absl::string_view table,
-                       std::initializer_list<TextField> fields) {
-  for (const TextField& f : fields) {
-    absl::StatusOr<CodedText> text = OptionalText(schema, batch, table, f.name);
-    if (!text.ok()) return text.status();
-    *f.out = *std::move(text);
-  }
-  return absl::OkStatus();
-}
-
 // A referral_id column: integers or text.
 absl::Status ReadId(const ArrowSchema& schema, const ArrowArray& batch,
                     absl::string_view table, std::optional<TextView>* text,
                     std::optional<IntView>* integer) {
-  const Column c = Find(schema, batch, "referral_id");
-  if (c.schema == nullptr) return Missing(table, "referral_id");
+  const Column c = ColumnOf(schema, batch, "referral_id");
+  if (c.schema == nullptr) return MissingColumn(table, "referral_id");
   const std::string what = ColumnName(table, "referral_id");
   if (c.schema->dictionary == nullptr && IntView::Accepts(c.schema->format)) {
     absl::StatusOr<IntView> view = IntView::Of(*c.schema, *c.array, what, batch.offset);
@@ -113,12 +50,6 @@ bool IsEventKind(int64_t number) {
 
 }  // namespace
 
-CodedText::CodedText(std::optional<TextView> view) : view_(view) {
-  if (view_ && view_->is_dictionary()) {
-    codes_.assign(static_cast<size_t>(view_->dictionary_size()), kNotCoded);
-  }
-}
-
 absl::StatusOr<EventBatch> EventBatch::Of(const ArrowSchema& schema,
                                           const ArrowArray& batch,
                                           int64_t first_row) {
@@ -131,15 +62,15 @@ absl::StatusOr<EventBatch> EventBatch::Of(const ArrowSchema& schema,
       !s.ok()) {
     return s;
   }
-  const Column occurred = Find(schema, batch, "occurred_at");
-  if (occurred.schema == nullptr) return Missing("events", "occurred_at");
+  const Column occurred = ColumnOf(schema, batch, "occurred_at");
+  if (occurred.schema == nullptr) return MissingColumn("events", "occurred_at");
   absl::StatusOr<TimeView> time = TimeView::Of(
       *occurred.schema, *occurred.array, ColumnName("events", "occurred_at"), batch.offset);
   if (!time.ok()) return time.status();
   out.occurred_at_ = *time;
 
-  const Column kind = Find(schema, batch, "kind");
-  if (kind.schema == nullptr) return Missing("events", "kind");
+  const Column kind = ColumnOf(schema, batch, "kind");
+  if (kind.schema == nullptr) return MissingColumn("events", "kind");
   const std::string kind_what = ColumnName("events", "kind");
   if (kind.schema->dictionary == nullptr && IntView::Accepts(kind.schema->format)) {
     absl::StatusOr<IntView> view = IntView::Of(*kind.schema, *kind.array, kind_what, batch.offset);
@@ -178,11 +109,11 @@ absl::StatusOr<EventBatch> EventBatch::Of(const ArrowSchema& schema,
                             IntField{&out.prosecutor_decision, "prosecutor_decision"},
                             IntField{&out.arrest_outcome, "arrest_outcome"},
                             IntField{&out.exit_reason, "exit_reason"}}) {
-    absl::StatusOr<OptionalInt> integer = OptionalInteger(schema, batch, f.name);
+    absl::StatusOr<OptionalInt> integer = OptionalInteger(schema, batch, "events", f.name);
     if (!integer.ok()) return integer.status();
     *f.out = *integer;
   }
-  if (const Column c = Find(schema, batch, "new_due"); c.schema != nullptr) {
+  if (const Column c = ColumnOf(schema, batch, "new_due"); c.schema != nullptr) {
     absl::StatusOr<TimeView> due =
         TimeView::Of(*c.schema, *c.array, ColumnName("events", "new_due"), batch.offset);
     if (!due.ok()) return due.status();
@@ -192,7 +123,7 @@ absl::StatusOr<EventBatch> EventBatch::Of(const ArrowSchema& schema,
     }
     out.new_due_ = *due;
   }
-  if (const Column c = Find(schema, batch, "needs"); c.schema != nullptr) {
+  if (const Column c = ColumnOf(schema, batch, "needs"); c.schema != nullptr) {
     absl::StatusOr<PairListView> needs = PairListView::Of(
         *c.schema, *c.array, ColumnName("events", "needs"), "need", "state", batch.offset);
     if (!needs.ok()) return needs.status();

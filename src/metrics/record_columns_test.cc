@@ -1,5 +1,6 @@
-// The referral log as Arrow columns: the same report as the records the
-// columns stand for, and bad columns refused with the table, column and
+// The records as Arrow tables (the referral log, and people, encounters
+// and arrests with it or not): the same report as the records the columns
+// stand for, and bad columns refused with the table, column and
 // row named (never a person's key).
 #include "divert/metrics/record_columns.h"
 
@@ -57,9 +58,11 @@ void ExpectSameReport(const v1::MetricRecords& records, ColumnOptions options,
 TEST(RecordColumnsTest, FixtureSiteGivesTheRecordsReport) {
   const v1::MetricRecords records = testing::FixtureSite();
   for (ColumnOptions options :
-       {ColumnOptions{}, ColumnOptions{true, false}, ColumnOptions{false, true}}) {
+       {ColumnOptions{}, ColumnOptions{true, false}, ColumnOptions{false, true},
+        ColumnOptions{false, false, false}}) {
     SCOPED_TRACE(absl::StrCat("integer_ids=", options.integer_ids,
-                              " plain_text=", options.plain_text));
+                              " plain_text=", options.plain_text,
+                              " person_tables=", options.person_tables));
     ExpectSameReport(records, options,
                      Request(2024, 2024, 3, 31, {v1::RACE_ETHNICITY, v1::GENDER, v1::PATHWAY}));
     ExpectSameReport(
@@ -76,7 +79,8 @@ TEST(RecordColumnsTest, SyntheticSiteGivesTheRecordsReport) {
   site.referrals = 3000;
   v1::MetricRecords records;
   GenerateSyntheticSite(site, &records);
-  for (ColumnOptions options : {ColumnOptions{}, ColumnOptions{true, true}}) {
+  for (ColumnOptions options :
+       {ColumnOptions{}, ColumnOptions{true, true}, ColumnOptions{false, false, false}}) {
     ExpectSameReport(records, options,
                      Request(2024, 2024, 6, 30, {v1::RACE_ETHNICITY, v1::GENDER, v1::PATHWAY}));
     ExpectSameReport(records, options,

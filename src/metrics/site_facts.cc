@@ -16,6 +16,7 @@
 #include "metrics/demographics.h"
 #include "metrics/event_columns.h"
 #include "metrics/local_days.h"
+#include "metrics/person_tables.h"
 
 namespace divert::metrics {
 namespace {
@@ -280,9 +281,13 @@ class Folder {
          {&facts_->referrals, &facts_->decisions, &facts_->arrests}) {
       table->ShareDictionary(table->FieldIndex("person_key"), people_keys_);
     }
-    if (absl::Status s = IndexPeople(); !s.ok()) return s;
-    columnar_ = columns != nullptr;
-    if (columns != nullptr) {
+    const RecordBatches* people = TableOf(columns, &RecordColumns::people);
+    if (absl::Status s = people != nullptr ? IndexPeopleColumns(*people) : IndexPeople();
+        !s.ok()) {
+      return s;
+    }
+    columnar_ = TableOf(columns, &RecordColumns::events) != nullptr;
+    if (columnar_) {
       if (absl::Status s = IndexReferralColumns(columns->referrals); !s.ok()) {
         return s;
       }
@@ -294,9 +299,22 @@ class Folder {
     facts_->events.Truncate(event_rows_);
     WriteReferrals();
     IndexDecisionsReferred();
-    AddDecisions();
+    if (const RecordBatches* t = TableOf(columns, &RecordColumns::encounters)) {
+      if (absl::Status s = AddDecisionColumns(*t); !s.ok()) return s;
+    } else {
+      EncounterMessages encounters(records_);
+      AddDecisions(encounters, facts_->decisions.AddRows(encounters.rows()));
+    }
+    SetPeople(&facts_->decisions, facts_->decisions.FieldIndex("day"), -1);
     AddMeetings();
-    AddArrests();
+    if (const RecordBatches* t = TableOf(columns, &RecordColumns::arrests)) {
+      if (absl::Status s = AddArrestColumns(*t); !s.ok()) return s;
+    } else {
+      ArrestMessages arrests(records_);
+      AddArrests(arrests, facts_->arrests.AddRows(arrests.rows()));
+    }
+    SetPeople(&facts_->arrests, facts_->arrests.FieldIndex("day"),
+              facts_->arrests.FieldIndex("comparison_group"));
     AddTrainings();
     AddBenchmarks();
     return absl::OkStatus();
@@ -309,21 +327,52 @@ class Folder {
     referrals_.swap(scratch_->referrals);
   }
 
+  // `table` of `columns` when it is given as columns; otherwise null.
+  static const RecordBatches* TableOf(const RecordColumns* columns,
+                                      RecordBatches RecordColumns::*table) {
+    if (columns == nullptr || (columns->*table).schema == nullptr) return nullptr;
+    return &(columns->*table);
+  }
+
   absl::Status IndexPeople() {
-    const int people = records_.people_size();
-    people_.reserve(people);
-    people_keys_->Reserve(people);
-    for (int i = 0; i < people; ++i) {
-      if (i + kLookAhead < people) {
-        people_keys_->Prefetch(records_.people(i + kLookAhead).person_key());
+    people_.reserve(records_.people_size());
+    people_keys_->Reserve(records_.people_size());
+    PersonMessages people(records_);
+    return IndexPeople(people);
+  }
+
+  absl::Status IndexPeopleColumns(const RecordBatches& table) {
+    size_t rows = 0;
+    for (const ArrowArray* batch : table.batches) rows += static_cast<size_t>(batch->length);
+    people_.reserve(rows);
+    people_keys_->Reserve(rows);
+    int64_t first_row = 0;
+    for (const ArrowArray* batch : table.batches) {
+      absl::StatusOr<PersonBatch> people = PersonBatch::Of(*table.schema, *batch, first_row);
+      if (!people.ok()) return people.status();
+      if (absl::Status s = IndexPeople(*people); !s.ok()) return s;
+      first_row += batch->length;
+    }
+    return absl::OkStatus();
+  }
+
+  // Codes each person's key, in order (a key listed twice is an error),
+  // and keeps their demographics by code.
+  template <typename People>
+  absl::Status IndexPeople(People& people) {
+    const int64_t rows = people.rows();
+    for (int64_t i = 0; i < rows; ++i) {
+      if (i + kLookAhead < rows) people.Prefetch(i + kLookAhead, *people_keys_);
+      if (!people.HasKey(i)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(people.RowName(i), ": 'person_key' is null"));
       }
-      const v1::PersonRecord& person = records_.people(i);
-      const int32_t code = people_keys_->Code(person.person_key());
+      const int32_t code = people.KeyCode(i, *people_keys_);
       if (code < static_cast<int32_t>(people_.size())) {
         return absl::InvalidArgumentError(
-            absl::StrCat("people[", i, "]: a person_key listed twice"));
+            absl::StrCat(people.RowName(i), ": a person_key listed twice"));
       }
-      people_.push_back(metrics::DemographicsOf(person));
+      people_.push_back(people.DemographicsAt(i, *days_));
     }
     return absl::OkStatus();
   }
@@ -341,11 +390,10 @@ class Folder {
     return absl::OkStatus();
   }
 
-  // The person's code in the shared person_key dictionary (people the
-  // records do not describe get one too); kNone for no key.
-  int32_t PersonCode(absl::string_view person_key) {
-    if (person_key.empty()) return kNone;
-    const int32_t code = people_keys_->Code(person_key);
+  // `code`, a person's in the shared person_key dictionary, with room in
+  // people_ made for a person the records do not describe; kNone (no key)
+  // stays kNone.
+  int32_t Person(int32_t code) {
     if (code >= static_cast<int32_t>(people_.size())) people_.resize(code + 1);
     return code;
   }
@@ -677,7 +725,7 @@ class Folder {
     Dictionary& areas = facts_->referrals.dictionary(area);
     if (!columnar_) {
       const v1::ReferralSubject& s = records_.subjects(static_cast<int>(subject));
-      codes.person = PersonCode(s.person_key());
+      codes.person = Person(CodeUnlessEmpty(s.person_key(), *people_keys_));
       codes.precinct = s.precinct().empty() ? kNone : precincts.Code(s.precinct());
       codes.area = s.area().empty() ? kNone : areas.Code(s.area());
       return codes;
@@ -688,9 +736,7 @@ class Folder {
     if (codes.person == CodedText::kNotCoded) {
       codes.person = batch.person_key.CodeUnlessEmpty(row, *people_keys_);
     }
-    if (codes.person >= static_cast<int32_t>(people_.size())) {
-      people_.resize(static_cast<size_t>(codes.person) + 1);
-    }
+    codes.person = Person(codes.person);
     codes.precinct = batch.precinct.CodeUnlessEmpty(row, precincts);
     codes.area = batch.area.CodeUnlessEmpty(row, areas);
     return codes;
@@ -1220,40 +1266,41 @@ class Folder {
     std::vector<absl::string_view>().swap(decision_ids_);
   }
 
-  void AddDecisions() {
+  absl::Status AddDecisionColumns(const RecordBatches& table) {
+    for (const ArrowArray* batch : table.batches) {
+      absl::StatusOr<EncounterBatch> encounters = EncounterBatch::Of(*table.schema, *batch);
+      if (!encounters.ok()) return encounters.status();
+      AddDecisions(*encounters, facts_->decisions.AddRows(encounters->rows()));
+    }
+    return absl::OkStatus();
+  }
+
+  // The rows of `encounters` at `first` and on (added already); their
+  // person columns are set after (SetPeople).
+  template <typename Encounters>
+  void AddDecisions(Encounters& encounters, size_t first) {
     FactTable& table = facts_->decisions;
     Fields f(&table);
     const int outcome = f("outcome"), pathway = f("pathway"), day = f("day"),
               precinct = f("precinct"), area = f("area"), agency = f("agency"),
               officer = f("officer_id"), referred = f("referred"),
               person_key = f("person_key");
-    const int encounters = records_.encounters_size();
-    const size_t first = table.AddRows(encounters);
-    for (int i = 0; i < encounters; ++i) {
-      if (i + kLookAhead < encounters) {
-        const v1::EncounterRecord& ahead = records_.encounters(i + kLookAhead);
-        people_keys_->Prefetch(ahead.person_key());
-        decisions_referred_.Prefetch(ahead.decision_id());
+    const int64_t rows = encounters.rows();
+    for (int64_t i = 0; i < rows; ++i) {
+      if (i + kLookAhead < rows) {
+        encounters.Prefetch(i + kLookAhead, *people_keys_, decisions_referred_);
       }
-      const v1::EncounterRecord& e = records_.encounters(i);
-      const size_t row = first + i;
-      const int32_t on = DayNumber(e.occurred_on());
-      table.Set(row, outcome, e.outcome());
-      table.Set(row, pathway, e.pathway());
-      table.Set(row, day, on);
-      SetText(&table, row, precinct, e.precinct());
-      SetText(&table, row, area, e.area());
-      SetText(&table, row, agency, e.agency());
-      SetText(&table, row, officer, e.officer_id());
-      table.Set(row, person_key, PersonCode(e.person_key()));
-      table.Set(row, referred, decisions_referred_.Contains(e.decision_id()));
+      const size_t row = first + static_cast<size_t>(i);
+      table.Set(row, outcome, encounters.Outcome(i));
+      table.Set(row, pathway, encounters.Pathway(i));
+      table.Set(row, day, encounters.Day(i, *days_));
+      table.Set(row, precinct, encounters.Precinct(i, table.dictionary(precinct)));
+      table.Set(row, area, encounters.Area(i, table.dictionary(area)));
+      table.Set(row, agency, encounters.Agency(i, table.dictionary(agency)));
+      table.Set(row, officer, encounters.Officer(i, table.dictionary(officer)));
+      table.Set(row, person_key, Person(encounters.PersonCode(i, *people_keys_)));
+      table.Set(row, referred, decisions_referred_.Contains(encounters.DecisionId(i)));
     }
-    SetPeople(&table, day, -1);
-  }
-
-  static void SetText(FactTable* table, size_t row, int field,
-                      absl::string_view text) {
-    if (!text.empty()) table->Set(row, field, table->dictionary(field).Code(text));
   }
 
   void AddMeetings() {
@@ -1272,33 +1319,40 @@ class Folder {
     }
   }
 
-  void AddArrests() {
+  absl::Status AddArrestColumns(const RecordBatches& table) {
+    for (const ArrowArray* batch : table.batches) {
+      absl::StatusOr<ArrestBatch> arrests = ArrestBatch::Of(*table.schema, *batch);
+      if (!arrests.ok()) return arrests.status();
+      AddArrests(*arrests, facts_->arrests.AddRows(arrests->rows()));
+    }
+    return absl::OkStatus();
+  }
+
+  // The rows of `arrests` at `first` and on (added already); their person
+  // columns are set after (SetPeople).
+  template <typename Arrests>
+  void AddArrests(Arrests& arrests, size_t first) {
     FactTable& table = facts_->arrests;
     Fields f(&table);
     const int day = f("day"), citation = f("citation"), booked = f("booked"),
               charged = f("charged"), jail_days = f("jail_days"),
               eligible = f("lead_eligible"), precinct = f("precinct"),
               area = f("area"), after = f("after_enrollment"),
-              participant = f("participant"),
-              comparison = f("comparison_group"), person_key = f("person_key");
-    const int arrests = records_.arrests_size();
-    const size_t first = table.AddRows(arrests);
-    for (int i = 0; i < arrests; ++i) {
-      if (i + kLookAhead < arrests) {
-        people_keys_->Prefetch(records_.arrests(i + kLookAhead).person_key());
-      }
-      const v1::ArrestRecord& a = records_.arrests(i);
-      const size_t row = first + i;
-      const int32_t on = DayNumber(a.occurred_on());
+              participant = f("participant"), person_key = f("person_key");
+    const int64_t rows = arrests.rows();
+    for (int64_t i = 0; i < rows; ++i) {
+      if (i + kLookAhead < rows) arrests.Prefetch(i + kLookAhead, *people_keys_);
+      const size_t row = first + static_cast<size_t>(i);
+      const int32_t on = arrests.Day(i, *days_);
       table.Set(row, day, on);
-      table.Set(row, citation, a.citation());
-      table.Set(row, booked, a.booked());
-      table.Set(row, charged, a.charged());
-      table.Set(row, jail_days, a.jail_days());
-      table.Set(row, eligible, a.lead_eligible());
-      SetText(&table, row, precinct, a.precinct());
-      SetText(&table, row, area, a.area());
-      const int32_t code = PersonCode(a.person_key());
+      table.Set(row, citation, arrests.Citation(i));
+      table.Set(row, booked, arrests.Booked(i));
+      table.Set(row, charged, arrests.Charged(i));
+      table.Set(row, jail_days, arrests.JailDays(i));
+      table.Set(row, eligible, arrests.LeadEligible(i));
+      table.Set(row, precinct, arrests.Precinct(i, table.dictionary(precinct)));
+      table.Set(row, area, arrests.Area(i, table.dictionary(area)));
+      const int32_t code = Person(arrests.PersonCode(i, *people_keys_));
       table.Set(row, person_key, code);
       const int32_t since =
           code != kNone && static_cast<size_t>(code) < enrolled_since_.size()
@@ -1307,7 +1361,6 @@ class Folder {
       table.Set(row, participant, since != kNone);
       table.Set(row, after, since != kNone && on != kNone && since <= on);
     }
-    SetPeople(&table, day, comparison);
   }
 
   void AddTrainings() {
@@ -1319,8 +1372,8 @@ class Folder {
       const v1::TrainingRecord& t = records_.trainings(i);
       const size_t row = first + i;
       table.Set(row, day, DayNumber(t.trained_on()));
-      SetText(&table, row, agency, t.agency());
-      SetText(&table, row, officer, t.officer_id());
+      table.Set(row, agency, CodeUnlessEmpty(t.agency(), table.dictionary(agency)));
+      table.Set(row, officer, CodeUnlessEmpty(t.officer_id(), table.dictionary(officer)));
     }
   }
 
@@ -1498,19 +1551,34 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
   if (columns.records == nullptr) {
     return absl::InvalidArgumentError("records: missing (NULL)");
   }
-  if (columns.records->events_size() > 0 || columns.records->subjects_size() > 0) {
+  const v1::MetricRecords& records = *columns.records;
+  if ((columns.referrals.schema == nullptr) != (columns.events.schema == nullptr)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        columns.referrals.schema == nullptr ? "referrals" : "events",
+        ": the table has no schema (the referral log is both tables, the "
+        "referrals and the events, or neither)"));
+  }
+  if (columns.events.schema != nullptr &&
+      (records.events_size() > 0 || records.subjects_size() > 0)) {
     return absl::InvalidArgumentError(
         "records: events and subjects must be empty when the referral log "
         "comes as columns (the events and referrals tables)");
   }
-  for (const RecordBatches* table : {&columns.referrals, &columns.events}) {
-    if (table->schema == nullptr) {
+  struct Given {
+    const RecordBatches& table;
+    int messages;
+    const char* name;
+  };
+  for (const Given& g : {Given{columns.people, records.people_size(), "people"},
+                         Given{columns.encounters, records.encounters_size(), "encounters"},
+                         Given{columns.arrests, records.arrests_size(), "arrests"}}) {
+    if (g.table.schema != nullptr && g.messages > 0) {
       return absl::InvalidArgumentError(absl::StrCat(
-          table == &columns.referrals ? "referrals" : "events",
-          ": the table has no schema"));
+          "records: ", g.name, " must be empty when the ", g.name,
+          " table is given"));
     }
   }
-  return Fold(*columns.records, &columns, through_day, scratch);
+  return Fold(records, &columns, through_day, scratch);
 }
 
 }  // namespace divert::metrics

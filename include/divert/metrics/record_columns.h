@@ -1,7 +1,8 @@
-// A site's records with the referral log as Arrow columns (the C Data
-// Interface, divert/screening/arrow_c.h): what a data scientist holds, a
-// table of referrals and a table of events, folded straight into the
-// metrics' fact tables without building a message per event.
+// A site's records as Arrow tables (the C Data Interface,
+// divert/screening/arrow_c.h): what a data scientist holds, folded straight
+// into the metrics' fact tables without building a message per row. Any
+// of the five tables may come as columns; the records not given as a table
+// come from the MetricRecords message.
 //
 // The referrals table has one row per referral:
 //   referral_id      required; integers, or text (utf8, large_utf8, or
@@ -27,6 +28,23 @@
 // Optional columns may be absent, and null where a message would leave the
 // field unset. Each event reads the columns its kind has in
 // referral.proto; the others are ignored.
+//
+// The people, encounters and arrests tables have a row per PersonRecord,
+// EncounterRecord and ArrestRecord (metrics.proto), and a column per field,
+// named as the field is:
+//   people       person_key (text, required, never null, each once);
+//                race_ethnicity, gender (RaceEthnicity and Gender
+//                numbers: a list of integers a row, or one integer);
+//                date_of_birth (a date); comparison_group (bool)
+//   encounters   decision_id, person_key, precinct, area, agency,
+//                officer_id (text); occurred_on (a date); pathway, outcome
+//                (the enum numbers)
+//   arrests      person_key, precinct, area (text); occurred_on (a date);
+//                citation, booked, charged, lead_eligible (bool); jail_days
+//                (integer)
+// All but people's person_key are optional. A date may be a date32 or a
+// timestamp (with a time zone: dated in the records' time zone); a bool
+// may be any integer (0 is false).
 #ifndef DIVERT_METRICS_RECORD_COLUMNS_H_
 #define DIVERT_METRICS_RECORD_COLUMNS_H_
 
@@ -45,13 +63,19 @@ struct RecordBatches {
   std::vector<const ArrowArray*> batches;
 };
 
+// A table not given has no schema (the default).
 struct RecordColumns {
-  // Everything but the referral log (settings, time zone, people,
-  // encounters, meetings, arrests, trainings, benchmarks); its `events`
-  // and `subjects` must be empty.
+  // The records not given as tables (settings, time zone, meetings,
+  // trainings, benchmarks, and any of the others). What a table gives must
+  // be empty here: `events` and `subjects` when the referral log comes as
+  // tables, `people`, `encounters` and `arrests` when they do.
   const v1::MetricRecords* records = nullptr;
+  // The referral log: both tables, or neither.
   RecordBatches referrals;
   RecordBatches events;
+  RecordBatches people;
+  RecordBatches encounters;
+  RecordBatches arrests;
 };
 
 }  // namespace divert::metrics

@@ -1,7 +1,8 @@
 // For tests and benchmarks of metrics: a site's MetricRecords turned into
-// the columnar input (divert/metrics/record_columns.h), a table of
-// referrals and a table of events as Arrow arrays this code owns, so the
-// columnar fold can be checked against the message fold on the same site.
+// the columnar input (divert/metrics/record_columns.h), tables of
+// referrals, events, people, encounters and arrests as Arrow arrays this
+// code owns, so the columnar fold can be checked against the message fold
+// on the same site.
 #ifndef DIVERT_SRC_METRICS_TESTING_RECORD_COLUMNS_H_
 #define DIVERT_SRC_METRICS_TESTING_RECORD_COLUMNS_H_
 
@@ -190,12 +191,39 @@ inline std::unique_ptr<ArrowNode> TableNode(
   return table;
 }
 
+// Bools, bit-packed (Arrow format "b").
+inline std::unique_ptr<ArrowNode> BoolNode(const std::string& name,
+                                           const std::vector<bool>& values) {
+  auto node = std::make_unique<ArrowNode>(name, "b", values.size());
+  node->AddNullBuffer();
+  uint8_t* bits = node->AddBuffer((values.size() + 7) / 8);
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i]) bits[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+  }
+  return node;
+}
+
+// A list<int32> column: row i holds values[offsets[i] .. offsets[i + 1]).
+inline std::unique_ptr<ArrowNode> IntListNode(const std::string& name,
+                                              const std::vector<int32_t>& offsets,
+                                              const std::vector<int32_t>& values) {
+  auto node = std::make_unique<ArrowNode>(name, "+l", offsets.size() - 1);
+  node->AddNullBuffer();
+  std::memcpy(node->AddBuffer(offsets.size() * sizeof(int32_t)), offsets.data(),
+              offsets.size() * sizeof(int32_t));
+  node->AddChild(FixedNode<int32_t>("item", "i", values));
+  return node;
+}
+
 struct ColumnOptions {
   // Referral ids as int64 numbers (the referrals table's row + 1) instead
   // of text (dictionary-encoded in the events table).
   bool integer_ids = false;
   // Plain utf8 text columns instead of dictionary-encoded ones.
   bool plain_text = false;
+  // People, encounters and arrests as tables too (not only the referral
+  // log).
+  bool person_tables = true;
 };
 
 // `records` as the columnar input: the referrals and events tables, and
@@ -208,6 +236,14 @@ class OwnedRecordColumns {
     rest_.clear_subjects();
     BuildReferrals(records, options);
     BuildEvents(records, options);
+    if (options.person_tables) {
+      rest_.clear_people();
+      rest_.clear_encounters();
+      rest_.clear_arrests();
+      BuildPeople(records, options);
+      BuildEncounters(records, options);
+      BuildArrests(records, options);
+    }
   }
 
   metrics::RecordColumns view() const {
@@ -217,6 +253,13 @@ class OwnedRecordColumns {
     columns.referrals.batches = {&referrals_->array};
     columns.events.schema = &events_->schema;
     columns.events.batches = {&events_->array};
+    for (auto [table, node] : {std::pair{&columns.people, people_.get()},
+                               std::pair{&columns.encounters, encounters_.get()},
+                               std::pair{&columns.arrests, arrests_.get()}}) {
+      if (node == nullptr) continue;
+      table->schema = &node->schema;
+      table->batches = {&node->array};
+    }
     return columns;
   }
   v1::MetricRecords& rest() { return rest_; }
@@ -360,11 +403,100 @@ class OwnedRecordColumns {
     events_ = TableNode(std::move(columns), static_cast<int64_t>(n));
   }
 
+  // A date column: days since 1970-01-01, null where unset.
+  static std::unique_ptr<ArrowNode> DateNode(const std::string& name,
+                                             const std::vector<int32_t>& days) {
+    std::vector<bool> valid;
+    for (int32_t day : days) valid.push_back(day != metrics::kNone);
+    return FixedNode<int32_t>(name, "tdD", days, valid);
+  }
+
+  void BuildPeople(const v1::MetricRecords& records, ColumnOptions options) {
+    TextColumnBuilder key("person_key", !options.plain_text);
+    std::vector<int32_t> race_offsets = {0}, races, gender_offsets = {0}, genders, born;
+    std::vector<bool> comparison;
+    for (const v1::PersonRecord& p : records.people()) {
+      key.Add(p.person_key());
+      races.insert(races.end(), p.race_ethnicity().begin(), p.race_ethnicity().end());
+      race_offsets.push_back(static_cast<int32_t>(races.size()));
+      genders.insert(genders.end(), p.gender().begin(), p.gender().end());
+      gender_offsets.push_back(static_cast<int32_t>(genders.size()));
+      born.push_back(p.has_date_of_birth() ? metrics::DayNumber(p.date_of_birth())
+                                           : metrics::kNone);
+      comparison.push_back(p.comparison_group());
+    }
+    std::vector<std::unique_ptr<ArrowNode>> columns;
+    columns.push_back(key.Finish());
+    columns.push_back(IntListNode("race_ethnicity", race_offsets, races));
+    columns.push_back(IntListNode("gender", gender_offsets, genders));
+    columns.push_back(DateNode("date_of_birth", born));
+    columns.push_back(BoolNode("comparison_group", comparison));
+    people_ = TableNode(std::move(columns), records.people_size());
+  }
+
+  void BuildEncounters(const v1::MetricRecords& records, ColumnOptions options) {
+    const bool dict = !options.plain_text;
+    TextColumnBuilder decision("decision_id", dict), person("person_key", dict),
+        precinct("precinct", dict), area("area", dict), agency("agency", dict),
+        officer("officer_id", dict);
+    std::vector<int32_t> on, pathway, outcome;
+    for (const v1::EncounterRecord& e : records.encounters()) {
+      decision.Add(e.decision_id());
+      person.Add(e.person_key());
+      precinct.Add(e.precinct());
+      area.Add(e.area());
+      agency.Add(e.agency());
+      officer.Add(e.officer_id());
+      on.push_back(metrics::DayNumber(e.occurred_on()));
+      pathway.push_back(e.pathway());
+      outcome.push_back(e.outcome());
+    }
+    std::vector<std::unique_ptr<ArrowNode>> columns;
+    for (TextColumnBuilder* b : {&decision, &person, &precinct, &area, &agency, &officer}) {
+      columns.push_back(b->Finish());
+    }
+    columns.push_back(DateNode("occurred_on", on));
+    columns.push_back(FixedNode<int32_t>("pathway", "i", pathway));
+    columns.push_back(FixedNode<int32_t>("outcome", "i", outcome));
+    encounters_ = TableNode(std::move(columns), records.encounters_size());
+  }
+
+  void BuildArrests(const v1::MetricRecords& records, ColumnOptions options) {
+    const bool dict = !options.plain_text;
+    TextColumnBuilder person("person_key", dict), precinct("precinct", dict),
+        area("area", dict);
+    std::vector<int32_t> on, jail_days;
+    std::vector<bool> citation, booked, charged, eligible;
+    for (const v1::ArrestRecord& a : records.arrests()) {
+      person.Add(a.person_key());
+      precinct.Add(a.precinct());
+      area.Add(a.area());
+      on.push_back(metrics::DayNumber(a.occurred_on()));
+      jail_days.push_back(a.jail_days());
+      citation.push_back(a.citation());
+      booked.push_back(a.booked());
+      charged.push_back(a.charged());
+      eligible.push_back(a.lead_eligible());
+    }
+    std::vector<std::unique_ptr<ArrowNode>> columns;
+    for (TextColumnBuilder* b : {&person, &precinct, &area}) columns.push_back(b->Finish());
+    columns.push_back(DateNode("occurred_on", on));
+    columns.push_back(FixedNode<int32_t>("jail_days", "i", jail_days));
+    columns.push_back(BoolNode("citation", citation));
+    columns.push_back(BoolNode("booked", booked));
+    columns.push_back(BoolNode("charged", charged));
+    columns.push_back(BoolNode("lead_eligible", eligible));
+    arrests_ = TableNode(std::move(columns), records.arrests_size());
+  }
+
   v1::MetricRecords rest_;
   std::vector<std::string> ids_;
   absl::flat_hash_map<std::string, int32_t> rows_;
   std::unique_ptr<ArrowNode> referrals_;
   std::unique_ptr<ArrowNode> events_;
+  std::unique_ptr<ArrowNode> people_;
+  std::unique_ptr<ArrowNode> encounters_;
+  std::unique_ptr<ArrowNode> arrests_;
 };
 
 }  // namespace divert::testing

@@ -1,0 +1,66 @@
+#include "metrics/table_columns.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace divert::metrics {
+
+CodedText::CodedText(std::optional<TextView> view) : view_(view) {
+  if (view_ && view_->is_dictionary()) {
+    codes_.assign(static_cast<size_t>(view_->dictionary_size()), kNotCoded);
+  }
+}
+
+std::string ColumnName(absl::string_view table, absl::string_view column) {
+  return absl::StrCat(table, " column '", column, "'");
+}
+
+Column ColumnOf(const ArrowSchema& schema, const ArrowArray& batch,
+                absl::string_view name) {
+  const int i = FindColumn(schema, name);
+  if (i < 0) return {};
+  return {schema.children[i], batch.children[i]};
+}
+
+absl::Status MissingColumn(absl::string_view table, absl::string_view name) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(table, ": the required column '", name, "' is missing"));
+}
+
+absl::StatusOr<CodedText> OptionalText(const ArrowSchema& schema,
+                                       const ArrowArray& batch,
+                                       absl::string_view table,
+                                       absl::string_view name) {
+  const Column c = ColumnOf(schema, batch, name);
+  if (c.schema == nullptr) return CodedText();
+  absl::StatusOr<TextView> view =
+      TextView::Of(*c.schema, *c.array, ColumnName(table, name), batch.offset);
+  if (!view.ok()) return view.status();
+  return CodedText(*view);
+}
+
+absl::StatusOr<OptionalInt> OptionalInteger(const ArrowSchema& schema,
+                                            const ArrowArray& batch,
+                                            absl::string_view table,
+                                            absl::string_view name) {
+  const Column c = ColumnOf(schema, batch, name);
+  if (c.schema == nullptr) return OptionalInt();
+  absl::StatusOr<IntView> view =
+      IntView::Of(*c.schema, *c.array, ColumnName(table, name), batch.offset);
+  if (!view.ok()) return view.status();
+  return OptionalInt(*view);
+}
+
+absl::Status ReadTexts(const ArrowSchema& schema, const ArrowArray& batch,
+                       absl::string_view table,
+                       std::initializer_list<TextField> fields) {
+  for (const TextField& f : fields) {
+    absl::StatusOr<CodedText> text = OptionalText(schema, batch, table, f.name);
+    if (!text.ok()) return text.status();
+    *f.out = *std::move(text);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace divert::metrics
