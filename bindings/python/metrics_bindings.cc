@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "divert/metrics/evaluation.h"
@@ -41,6 +42,17 @@ std::unique_ptr<metrics::StreamTable> ReadStream(const py::capsule& capsule,
   auto table = metrics::StreamTable::Read(stream, name);
   if (!table.ok()) throw py::value_error(std::string(table.status().message()));
   return *std::move(table);
+}
+
+// The table of `columns` called `name`; null for none.
+metrics::RecordBatches* TableOf(metrics::RecordColumns* columns,
+                                const std::string& name) {
+  if (name == "referrals") return &columns->referrals;
+  if (name == "events") return &columns->events;
+  if (name == "people") return &columns->people;
+  if (name == "encounters") return &columns->encounters;
+  if (name == "arrests") return &columns->arrests;
+  return nullptr;
 }
 
 // Parses serialized records and a serialized `Request`, and runs `run`
@@ -120,29 +132,38 @@ void RegisterMetrics(py::module_& m) {
           "The serialized divert.v1.MetricReport for a serialized request over "
           "serialized records.")
       .def(
-          "compute_arrow",
+          "compute_tables",
           [](const PyMetricCatalog& self, const py::bytes& records,
-             const py::capsule& referrals, const py::capsule& events,
-             const py::bytes& request) {
-            std::unique_ptr<metrics::StreamTable> referral_table =
-                ReadStream(referrals, "referrals");
-            std::unique_ptr<metrics::StreamTable> event_table =
-                ReadStream(events, "events");
+             const py::dict& tables, const py::bytes& request) {
+            // Every table is read to its end (and its stream released)
+            // before the computation.
+            std::vector<std::pair<std::string, std::unique_ptr<metrics::StreamTable>>> read;
+            for (const auto& [name, capsule] : tables) {
+              const std::string table = py::cast<std::string>(name);
+              read.emplace_back(table, ReadStream(py::cast<py::capsule>(capsule),
+                                                  table.c_str()));
+            }
+            metrics::RecordColumns columns;
+            for (const auto& [name, table] : read) {
+              metrics::RecordBatches* batches = TableOf(&columns, name);
+              if (batches == nullptr) {
+                throw py::value_error(name + ": not a table of the records (referrals, "
+                                      "events, people, encounters, arrests)");
+              }
+              *batches = table->batches();
+            }
             return RunOnRecords<v1::MetricRequest>(
                 records, request,
                 [&](const v1::MetricRecords& site, const v1::MetricRequest& wanted) {
-                  metrics::RecordColumns columns;
                   columns.records = &site;
-                  columns.referrals = referral_table->batches();
-                  columns.events = event_table->batches();
                   return self.catalog->Compute(columns, wanted);
                 });
           },
-          py::arg("records"), py::arg("referrals"), py::arg("events"),
-          py::arg("request"),
+          py::arg("records"), py::arg("tables"), py::arg("request"),
           "The serialized divert.v1.MetricReport for a serialized request over "
-          "serialized records (no events, no subjects) whose referral log is "
-          "two 'arrow_array_stream' PyCapsules, referrals and events.");
+          "serialized records and tables, a dict of 'arrow_array_stream' "
+          "PyCapsules by name (referrals, events, people, encounters, "
+          "arrests); the records hold none of what the tables give.");
 
   m.def(
       "metrics_evaluate_rearrest",

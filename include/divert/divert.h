@@ -1111,6 +1111,42 @@ DIVERT_EXPORT int divert_metric_catalog_compute_arrow(
     struct ArrowArrayStream* events, const char* request, size_t request_len,
     int request_format, int out_format, char** report, size_t* report_len);
 
+/*
+** As divert_metric_catalog_compute_arrow(), with any of five tables as
+** Arrow C streams: `referrals` and `events` (the referral log: both, or
+** both NULL for the log in `records`), and `people`, `encounters` and
+** `arrests` (a row per PersonRecord, EncounterRecord, ArrestRecord, a
+** column per field named as the field is: person_key, race_ethnicity,
+** gender, date_of_birth, comparison_group; decision_id, person_key,
+** occurred_on, pathway, outcome, precinct, area, agency, officer_id;
+** person_key, occurred_on, citation, booked, charged, jail_days,
+** lead_eligible, precinct, area). A NULL stream is a table not given: its
+** records come from `records`, which must hold none of a table that is
+** given. The columns' types: include/divert/metrics/record_columns.h (in
+** short: text, dates as date32 or timestamps, enums as their numbers,
+** race_ethnicity and gender as a list of numbers a row or one number, bools
+** as bool or integers).
+**
+** Takes every stream that is not NULL: each is read to its end and
+** released (its release is NULL on return, whatever the result). Nothing
+** the streams hold is kept.
+**
+** Errors: those of divert_metric_catalog_compute_arrow(), and one stream of
+** the referral log without the other, a person listed twice in `people`
+** or with a null person_key, and records that hold what a table gives
+** ("records: people must be empty when the people table is given"). The
+** last error names the table, the column and the row ("people row 3:
+** 'person_key' is null"), never a value that identifies a person. On
+** error *report is NULL.
+*/
+DIVERT_EXPORT int divert_metric_catalog_compute_tables(
+    const divert_metric_catalog* catalog, const char* records,
+    size_t records_len, int records_format, struct ArrowArrayStream* referrals,
+    struct ArrowArrayStream* events, struct ArrowArrayStream* people,
+    struct ArrowArrayStream* encounters, struct ArrowArrayStream* arrests,
+    const char* request, size_t request_len, int request_format,
+    int out_format, char** report, size_t* report_len);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -20,8 +20,12 @@ holds it (pyarrow Tables, pandas DataFrames, or anything with
 folded straight into the engine's fact tables, with no message per event,
 and give exactly the report of the records they stand for::
 
-    >>> frame = dm.compute(dm.lead_catalog(), people, "2024Q1", by=["race"],
+    >>> frame = dm.compute(dm.lead_catalog(), settings, "2024Q1", by=["race"],
     ...                    referrals=referrals_frame, events=events_frame)  # doctest: +SKIP
+
+People, encounters and arrests may come as tables too (``people=``,
+``encounters=``, ``arrests=``; columns named as their messages' fields, see
+:data:`TABLE_COLUMNS`), with or without the referral log.
 
 Published results (the default) suppress cells describing fewer than 11
 people, and a complementary cell so that no total reveals them; the
@@ -66,6 +70,7 @@ __all__ = [
     "BREAKDOWNS",
     "LABELS",
     "EVENT_COLUMNS",
+    "TABLE_COLUMNS",
 ]
 
 #: The names ``by=`` accepts, and the breakdown each stands for.
@@ -136,7 +141,37 @@ EVENT_COLUMNS: dict[str, str] = {
     "new_due": "date: extension_granted",
     "needs": "list of {need, state} numbers: initial_screening, needs_recorded",
 }
-_INTEGER_COLUMNS = ("need", "status", "prosecutor_decision", "arrest_outcome", "exit_reason")
+
+#: The columns of the people, encounters and arrests tables (named as the
+#: fields of ``PersonRecord``, ``EncounterRecord`` and ``ArrestRecord``); all
+#: but people's ``person_key`` are optional.
+TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    "people": {
+        "person_key": "text, required, each person once",
+        "race_ethnicity": "RaceEthnicity numbers: a list a row, or one number",
+        "gender": "Gender numbers: a list a row, or one number",
+        "date_of_birth": "date",
+        "comparison_group": "bool: in the evaluation's comparison group",
+    },
+    "encounters": {
+        "decision_id": "text", "person_key": "text", "occurred_on": "date",
+        "pathway": "Pathway number", "outcome": "Outcome number",
+        "precinct": "text", "area": "text", "agency": "text", "officer_id": "text",
+    },
+    "arrests": {
+        "person_key": "text", "occurred_on": "date", "citation": "bool", "booked": "bool",
+        "charged": "bool", "jail_days": "integer", "lead_eligible": "bool",
+        "precinct": "text", "area": "text",
+    },
+}
+# Integer columns that pandas makes floats of when some values are missing.
+_INTEGER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "referrals": (),
+    "events": ("need", "status", "prosecutor_decision", "arrest_outcome", "exit_reason"),
+    "people": ("race_ethnicity", "gender"),
+    "encounters": ("pathway", "outcome"),
+    "arrests": ("jail_days",),
+}
 
 Records = Union[metrics_pb2.MetricRecords, bytes, str, Path]
 Period = Union[str, tuple[Union[str, datetime.date], Union[str, datetime.date]]]
@@ -221,6 +256,9 @@ class Catalog:
         metrics: Iterable[str] | None = None,
         referrals: Any = None,
         events: Any = None,
+        people: Any = None,
+        encounters: Any = None,
+        arrests: Any = None,
     ) -> metrics_pb2.MetricReport:
         """The report message for ``period`` over ``records`` (see :func:`compute`)."""
         request = _request(period, by, disclosure, metrics)
@@ -230,16 +268,16 @@ class Catalog:
             site = records if isinstance(records, metrics_pb2.MetricRecords) else load_records(records)
         if (referrals is None) != (events is None):
             raise MetricsError("referrals and events: give both tables, or neither")
+        given = {"referrals": referrals, "events": events, "people": people,
+                 "encounters": encounters, "arrests": arrests}
+        tables = {name: table for name, table in given.items() if table is not None}
         try:
-            if referrals is None:
+            if not tables:
                 data = self._compiled.compute(site.SerializeToString(), request.SerializeToString())
             else:
-                data = self._compiled.compute_arrow(
-                    site.SerializeToString(),
-                    _arrow_stream(referrals, "referrals"),
-                    _arrow_stream(events, "events"),
-                    request.SerializeToString(),
-                )
+                streams = {name: _arrow_stream(table, name) for name, table in tables.items()}
+                data = self._compiled.compute_tables(
+                    site.SerializeToString(), streams, request.SerializeToString())
         except ValueError as e:
             raise MetricsError(str(e)) from None
         return metrics_pb2.MetricReport.FromString(data)
@@ -259,7 +297,7 @@ def _arrow_stream(table: Any, name: str) -> Any:
         import pyarrow as pa
 
         arrow = pa.Table.from_pandas(table, preserve_index=False)
-        for column in _INTEGER_COLUMNS:
+        for column in _INTEGER_COLUMNS[name]:
             if column in arrow.column_names and pa.types.is_floating(arrow.schema.field(column).type):
                 try:
                     integers = arrow.column(column).cast(pa.int32())
@@ -389,10 +427,14 @@ def compute_report(
     metrics: Iterable[str] | None = None,
     referrals: Any = None,
     events: Any = None,
+    people: Any = None,
+    encounters: Any = None,
+    arrests: Any = None,
 ) -> metrics_pb2.MetricReport:
     """The ``MetricReport`` message: what :func:`compute` turns into a data frame."""
     return catalog.compute_report(
-        records, period, by, disclosure=disclosure, metrics=metrics, referrals=referrals, events=events
+        records, period, by, disclosure=disclosure, metrics=metrics, referrals=referrals, events=events,
+        people=people, encounters=encounters, arrests=arrests,
     )
 
 
@@ -406,6 +448,9 @@ def compute(
     metrics: Iterable[str] | None = None,
     referrals: Any = None,
     events: Any = None,
+    people: Any = None,
+    encounters: Any = None,
+    arrests: Any = None,
 ) -> pd.DataFrame:
     """Computes ``catalog`` over ``records`` for ``period``; one row per metric and cell.
 
@@ -420,12 +465,15 @@ def compute(
     DataFrames, pyarrow Tables, or anything with ``__arrow_c_stream__``;
     columns: see :data:`EVENT_COLUMNS`); ``records`` then holds the rest
     (people, encounters, meetings, arrests, settings; no events or
-    subjects), or is None. A column that is missing, of the wrong type, or
-    null where a value is required raises :class:`MetricsError` naming the
-    table, the column and the row.
+    subjects), or is None. ``people``, ``encounters`` and ``arrests`` may
+    come as tables too, with or without the referral log (columns: see
+    :data:`TABLE_COLUMNS`); ``records`` then holds none of them. A column
+    that is missing, of the wrong type, or null where a value is required
+    raises :class:`MetricsError` naming the table, the column and the row.
     """
     report = compute_report(
-        catalog, records, period, by, disclosure=disclosure, metrics=metrics, referrals=referrals, events=events
+        catalog, records, period, by, disclosure=disclosure, metrics=metrics, referrals=referrals, events=events,
+        people=people, encounters=encounters, arrests=arrests,
     )
     return report_frame(report)
 

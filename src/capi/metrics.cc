@@ -47,6 +47,69 @@ bool ReadRecordsAndRequest(const char* records, size_t records_len,
                      "request", wanted);
 }
 
+// The tables of a compute call, as streams (NULL: not given).
+struct TableStreams {
+  ArrowArrayStream* referrals;
+  ArrowArrayStream* events;
+  ArrowArrayStream* people;
+  ArrowArrayStream* encounters;
+  ArrowArrayStream* arrests;
+};
+
+// divert_metric_catalog_compute_tables(); with `log_required`, the
+// referrals and events streams must not be NULL.
+int ComputeTables(const divert_metric_catalog* catalog, const char* records,
+                  size_t records_len, int records_format, TableStreams streams,
+                  bool log_required, const char* request, size_t request_len,
+                  int request_format, int out_format, char** report,
+                  size_t* report_len) {
+  return Guard([&] {
+    divert::capi::ClearBuffer(report, report_len);
+    // Every stream is taken first, so each is released whatever fails.
+    using divert::metrics::RecordBatches;
+    using divert::metrics::RecordColumns;
+    using divert::metrics::StreamTable;
+    struct Table {
+      ArrowArrayStream* stream;
+      const char* name;
+      RecordBatches RecordColumns::*batches;
+      bool required;
+      absl::StatusOr<std::unique_ptr<StreamTable>> read = nullptr;
+    };
+    Table tables[] = {
+        {streams.referrals, "referrals", &RecordColumns::referrals, log_required},
+        {streams.events, "events", &RecordColumns::events, log_required},
+        {streams.people, "people", &RecordColumns::people, false},
+        {streams.encounters, "encounters", &RecordColumns::encounters, false},
+        {streams.arrests, "arrests", &RecordColumns::arrests, false}};
+    for (Table& t : tables) {
+      if (t.stream != nullptr || t.required) t.read = StreamTable::Read(t.stream, t.name);
+    }
+    if (catalog == nullptr) {
+      return Fail(DIVERT_ERROR_INVALID_ARGUMENT, "catalog is NULL");
+    }
+    for (const Table& t : tables) {
+      if (!t.read.ok()) return Fail(t.read.status());
+    }
+    google::protobuf::Arena arena;
+    auto* site = google::protobuf::Arena::Create<divert::v1::MetricRecords>(&arena);
+    divert::v1::MetricRequest wanted;
+    if (!ReadRecordsAndRequest(records, records_len, records_format, true,
+                               request, request_len, request_format, site,
+                               &wanted)) {
+      return DIVERT_ERROR_INVALID_ARGUMENT;
+    }
+    RecordColumns columns;
+    columns.records = site;
+    for (const Table& t : tables) {
+      if (*t.read != nullptr) columns.*t.batches = (*t.read)->batches();
+    }
+    auto computed = catalog->catalog->Compute(columns, wanted);
+    if (!computed.ok()) return Fail(computed.status());
+    return ReturnMessageAs(*computed, out_format, report, report_len, "report");
+  });
+}
+
 }  // namespace
 
 extern "C" {
@@ -106,32 +169,23 @@ int divert_metric_catalog_compute_arrow(
     size_t records_len, int records_format, struct ArrowArrayStream* referrals,
     struct ArrowArrayStream* events, const char* request, size_t request_len,
     int request_format, int out_format, char** report, size_t* report_len) {
-  return Guard([&] {
-    divert::capi::ClearBuffer(report, report_len);
-    // Both streams are taken first, so they are released whatever fails.
-    auto referral_table = divert::metrics::StreamTable::Read(referrals, "referrals");
-    auto event_table = divert::metrics::StreamTable::Read(events, "events");
-    if (catalog == nullptr) {
-      return Fail(DIVERT_ERROR_INVALID_ARGUMENT, "catalog is NULL");
-    }
-    if (!referral_table.ok()) return Fail(referral_table.status());
-    if (!event_table.ok()) return Fail(event_table.status());
-    google::protobuf::Arena arena;
-    auto* site = google::protobuf::Arena::Create<divert::v1::MetricRecords>(&arena);
-    divert::v1::MetricRequest wanted;
-    if (!ReadRecordsAndRequest(records, records_len, records_format, true,
-                               request, request_len, request_format, site,
-                               &wanted)) {
-      return DIVERT_ERROR_INVALID_ARGUMENT;
-    }
-    divert::metrics::RecordColumns columns;
-    columns.records = site;
-    columns.referrals = (*referral_table)->batches();
-    columns.events = (*event_table)->batches();
-    auto computed = catalog->catalog->Compute(columns, wanted);
-    if (!computed.ok()) return Fail(computed.status());
-    return ReturnMessageAs(*computed, out_format, report, report_len, "report");
-  });
+  return ComputeTables(catalog, records, records_len, records_format,
+                       {referrals, events, nullptr, nullptr, nullptr}, true,
+                       request, request_len, request_format, out_format, report,
+                       report_len);
+}
+
+int divert_metric_catalog_compute_tables(
+    const divert_metric_catalog* catalog, const char* records,
+    size_t records_len, int records_format, struct ArrowArrayStream* referrals,
+    struct ArrowArrayStream* events, struct ArrowArrayStream* people,
+    struct ArrowArrayStream* encounters, struct ArrowArrayStream* arrests,
+    const char* request, size_t request_len, int request_format,
+    int out_format, char** report, size_t* report_len) {
+  return ComputeTables(catalog, records, records_len, records_format,
+                       {referrals, events, people, encounters, arrests}, false,
+                       request, request_len, request_format, out_format, report,
+                       report_len);
 }
 
 int divert_metrics_synthetic_site(uint64_t seed, int referrals, int out_format,
