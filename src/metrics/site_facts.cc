@@ -1,6 +1,7 @@
 #include "metrics/site_facts.h"
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <optional>
 #include <string>
@@ -212,14 +213,25 @@ bool ChangesReferral(int kind) {
   }
 }
 
+// The fact tables of `facts`, in a fixed order.
+std::array<FactTable*, 7> TablesOf(SiteFacts* facts) {
+  return {&facts->referrals, &facts->events,  &facts->services, &facts->decisions,
+          &facts->meetings,  &facts->arrests, &facts->trainings};
+}
+
 }  // namespace
 
 struct FoldScratch::Arrays {
   std::vector<PendingEvent> pending;
   std::vector<PendingEvent> grouped;
   std::vector<Referral> referrals;
-  std::vector<std::vector<int32_t>> event_columns;
+  std::vector<absl::string_view> service_ids;
+  std::vector<TextKey> service_keys;
+  // By table (TablesOf), its columns; and the facts' row-to-referral
+  // indexes.
+  std::array<std::vector<std::vector<int32_t>>, 7> table_columns;
   std::vector<uint32_t> event_referral;
+  std::vector<uint32_t> service_referral;
 };
 
 FoldScratch::FoldScratch() : arrays_(std::make_unique<Arrays>()) {}
@@ -268,6 +280,8 @@ class Folder {
     pending_.clear();
     grouped_.clear();
     referrals_.clear();
+    service_ids_.clear();
+    service_keys_.clear();
   }
   ~Folder() {
     if (scratch_ != nullptr) SwapScratch();
@@ -325,6 +339,8 @@ class Folder {
     pending_.swap(scratch_->pending);
     grouped_.swap(scratch_->grouped);
     referrals_.swap(scratch_->referrals);
+    service_ids_.swap(scratch_->service_ids);
+    service_keys_.swap(scratch_->service_keys);
   }
 
   // `table` of `columns` when it is given as columns; otherwise null.
@@ -1513,9 +1529,14 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> Fold(
   FoldScratch::Arrays* arrays = nullptr;
   if (scratch != nullptr) {
     arrays = &scratch->arrays();
-    facts->events.ReuseColumns(&arrays->event_columns);
+    const std::array<FactTable*, 7> tables = TablesOf(facts.get());
+    for (size_t i = 0; i < tables.size(); ++i) {
+      tables[i]->ReuseColumns(&arrays->table_columns[i]);
+    }
     facts->event_referral.swap(arrays->event_referral);
     facts->event_referral.clear();
+    facts->service_referral.swap(arrays->service_referral);
+    facts->service_referral.clear();
   }
   Folder folder(records, through_day, facts.get(), &days, arrays);
   if (absl::Status status = folder.Run(columns); !status.ok()) return status;
@@ -1541,9 +1562,14 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
 
 void Recycle(std::unique_ptr<SiteFacts> facts, FoldScratch* scratch) {
   FoldScratch::Arrays& arrays = scratch->arrays();
-  facts->events.ReleaseColumns(&arrays.event_columns);
+  const std::array<FactTable*, 7> tables = TablesOf(facts.get());
+  for (size_t i = 0; i < tables.size(); ++i) {
+    tables[i]->ReleaseColumns(&arrays.table_columns[i]);
+  }
   facts->event_referral.clear();
   arrays.event_referral.swap(facts->event_referral);
+  facts->service_referral.clear();
+  arrays.service_referral.swap(facts->service_referral);
 }
 
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
