@@ -107,7 +107,6 @@ void DemographicsBuilder::AddRaceEthnicity(int value) {
   if (group == v1::RACE_GROUP_UNKNOWN) return;
   if (races_ == 0 || group != out_.race) ++races_;
   out_.race = races_ > 1 ? v1::RACE_GROUP_MULTIRACIAL : group;
-  if (group != v1::RACE_GROUP_WHITE) out_.bipoc = true;
 }
 
 void DemographicsBuilder::AddGender(int value) {
@@ -118,10 +117,8 @@ void DemographicsBuilder::AddGender(int value) {
 }
 
 Demographics DemographicsBuilder::Build(bool comparison_group, int32_t born_day) {
-  out_.race_known = races_ > 0;
   out_.comparison_group = comparison_group;
-  out_.born_day = born_day;
-  if (born_day != kNone) out_.born_date = DateNumber(born_day);
+  if (born_day != kNone) out_.born_date = static_cast<int32_t>(DateNumber(born_day));
   return out_;
 }
 

@@ -1243,11 +1243,11 @@ class Folder {
         continue;
       }
       table->Set(row, race, person->race);
-      table->Set(row, bipoc, person->bipoc);
-      table->Set(row, race_known, person->race_known);
+      table->Set(row, bipoc, person->bipoc());
+      table->Set(row, race_known, person->race_known());
       table->Set(row, gender, person->gender);
       const int32_t day = days[row];
-      if (person->born_day == kNone || day == kNone || day < person->born_day) {
+      if (person->born_date == 0 || day == kNone) {
         table->Set(row, age_group, v1::AGE_UNKNOWN);
         continue;
       }
@@ -1255,7 +1255,9 @@ class Folder {
         last_day = day;
         last_date = DateNumber(day);
       }
-      table->Set(row, age_group, AgeGroupOfDates(person->born_date, last_date));
+      table->Set(row, age_group, last_date < person->born_date
+                                     ? v1::AGE_UNKNOWN
+                                     : AgeGroupOfDates(person->born_date, last_date));
     }
   }
 

@@ -127,17 +127,21 @@ TEST(SiteFactsTest, RefusesAnUnknownTimeZoneAndDuplicatePeople) {
 TEST(DemographicsTest, OneGroupPerPerson) {
   v1::PersonRecord person;
   EXPECT_EQ(DemographicsOf(person).race, v1::RACE_GROUP_UNKNOWN);
-  EXPECT_FALSE(DemographicsOf(person).race_known);
+  EXPECT_FALSE(DemographicsOf(person).race_known());
   person.add_race_ethnicity(v1::RACE_CLIENT_PREFERS_NOT_TO_ANSWER);
-  EXPECT_FALSE(DemographicsOf(person).race_known);
+  EXPECT_FALSE(DemographicsOf(person).race_known());
   person.add_race_ethnicity(v1::WHITE);
   EXPECT_EQ(DemographicsOf(person).race, v1::RACE_GROUP_WHITE);
-  EXPECT_FALSE(DemographicsOf(person).bipoc);
+  EXPECT_TRUE(DemographicsOf(person).race_known());
+  EXPECT_FALSE(DemographicsOf(person).bipoc());
   person.add_race_ethnicity(v1::WHITE);
   EXPECT_EQ(DemographicsOf(person).race, v1::RACE_GROUP_WHITE);
   person.add_race_ethnicity(v1::HISPANIC_LATINA_E_O);
   EXPECT_EQ(DemographicsOf(person).race, v1::RACE_GROUP_MULTIRACIAL);
-  EXPECT_TRUE(DemographicsOf(person).bipoc);
+  EXPECT_TRUE(DemographicsOf(person).bipoc());
+  v1::PersonRecord asian;
+  asian.add_race_ethnicity(v1::ASIAN_OR_ASIAN_AMERICAN);
+  EXPECT_TRUE(DemographicsOf(asian).bipoc());
   person.add_gender(v1::WOMAN);
   person.add_gender(v1::TRANSGENDER);
   EXPECT_EQ(DemographicsOf(person).gender, v1::GENDER_GROUP_MORE_THAN_ONE);
