@@ -232,6 +232,9 @@ struct FoldScratch::Arrays {
   std::array<std::vector<std::vector<int32_t>>, 7> table_columns;
   std::vector<uint32_t> event_referral;
   std::vector<uint32_t> service_referral;
+  // The blocks of the fold's largest hash tables (referral ids, decisions
+  // referred).
+  BlockCache tables;
 };
 
 FoldScratch::FoldScratch() : arrays_(std::make_unique<Arrays>()) {}
@@ -274,7 +277,9 @@ class Folder {
         through_(through_day),
         facts_(facts),
         days_(days),
-        scratch_(scratch) {
+        scratch_(scratch),
+        decisions_referred_(scratch != nullptr ? &scratch->tables : nullptr),
+        text_index_(scratch != nullptr ? &scratch->tables : nullptr) {
     if (scratch_ == nullptr) return;
     SwapScratch();
     pending_.clear();

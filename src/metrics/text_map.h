@@ -8,11 +8,13 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "metrics/block_cache.h"
 
 namespace divert::metrics {
 
@@ -64,6 +66,11 @@ class ShortText {
 template <typename V>
 class TextMap {
  public:
+  TextMap() = default;
+  // Short keys' table in blocks of `cache` (see block_cache.h), which must
+  // outlive the map.
+  explicit TextMap(BlockCache* cache) : short_(ShortAllocator(cache)) {}
+
   // Makes room for `keys` keys (of up to 16 bytes) without growing again.
   void Reserve(size_t keys) { short_.reserve(keys); }
   // Loads the memory a lookup of `key` will read (see Dictionary::Prefetch).
@@ -96,7 +103,10 @@ class TextMap {
   bool Contains(absl::string_view key) const { return Find(key) != nullptr; }
 
  private:
-  absl::flat_hash_map<ShortText, V> short_;
+  using ShortAllocator = RecyclingAllocator<std::pair<const ShortText, V>>;
+  absl::flat_hash_map<ShortText, V, absl::Hash<ShortText>, std::equal_to<ShortText>,
+                      ShortAllocator>
+      short_;
   absl::flat_hash_map<std::string, V> long_;
 };
 
