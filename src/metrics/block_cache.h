@@ -46,7 +46,7 @@ class BlockCache {
   }
 
  private:
-  static constexpr size_t kBlocks = 4;
+  static constexpr size_t kBlocks = 8;
   struct Block {
     void* memory;
     size_t bytes;

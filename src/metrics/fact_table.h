@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "metrics/block_cache.h"
 #include "metrics/text_map.h"
 
 namespace divert::metrics {
@@ -31,6 +32,11 @@ inline constexpr int32_t kNone = std::numeric_limits<int32_t>::min();
 // looked up as integers: text_map.h.)
 class Dictionary {
  public:
+  Dictionary() = default;
+  // Its memory in blocks of `cache` (block_cache.h), which must outlive it.
+  explicit Dictionary(BlockCache* cache)
+      : values_(RecyclingAllocator<std::string>(cache)), codes_(cache) {}
+
   int32_t Code(absl::string_view value);
   // kNone when the value was never seen.
   int32_t Find(absl::string_view value) const;
@@ -49,7 +55,7 @@ class Dictionary {
   int32_t size() const { return static_cast<int32_t>(values_.size()); }
 
  private:
-  std::vector<std::string> values_;
+  std::vector<std::string, RecyclingAllocator<std::string>> values_;
   TextMap<int32_t> codes_;
 };
 

@@ -233,7 +233,8 @@ struct FoldScratch::Arrays {
   std::vector<uint32_t> event_referral;
   std::vector<uint32_t> service_referral;
   // The blocks of the fold's largest hash tables (referral ids, decisions
-  // referred).
+  // referred, the person keys' dictionary, which the facts share: they
+  // are recycled before the FoldScratch goes).
   BlockCache tables;
 };
 
@@ -278,6 +279,8 @@ class Folder {
         facts_(facts),
         days_(days),
         scratch_(scratch),
+        people_keys_(std::make_shared<Dictionary>(scratch != nullptr ? &scratch->tables
+                                                                     : nullptr)),
         decisions_referred_(scratch != nullptr ? &scratch->tables : nullptr),
         text_index_(scratch != nullptr ? &scratch->tables : nullptr) {
     if (scratch_ == nullptr) return;
@@ -1418,7 +1421,7 @@ class Folder {
   // Keys (here and in the maps below) are copied (short ids fit in the
   // maps' slots): a lookup then touches the map, not the record the key
   // came from.
-  std::shared_ptr<Dictionary> people_keys_ = std::make_shared<Dictionary>();
+  std::shared_ptr<Dictionary> people_keys_;
   std::vector<Demographics> people_;
   // Index in records_.subjects by referral_id.
   absl::flat_hash_map<std::string, uint32_t> subjects_;

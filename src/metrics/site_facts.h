@@ -102,7 +102,8 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
     const RecordColumns& columns, int32_t through_day);
 
 // As the two above, reusing the arrays `scratch` holds (and leaving it
-// those of this fold, but the facts': see Recycle).
+// those of this fold, but the facts': see Recycle). The facts hold memory
+// of `scratch`: they must be recycled or deleted before it.
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
     const v1::MetricRecords& records, int32_t through_day, FoldScratch* scratch);
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
