@@ -1,7 +1,8 @@
 // Memory blocks kept from one fold to the next, for a fold's largest hash
-// tables (text_map.h): a table of a million ids takes tens of megabytes,
-// which the allocator maps fresh for each fold unless they are kept, and
-// the kernel then maps and clears every page of them again on first touch.
+// tables (text_map.h) and a computation's largest arrays: a table of a
+// million ids takes tens of megabytes, which the allocator maps fresh for
+// each fold unless they are kept, and the kernel then maps and clears
+// every page of them again on first touch.
 #ifndef DIVERT_SRC_METRICS_BLOCK_CACHE_H_
 #define DIVERT_SRC_METRICS_BLOCK_CACHE_H_
 
@@ -46,7 +47,7 @@ class BlockCache {
   }
 
  private:
-  static constexpr size_t kBlocks = 8;
+  static constexpr size_t kBlocks = 16;
   struct Block {
     void* memory;
     size_t bytes;
@@ -94,6 +95,9 @@ class RecyclingAllocator {
  private:
   BlockCache* cache_ = nullptr;
 };
+
+template <typename T>
+using RecycledVector = std::vector<T, RecyclingAllocator<T>>;
 
 }  // namespace divert::metrics
 

@@ -24,9 +24,9 @@ TEST(BlockCacheTest, AKeptBlockServesTheNextRequestOfItsSize) {
 TEST(BlockCacheTest, KeepsAFewBlocksAndFreesTheOldest) {
   BlockCache cache;
   std::vector<void*> blocks;
-  for (size_t i = 0; i < 10; ++i) blocks.push_back(cache.Take(64, 8));
+  for (size_t i = 0; i < 18; ++i) blocks.push_back(cache.Take(64, 8));
   for (void* b : blocks) cache.Keep(b, 64, 8);
-  // Eight kept (the last eight), in the order kept; the first two freed.
+  // Sixteen kept (the last sixteen), in the order kept; the first two freed.
   EXPECT_EQ(cache.Take(64, 8), blocks[2]);
   cache.Keep(blocks[2], 64, 8);
 }

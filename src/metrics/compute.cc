@@ -134,14 +134,18 @@ v1::TargetStatus TargetStatusOf(const v1::Target& target, double value) {
 
 class Computation {
  public:
+  // `blocks` (null for none) keeps the memory of the largest arrays, the
+  // rows' cells, for a later computation.
   Computation(const CatalogPlan& plan, const SiteFacts& facts,
-              const v1::MetricRequest& request, int32_t start, int32_t end)
+              const v1::MetricRequest& request, int32_t start, int32_t end,
+              BlockCache* blocks)
       : plan_(plan),
         facts_(facts),
         request_(request),
         start_(start),
         end_(end),
         published_(request.disclosure() != v1::INTERNAL),
+        blocks_(blocks),
         masks_(plan.filters().size()) {}
 
   absl::StatusOr<v1::MetricReport> Run() {
@@ -342,7 +346,9 @@ class Computation {
 
   const uint32_t* CellsOf(const FactTable& table, const std::vector<int>& fields,
                           const std::vector<Dimension>& dimensions) {
-    std::vector<uint32_t>& cells = cells_[{&table, fields}];
+    RecycledVector<uint32_t>& cells =
+        cells_.try_emplace({&table, fields}, RecyclingAllocator<uint32_t>(blocks_))
+            .first->second;
     if (cells.size() == table.rows()) return cells.data();
     if (const FactTable* parent = JoinedFromOneTable(table, fields, dimensions)) {
       // Every column is another table's, read through one row index (an
@@ -718,13 +724,14 @@ class Computation {
   const int32_t start_;
   const int32_t end_;
   bool published_;
+  BlockCache* blocks_;
   std::vector<std::vector<uint8_t>> masks_;
   // By filter (-1: none) and whether only participants count: RowsOf.
   std::map<std::pair<int, bool>, std::vector<uint32_t>> rows_;
   // By table, field and whether only its presence is read: SlotsReadBy.
   std::map<std::tuple<const FactTable*, int, bool>, std::optional<FieldSlots>> slots_;
   // By table and breakdown fields: each row's cell (CellsOf).
-  std::map<std::pair<const FactTable*, std::vector<int>>, std::vector<uint32_t>>
+  std::map<std::pair<const FactTable*, std::vector<int>>, RecycledVector<uint32_t>>
       cells_;
   std::map<Key, std::unique_ptr<Evaluation>> evaluations_;
 };
@@ -760,6 +767,41 @@ absl::Status CheckRequest(const v1::MetricRequest& request, int32_t* start,
   return absl::OkStatus();
 }
 
+// The report for `request` over `facts`, folded through the period's end;
+// `blocks` (null for none) as Computation's.
+absl::StatusOr<v1::MetricReport> ComputeOverFacts(const CatalogPlan& plan,
+                                                  const SiteFacts& facts,
+                                                  const v1::MetricRequest& request,
+                                                  BlockCache* blocks) {
+  int32_t start = 0, end = 0;
+  if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
+  if (facts.through_day != end) {
+    return absl::InvalidArgumentError(
+        "the facts were not folded through the period's end");
+  }
+  Computation computation(plan, facts, request, start, end, blocks);
+  return computation.Run();
+}
+
+// Folds (`fold(end_day, scratch)`) through the end of the request's period
+// and computes the report, with a FoldScratch of `pool` for both.
+template <typename Fold>
+absl::StatusOr<v1::MetricReport> FoldAndCompute(const CatalogPlan& plan,
+                                                FoldScratchPool* pool,
+                                                const v1::MetricRequest& request,
+                                                Fold fold) {
+  int32_t start = 0, end = 0;
+  if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
+  std::unique_ptr<FoldScratch> scratch = pool->Take();
+  absl::StatusOr<std::unique_ptr<SiteFacts>> facts = fold(end, scratch.get());
+  if (!facts.ok()) return facts.status();
+  absl::StatusOr<v1::MetricReport> report =
+      ComputeOverFacts(plan, **facts, request, &scratch->blocks());
+  Recycle(*std::move(facts), scratch.get());
+  pool->Give(std::move(scratch));
+  return report;
+}
+
 }  // namespace
 
 CompiledCatalog::CompiledCatalog(std::unique_ptr<CatalogPlan> plan)
@@ -780,42 +822,23 @@ const v1::MetricCatalog& CompiledCatalog::catalog() const {
 
 absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(
     const v1::MetricRecords& records, const v1::MetricRequest& request) const {
-  int32_t start = 0, end = 0;
-  if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
-  std::unique_ptr<FoldScratch> scratch = scratch_->Take();
-  absl::StatusOr<std::unique_ptr<SiteFacts>> facts =
-      FoldRecords(records, end, scratch.get());
-  if (!facts.ok()) return facts.status();
-  absl::StatusOr<v1::MetricReport> report = Compute(**facts, request);
-  Recycle(*std::move(facts), scratch.get());
-  scratch_->Give(std::move(scratch));
-  return report;
+  return FoldAndCompute(*plan_, scratch_.get(), request,
+                        [&](int32_t end, FoldScratch* scratch) {
+                          return FoldRecords(records, end, scratch);
+                        });
 }
 
 absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(
     const RecordColumns& columns, const v1::MetricRequest& request) const {
-  int32_t start = 0, end = 0;
-  if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
-  std::unique_ptr<FoldScratch> scratch = scratch_->Take();
-  absl::StatusOr<std::unique_ptr<SiteFacts>> facts =
-      FoldRecords(columns, end, scratch.get());
-  if (!facts.ok()) return facts.status();
-  absl::StatusOr<v1::MetricReport> report = Compute(**facts, request);
-  Recycle(*std::move(facts), scratch.get());
-  scratch_->Give(std::move(scratch));
-  return report;
+  return FoldAndCompute(*plan_, scratch_.get(), request,
+                        [&](int32_t end, FoldScratch* scratch) {
+                          return FoldRecords(columns, end, scratch);
+                        });
 }
 
 absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(
     const SiteFacts& facts, const v1::MetricRequest& request) const {
-  int32_t start = 0, end = 0;
-  if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
-  if (facts.through_day != end) {
-    return absl::InvalidArgumentError(
-        "the facts were not folded through the period's end");
-  }
-  Computation computation(*plan_, facts, request, start, end);
-  return computation.Run();
+  return ComputeOverFacts(*plan_, facts, request, nullptr);
 }
 
 }  // namespace divert::metrics

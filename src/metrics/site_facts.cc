@@ -234,12 +234,14 @@ struct FoldScratch::Arrays {
   std::vector<uint32_t> service_referral;
   // The blocks of the fold's largest hash tables (referral ids, decisions
   // referred, the person keys' dictionary, which the facts share: they
-  // are recycled before the FoldScratch goes).
-  BlockCache tables;
+  // are recycled before the FoldScratch goes), and the computation's.
+  BlockCache blocks;
 };
 
 FoldScratch::FoldScratch() : arrays_(std::make_unique<Arrays>()) {}
 FoldScratch::~FoldScratch() = default;
+
+BlockCache& FoldScratch::blocks() { return arrays_->blocks; }
 
 std::unique_ptr<FoldScratch> FoldScratchPool::Take() {
   {
@@ -279,10 +281,10 @@ class Folder {
         facts_(facts),
         days_(days),
         scratch_(scratch),
-        people_keys_(std::make_shared<Dictionary>(scratch != nullptr ? &scratch->tables
+        people_keys_(std::make_shared<Dictionary>(scratch != nullptr ? &scratch->blocks
                                                                      : nullptr)),
-        decisions_referred_(scratch != nullptr ? &scratch->tables : nullptr),
-        text_index_(scratch != nullptr ? &scratch->tables : nullptr) {
+        decisions_referred_(scratch != nullptr ? &scratch->blocks : nullptr),
+        text_index_(scratch != nullptr ? &scratch->blocks : nullptr) {
     if (scratch_ == nullptr) return;
     SwapScratch();
     pending_.clear();

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "divert/metrics/record_columns.h"
 #include "divert/v1/metrics.pb.h"
+#include "metrics/block_cache.h"
 #include "metrics/fact_table.h"
 
 namespace divert::metrics {
@@ -64,6 +65,9 @@ class FoldScratch {
 
   struct Arrays;  // site_facts.cc
   Arrays& arrays() { return *arrays_; }
+  // Blocks kept for the largest hash tables of a fold and arrays of the
+  // computation over its facts.
+  BlockCache& blocks();
 
  private:
   std::unique_ptr<Arrays> arrays_;
