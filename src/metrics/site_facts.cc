@@ -227,12 +227,6 @@ struct FoldScratch::Arrays {
   std::vector<Referral> referrals;
   std::vector<absl::string_view> service_ids;
   std::vector<TextKey> service_keys;
-  std::vector<absl::string_view> decision_ids;
-  std::vector<Demographics> people;
-  std::vector<uint32_t> subject_of_rows;
-  std::vector<uint32_t> pending_counts;
-  std::vector<int32_t> known_people;
-  std::vector<int32_t> enrolled_since;
   // By table (TablesOf), its columns; and the facts' row-to-referral
   // indexes.
   std::array<std::vector<std::vector<int32_t>>, 7> table_columns;
@@ -298,12 +292,6 @@ class Folder {
     referrals_.clear();
     service_ids_.clear();
     service_keys_.clear();
-    decision_ids_.clear();
-    people_.clear();
-    subject_of_rows_.clear();
-    pending_counts_.clear();
-    known_people_.clear();
-    enrolled_since_.clear();
   }
   ~Folder() {
     if (scratch_ != nullptr) SwapScratch();
@@ -363,12 +351,6 @@ class Folder {
     referrals_.swap(scratch_->referrals);
     service_ids_.swap(scratch_->service_ids);
     service_keys_.swap(scratch_->service_keys);
-    decision_ids_.swap(scratch_->decision_ids);
-    people_.swap(scratch_->people);
-    subject_of_rows_.swap(scratch_->subject_of_rows);
-    pending_counts_.swap(scratch_->pending_counts);
-    known_people_.swap(scratch_->known_people);
-    enrolled_since_.swap(scratch_->enrolled_since);
   }
 
   // `table` of `columns` when it is given as columns; otherwise null.
@@ -582,7 +564,7 @@ class Folder {
     for (size_t i = 0; i < referrals_.size(); ++i) {
       begin[i + 1] = begin[i] + pending_counts_[i];
     }
-    pending_counts_.clear();
+    std::vector<uint32_t>().swap(pending_counts_);
     std::vector<PendingEvent>& grouped = grouped_;
     grouped.resize(pending_.size());
     {
@@ -1309,7 +1291,7 @@ class Folder {
       }
       decisions_referred_.TryEmplace(decision_ids_[i], true);
     }
-    decision_ids_.clear();
+    std::vector<absl::string_view>().swap(decision_ids_);
   }
 
   absl::Status AddDecisionColumns(const RecordBatches& table) {
