@@ -6,8 +6,9 @@
 
 namespace divert::metrics {
 
-CodedText::CodedText(std::optional<TextView> view) : view_(view) {
-  if (view_ && view_->is_dictionary()) {
+CodedText::CodedText(std::optional<TextView> view, int64_t rows) : view_(view) {
+  if (view_ && view_->is_dictionary() && view_->dictionary_size() > 0 &&
+      view_->dictionary_size() <= rows / 2) {
     codes_.assign(static_cast<size_t>(view_->dictionary_size()), kNotCoded);
   }
 }
@@ -37,7 +38,7 @@ absl::StatusOr<CodedText> OptionalText(const ArrowSchema& schema,
   absl::StatusOr<TextView> view =
       TextView::Of(*c.schema, *c.array, ColumnName(table, name), batch.offset);
   if (!view.ok()) return view.status();
-  return CodedText(*view);
+  return CodedText(*view, batch.length);
 }
 
 absl::StatusOr<OptionalInt> OptionalInteger(const ArrowSchema& schema,

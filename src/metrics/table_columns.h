@@ -20,8 +20,9 @@
 namespace divert::metrics {
 
 // An optional text column whose values the fold codes into one of its
-// dictionaries; a dictionary-encoded column is coded once per distinct
-// value. Absent or null: "".
+// dictionaries; a dictionary-encoded column whose values repeat (a
+// dictionary of at most half as many values as rows) is coded once per
+// distinct value. Absent or null: "".
 class CodedText {
  public:
   // FindUnlessEmpty's answer for a text its dictionary does not hold yet
@@ -29,7 +30,8 @@ class CodedText {
   static constexpr int32_t kNotCoded = kNone + 1;
 
   CodedText() = default;
-  explicit CodedText(std::optional<TextView> view);
+  // `view` of a batch of `rows` rows.
+  CodedText(std::optional<TextView> view, int64_t rows);
 
   bool IsNull(int64_t row) const { return !view_ || view_->IsNull(row); }
   absl::string_view Get(int64_t row) const {
@@ -43,7 +45,7 @@ class CodedText {
   }
   int32_t Code(int64_t row, Dictionary& dictionary) {
     if (!view_ || view_->IsNull(row)) return dictionary.Code("");
-    if (!view_->is_dictionary()) return dictionary.Code(view_->Get(row));
+    if (codes_.empty()) return dictionary.Code(view_->Get(row));
     const int64_t index = view_->Index(row);
     int32_t& code = codes_[static_cast<size_t>(index)];
     if (code == kNotCoded) code = dictionary.Code(view_->Value(index));
@@ -54,7 +56,7 @@ class CodedText {
   // loop asks for a row several rows ahead.
   void Prefetch(int64_t row, const Dictionary& dictionary) const {
     if (!view_ || view_->IsNull(row)) return;
-    if (!view_->is_dictionary()) {
+    if (codes_.empty()) {
       dictionary.Prefetch(view_->Get(row));
       return;
     }
@@ -68,7 +70,7 @@ class CodedText {
   // remembers it); kNotCoded when it does not, without coding it.
   int32_t FindUnlessEmpty(int64_t row, const Dictionary& dictionary) {
     if (!view_ || view_->IsNull(row)) return kNone;
-    if (!view_->is_dictionary()) {
+    if (codes_.empty()) {
       const absl::string_view text = view_->Get(row);
       if (text.empty()) return kNone;
       const int32_t code = dictionary.Find(text);
@@ -90,7 +92,7 @@ class CodedText {
   // with Code or with CodeUnlessEmpty (and FindUnlessEmpty), not both.
   int32_t CodeUnlessEmpty(int64_t row, Dictionary& dictionary) {
     if (!view_ || view_->IsNull(row)) return kNone;
-    if (!view_->is_dictionary()) {
+    if (codes_.empty()) {
       const absl::string_view text = view_->Get(row);
       return text.empty() ? kNone : dictionary.Code(text);
     }
@@ -105,6 +107,8 @@ class CodedText {
 
  private:
   std::optional<TextView> view_;
+  // By dictionary index, its code (kNotCoded: not coded yet); empty when
+  // the column is coded row by row.
   std::vector<int32_t> codes_;
 };
 
