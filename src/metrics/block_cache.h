@@ -54,7 +54,7 @@ class BlockCache {
     size_t alignment;
   };
   static void Free(const Block& b) {
-    ::operator delete(b.memory, b.bytes, std::align_val_t(b.alignment));
+    ::operator delete(b.memory, std::align_val_t(b.alignment));
   }
 
   std::vector<Block> blocks_;
