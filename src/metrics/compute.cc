@@ -767,14 +767,14 @@ absl::Status CheckRequest(const v1::MetricRequest& request, int32_t* start,
   return absl::OkStatus();
 }
 
-// The report for `request` over `facts`, folded through the period's end;
-// `blocks` (null for none) as Computation's.
+// The report for `request` (checked: its period is `start` to `end`) over
+// `facts`, folded through the period's end; `blocks` (null for none) as
+// Computation's.
 absl::StatusOr<v1::MetricReport> ComputeOverFacts(const CatalogPlan& plan,
                                                   const SiteFacts& facts,
                                                   const v1::MetricRequest& request,
+                                                  int32_t start, int32_t end,
                                                   BlockCache* blocks) {
-  int32_t start = 0, end = 0;
-  if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
   if (facts.through_day != end) {
     return absl::InvalidArgumentError(
         "the facts were not folded through the period's end");
@@ -796,7 +796,7 @@ absl::StatusOr<v1::MetricReport> FoldAndCompute(const CatalogPlan& plan,
   absl::StatusOr<std::unique_ptr<SiteFacts>> facts = fold(end, scratch.get());
   if (!facts.ok()) return facts.status();
   absl::StatusOr<v1::MetricReport> report =
-      ComputeOverFacts(plan, **facts, request, &scratch->blocks());
+      ComputeOverFacts(plan, **facts, request, start, end, &scratch->blocks());
   Recycle(*std::move(facts), scratch.get());
   pool->Give(std::move(scratch));
   return report;
@@ -838,7 +838,9 @@ absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(
 
 absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(
     const SiteFacts& facts, const v1::MetricRequest& request) const {
-  return ComputeOverFacts(*plan_, facts, request, nullptr);
+  int32_t start = 0, end = 0;
+  if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
+  return ComputeOverFacts(*plan_, facts, request, start, end, nullptr);
 }
 
 }  // namespace divert::metrics

@@ -101,28 +101,23 @@ absl::StatusOr<EventBatch> EventBatch::Of(const ArrowSchema& schema,
       !s.ok()) {
     return s;
   }
-  struct IntField {
-    OptionalInt* out;
-    const char* name;
-  };
-  for (const IntField& f : {IntField{&out.need, "need"}, IntField{&out.status, "status"},
-                            IntField{&out.prosecutor_decision, "prosecutor_decision"},
-                            IntField{&out.arrest_outcome, "arrest_outcome"},
-                            IntField{&out.exit_reason, "exit_reason"}}) {
-    absl::StatusOr<OptionalInt> integer = OptionalInteger(schema, batch, "events", f.name);
-    if (!integer.ok()) return integer.status();
-    *f.out = *integer;
+  if (absl::Status s = ReadIntegers(schema, batch, "events",
+                                    {{&out.need, "need"},
+                                     {&out.status, "status"},
+                                     {&out.prosecutor_decision, "prosecutor_decision"},
+                                     {&out.arrest_outcome, "arrest_outcome"},
+                                     {&out.exit_reason, "exit_reason"}});
+      !s.ok()) {
+    return s;
   }
-  if (const Column c = ColumnOf(schema, batch, "new_due"); c.schema != nullptr) {
-    absl::StatusOr<TimeView> due =
-        TimeView::Of(*c.schema, *c.array, ColumnName("events", "new_due"), batch.offset);
-    if (!due.ok()) return due.status();
-    if (due->is_instant()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          ColumnName("events", "new_due"), ": expected a date, got a timestamp with a time zone"));
-    }
-    out.new_due_ = *due;
+  absl::StatusOr<std::optional<TimeView>> due =
+      OptionalColumn<TimeView>(schema, batch, "events", "new_due");
+  if (!due.ok()) return due.status();
+  if (*due && (*due)->is_instant()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        ColumnName("events", "new_due"), ": expected a date, got a timestamp with a time zone"));
   }
+  out.new_due_ = *due;
   if (const Column c = ColumnOf(schema, batch, "needs"); c.schema != nullptr) {
     absl::StatusOr<PairListView> needs = PairListView::Of(
         *c.schema, *c.array, ColumnName("events", "needs"), "need", "state", batch.offset);

@@ -38,6 +38,10 @@ class Dictionary {
       : values_(RecyclingAllocator<std::string>(cache)), codes_(cache) {}
 
   int32_t Code(absl::string_view value);
+  // As Code, but kNone (and no code) for "".
+  int32_t CodeUnlessEmpty(absl::string_view value) {
+    return value.empty() ? kNone : Code(value);
+  }
   // kNone when the value was never seen.
   int32_t Find(absl::string_view value) const;
   // Loads the memory that Code(value) or Find(value) will read, so that a

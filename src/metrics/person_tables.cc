@@ -1,6 +1,6 @@
 #include "metrics/person_tables.h"
 
-#include <initializer_list>
+#include <utility>
 
 namespace divert::metrics {
 namespace {
@@ -10,40 +10,10 @@ absl::StatusOr<DayColumn> OptionalDay(const ArrowSchema& schema,
                                       const ArrowArray& batch,
                                       absl::string_view table,
                                       absl::string_view name) {
-  const Column c = ColumnOf(schema, batch, name);
-  if (c.schema == nullptr) return DayColumn();
-  absl::StatusOr<TimeView> view =
-      TimeView::Of(*c.schema, *c.array, ColumnName(table, name), batch.offset);
+  absl::StatusOr<std::optional<TimeView>> view =
+      OptionalColumn<TimeView>(schema, batch, table, name);
   if (!view.ok()) return view.status();
-  return DayColumn(*view);
-}
-
-// Optional integer (or bool) columns and where each goes.
-struct IntField {
-  OptionalInt* out;
-  const char* name;
-};
-
-absl::Status ReadIntegers(const ArrowSchema& schema, const ArrowArray& batch,
-                          absl::string_view table,
-                          std::initializer_list<IntField> fields) {
-  for (const IntField& f : fields) {
-    absl::StatusOr<OptionalInt> integer = OptionalInteger(schema, batch, table, f.name);
-    if (!integer.ok()) return integer.status();
-    *f.out = *integer;
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::optional<IntListView>> OptionalIntList(
-    const ArrowSchema& schema, const ArrowArray& batch, absl::string_view table,
-    absl::string_view name) {
-  const Column c = ColumnOf(schema, batch, name);
-  if (c.schema == nullptr) return std::optional<IntListView>();
-  absl::StatusOr<IntListView> view =
-      IntListView::Of(*c.schema, *c.array, ColumnName(table, name), batch.offset);
-  if (!view.ok()) return view.status();
-  return std::optional<IntListView>(*view);
+  return *view ? DayColumn(**view) : DayColumn();
 }
 
 }  // namespace
@@ -64,7 +34,7 @@ absl::StatusOr<PersonBatch> PersonBatch::Of(const ArrowSchema& schema,
   for (auto [view, name] : {std::pair{&out.race_ethnicity_, "race_ethnicity"},
                             std::pair{&out.gender_, "gender"}}) {
     absl::StatusOr<std::optional<IntListView>> list =
-        OptionalIntList(schema, batch, kTable, name);
+        OptionalColumn<IntListView>(schema, batch, kTable, name);
     if (!list.ok()) return list.status();
     *view = *list;
   }

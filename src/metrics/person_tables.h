@@ -141,11 +141,6 @@ class EncounterBatch {
   OptionalInt pathway_, outcome_;
 };
 
-// The code of `text` in `dictionary`; kNone for "".
-inline int32_t CodeUnlessEmpty(absl::string_view text, Dictionary& dictionary) {
-  return text.empty() ? kNone : dictionary.Code(text);
-}
-
 // MetricRecords.encounters, read as an EncounterBatch is.
 class EncounterMessages {
  public:
@@ -159,20 +154,20 @@ class EncounterMessages {
   }
   absl::string_view DecisionId(int64_t row) const { return At(row).decision_id(); }
   int32_t PersonCode(int64_t row, Dictionary& keys) const {
-    return CodeUnlessEmpty(At(row).person_key(), keys);
+    return keys.CodeUnlessEmpty(At(row).person_key());
   }
   int32_t Day(int64_t row, LocalDays&) const { return DayNumber(At(row).occurred_on()); }
   int32_t Pathway(int64_t row) const { return At(row).pathway(); }
   int32_t Outcome(int64_t row) const { return At(row).outcome(); }
   int32_t Precinct(int64_t row, Dictionary& d) const {
-    return CodeUnlessEmpty(At(row).precinct(), d);
+    return d.CodeUnlessEmpty(At(row).precinct());
   }
-  int32_t Area(int64_t row, Dictionary& d) const { return CodeUnlessEmpty(At(row).area(), d); }
+  int32_t Area(int64_t row, Dictionary& d) const { return d.CodeUnlessEmpty(At(row).area()); }
   int32_t Agency(int64_t row, Dictionary& d) const {
-    return CodeUnlessEmpty(At(row).agency(), d);
+    return d.CodeUnlessEmpty(At(row).agency());
   }
   int32_t Officer(int64_t row, Dictionary& d) const {
-    return CodeUnlessEmpty(At(row).officer_id(), d);
+    return d.CodeUnlessEmpty(At(row).officer_id());
   }
 
  private:
@@ -225,7 +220,7 @@ class ArrestMessages {
     keys.Prefetch(At(row).person_key());
   }
   int32_t PersonCode(int64_t row, Dictionary& keys) const {
-    return CodeUnlessEmpty(At(row).person_key(), keys);
+    return keys.CodeUnlessEmpty(At(row).person_key());
   }
   int32_t Day(int64_t row, LocalDays&) const { return DayNumber(At(row).occurred_on()); }
   bool Citation(int64_t row) const { return At(row).citation(); }
@@ -234,9 +229,9 @@ class ArrestMessages {
   bool LeadEligible(int64_t row) const { return At(row).lead_eligible(); }
   int32_t JailDays(int64_t row) const { return At(row).jail_days(); }
   int32_t Precinct(int64_t row, Dictionary& d) const {
-    return CodeUnlessEmpty(At(row).precinct(), d);
+    return d.CodeUnlessEmpty(At(row).precinct());
   }
-  int32_t Area(int64_t row, Dictionary& d) const { return CodeUnlessEmpty(At(row).area(), d); }
+  int32_t Area(int64_t row, Dictionary& d) const { return d.CodeUnlessEmpty(At(row).area()); }
 
  private:
   const v1::ArrestRecord& At(int64_t row) const {

@@ -751,9 +751,9 @@ class Folder {
     Dictionary& areas = facts_->referrals.dictionary(area);
     if (!columnar_) {
       const v1::ReferralSubject& s = records_.subjects(static_cast<int>(subject));
-      codes.person = Person(CodeUnlessEmpty(s.person_key(), *people_keys_));
-      codes.precinct = s.precinct().empty() ? kNone : precincts.Code(s.precinct());
-      codes.area = s.area().empty() ? kNone : areas.Code(s.area());
+      codes.person = Person(people_keys_->CodeUnlessEmpty(s.person_key()));
+      codes.precinct = precincts.CodeUnlessEmpty(s.precinct());
+      codes.area = areas.CodeUnlessEmpty(s.area());
       return codes;
     }
     ReferralBatch& batch = BatchOf(subject);
@@ -1400,8 +1400,8 @@ class Folder {
       const v1::TrainingRecord& t = records_.trainings(i);
       const size_t row = first + i;
       table.Set(row, day, DayNumber(t.trained_on()));
-      table.Set(row, agency, CodeUnlessEmpty(t.agency(), table.dictionary(agency)));
-      table.Set(row, officer, CodeUnlessEmpty(t.officer_id(), table.dictionary(officer)));
+      table.Set(row, agency, table.dictionary(agency).CodeUnlessEmpty(t.agency()));
+      table.Set(row, officer, table.dictionary(officer).CodeUnlessEmpty(t.officer_id()));
     }
   }
 

@@ -33,10 +33,8 @@ absl::StatusOr<CodedText> OptionalText(const ArrowSchema& schema,
                                        const ArrowArray& batch,
                                        absl::string_view table,
                                        absl::string_view name) {
-  const Column c = ColumnOf(schema, batch, name);
-  if (c.schema == nullptr) return CodedText();
-  absl::StatusOr<TextView> view =
-      TextView::Of(*c.schema, *c.array, ColumnName(table, name), batch.offset);
+  absl::StatusOr<std::optional<TextView>> view =
+      OptionalColumn<TextView>(schema, batch, table, name);
   if (!view.ok()) return view.status();
   return CodedText(*view, batch.length);
 }
@@ -45,10 +43,8 @@ absl::StatusOr<OptionalInt> OptionalInteger(const ArrowSchema& schema,
                                             const ArrowArray& batch,
                                             absl::string_view table,
                                             absl::string_view name) {
-  const Column c = ColumnOf(schema, batch, name);
-  if (c.schema == nullptr) return OptionalInt();
-  absl::StatusOr<IntView> view =
-      IntView::Of(*c.schema, *c.array, ColumnName(table, name), batch.offset);
+  absl::StatusOr<std::optional<IntView>> view =
+      OptionalColumn<IntView>(schema, batch, table, name);
   if (!view.ok()) return view.status();
   return OptionalInt(*view);
 }
@@ -60,6 +56,17 @@ absl::Status ReadTexts(const ArrowSchema& schema, const ArrowArray& batch,
     absl::StatusOr<CodedText> text = OptionalText(schema, batch, table, f.name);
     if (!text.ok()) return text.status();
     *f.out = *std::move(text);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadIntegers(const ArrowSchema& schema, const ArrowArray& batch,
+                          absl::string_view table,
+                          std::initializer_list<IntField> fields) {
+  for (const IntField& f : fields) {
+    absl::StatusOr<OptionalInt> integer = OptionalInteger(schema, batch, table, f.name);
+    if (!integer.ok()) return integer.status();
+    *f.out = *integer;
   }
   return absl::OkStatus();
 }

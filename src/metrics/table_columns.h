@@ -92,16 +92,10 @@ class CodedText {
   // with Code or with CodeUnlessEmpty (and FindUnlessEmpty), not both.
   int32_t CodeUnlessEmpty(int64_t row, Dictionary& dictionary) {
     if (!view_ || view_->IsNull(row)) return kNone;
-    if (codes_.empty()) {
-      const absl::string_view text = view_->Get(row);
-      return text.empty() ? kNone : dictionary.Code(text);
-    }
+    if (codes_.empty()) return dictionary.CodeUnlessEmpty(view_->Get(row));
     const int64_t index = view_->Index(row);
     int32_t& code = codes_[static_cast<size_t>(index)];
-    if (code == kNotCoded) {
-      const absl::string_view text = view_->Value(index);
-      code = text.empty() ? kNone : dictionary.Code(text);
-    }
+    if (code == kNotCoded) code = dictionary.CodeUnlessEmpty(view_->Value(index));
     return code;
   }
 
@@ -139,6 +133,21 @@ Column ColumnOf(const ArrowSchema& schema, const ArrowArray& batch,
 // "events: the required column 'kind' is missing".
 absl::Status MissingColumn(absl::string_view table, absl::string_view name);
 
+// The column `name` of `table`'s batch read as a View (IntView,
+// TextView, TimeView, IntListView: their Of); nullopt when it is absent.
+template <typename View>
+absl::StatusOr<std::optional<View>> OptionalColumn(const ArrowSchema& schema,
+                                                   const ArrowArray& batch,
+                                                   absl::string_view table,
+                                                   absl::string_view name) {
+  const Column c = ColumnOf(schema, batch, name);
+  if (c.schema == nullptr) return std::optional<View>();
+  absl::StatusOr<View> view =
+      View::Of(*c.schema, *c.array, ColumnName(table, name), batch.offset);
+  if (!view.ok()) return view.status();
+  return std::optional<View>(*std::move(view));
+}
+
 // An optional column of `table`'s batch; absent: a column of nulls.
 absl::StatusOr<CodedText> OptionalText(const ArrowSchema& schema,
                                        const ArrowArray& batch,
@@ -157,6 +166,15 @@ struct TextField {
 absl::Status ReadTexts(const ArrowSchema& schema, const ArrowArray& batch,
                        absl::string_view table,
                        std::initializer_list<TextField> fields);
+
+// Optional integer (or bool) columns and where each goes.
+struct IntField {
+  OptionalInt* out;
+  const char* name;
+};
+absl::Status ReadIntegers(const ArrowSchema& schema, const ArrowArray& batch,
+                          absl::string_view table,
+                          std::initializer_list<IntField> fields);
 
 }  // namespace divert::metrics
 
