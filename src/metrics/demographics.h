@@ -8,6 +8,7 @@
 #ifndef DIVERT_SRC_METRICS_DEMOGRAPHICS_H_
 #define DIVERT_SRC_METRICS_DEMOGRAPHICS_H_
 
+#include <array>
 #include <cstdint>
 
 #include "divert/v1/metrics.pb.h"
@@ -55,6 +56,25 @@ v1::AgeGroup AgeGroupOn(int32_t born_day, int32_t day);
 // + day of month: a difference of two, divided by 10000, is an age in
 // whole years.
 int64_t DateNumber(int32_t day);
+
+// DateNumber of days that repeat, each converted once while it stays in a
+// small table (one entry per day modulo its size: the days of a few years
+// of records, in any order, all fit).
+class DateNumbers {
+ public:
+  int64_t Of(int32_t day) {
+    Entry& entry = entries_[static_cast<uint32_t>(day) % entries_.size()];
+    if (entry.day != day) entry = {day, static_cast<int32_t>(DateNumber(day))};
+    return entry.number;
+  }
+
+ private:
+  struct Entry {
+    int32_t day = kNone;
+    int32_t number = 0;
+  };
+  std::array<Entry, 2048> entries_;
+};
 
 // AgeGroupOn of two known days, given as their DateNumbers, `on` not
 // before `born` (a fold converts each birth and each run of equal days

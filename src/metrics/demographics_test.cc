@@ -58,5 +58,16 @@ TEST(DemographicsTest, DateNumbersAreCivilDates) {
   EXPECT_EQ(AgeGroupOfDates(born, 20180301), v1::AGE_18_TO_24);
 }
 
+// Days that share a table entry (2048 apart) and days before 1970 are each
+// given their own date, however they alternate.
+TEST(DemographicsTest, DateNumbersRemembersDaysAndAnswersAsDateNumber) {
+  DateNumbers numbers;
+  for (int round = 0; round < 3; ++round) {
+    for (int32_t day : {17000, 17000 + 2048, -3, 17000, 0, -3 + 2048, 17001}) {
+      EXPECT_EQ(numbers.Of(day), DateNumber(day)) << day;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace divert::metrics

@@ -1232,10 +1232,7 @@ class Folder {
               gender = f("gender"), age_group = f("age_group");
     const ColumnView codes = table->Column(f("person_key"));
     const ColumnView days = table->Column(day_field);
-    // The DateNumber of the last day converted (rows come mostly in the
-    // order of their days: a run of equal days is converted once).
-    int32_t last_day = kNone;
-    int64_t last_date = 0;
+    DateNumbers date_numbers;
     for (size_t row = 0; row < table->rows(); ++row) {
       if (row + kLookAhead < table->rows()) {
         if (const Demographics* ahead = PersonAt(codes[row + kLookAhead])) {
@@ -1261,13 +1258,10 @@ class Folder {
         table->Set(row, age_group, v1::AGE_UNKNOWN);
         continue;
       }
-      if (day != last_day) {
-        last_day = day;
-        last_date = DateNumber(day);
-      }
-      table->Set(row, age_group, last_date < person->born_date
+      const int64_t date = date_numbers.Of(day);
+      table->Set(row, age_group, date < person->born_date
                                      ? v1::AGE_UNKNOWN
-                                     : AgeGroupOfDates(person->born_date, last_date));
+                                     : AgeGroupOfDates(person->born_date, date));
     }
   }
 
