@@ -284,9 +284,10 @@ class Catalog:
 
 
 def _arrow_stream(table: Any, name: str) -> Any:
-    """An 'arrow_array_stream' PyCapsule of a table: a pandas DataFrame (its
-    float columns of integer fields, which pandas makes of integers with
-    missing values, become integers), or anything with ``__arrow_c_stream__``."""
+    """An 'arrow_array_stream' PyCapsule of a table: a pandas DataFrame, a
+    pyarrow Table, or anything with ``__arrow_c_stream__``. A frame's or a
+    Table's float columns of integer fields (pandas makes them of integers
+    with missing values, and writes them so to Parquet) become integers."""
     try:
         import pandas as pd
 
@@ -296,21 +297,29 @@ def _arrow_stream(table: Any, name: str) -> Any:
     if is_frame:
         import pyarrow as pa
 
-        arrow = pa.Table.from_pandas(table, preserve_index=False)
-        for column in _INTEGER_COLUMNS[name]:
-            if column in arrow.column_names and pa.types.is_floating(arrow.schema.field(column).type):
-                try:
-                    integers = arrow.column(column).cast(pa.int32())
-                except pa.ArrowInvalid:
-                    raise MetricsError(f"{name} column {column!r}: expected integers, got fractions") from None
-                arrow = arrow.set_column(arrow.column_names.index(column), column, integers)
-        table = arrow
+        table = pa.Table.from_pandas(table, preserve_index=False)
+    if type(table).__module__.startswith("pyarrow") and type(table).__name__ == "Table":
+        table = _with_integer_columns(table, name)
     if not hasattr(table, "__arrow_c_stream__"):
         raise MetricsError(
             f"{name}: a {type(table).__name__} is not a table; pass a pandas DataFrame, "
             "a pyarrow Table or RecordBatchReader, or anything with __arrow_c_stream__"
         )
     return table.__arrow_c_stream__()
+
+
+def _with_integer_columns(arrow: Any, name: str) -> Any:
+    """``arrow`` (a pyarrow Table) with its float columns of integer fields as integers."""
+    import pyarrow as pa
+
+    for column in _INTEGER_COLUMNS[name]:
+        if column in arrow.column_names and pa.types.is_floating(arrow.schema.field(column).type):
+            try:
+                integers = arrow.column(column).cast(pa.int32())
+            except pa.ArrowInvalid:
+                raise MetricsError(f"{name} column {column!r}: expected integers, got fractions") from None
+            arrow = arrow.set_column(arrow.column_names.index(column), column, integers)
+    return arrow
 
 
 def lead_catalog() -> Catalog:
@@ -534,19 +543,27 @@ def report_json(report: metrics_pb2.MetricReport) -> str:
 
 def over_time(
     catalog: Catalog,
-    records: Records,
+    records: Records | None,
     periods: Sequence[Period],
     by: Sequence[str] = (),
     *,
     metrics: Iterable[str] | None = None,
     disclosure: str = "published",
+    **tables: Any,
 ) -> pd.DataFrame:
-    """:func:`compute` for each period, in one frame (``period_start`` tells them apart)."""
+    """:func:`compute` for each period, in one frame (``period_start`` tells them apart).
+
+    ``tables`` are those :func:`compute` takes (``referrals=``, ``events=``,
+    ``people=``, ``encounters=``, ``arrests=``), each read once a period: data
+    frames or pyarrow Tables, not a RecordBatchReader.
+    """
     import pandas as pd
 
-    site = records if isinstance(records, metrics_pb2.MetricRecords) else load_records(records)
+    site = records if records is None or isinstance(records, metrics_pb2.MetricRecords) \
+        else load_records(records)
     wanted = list(metrics) if metrics is not None else None
-    frames = [compute(catalog, site, p, by, disclosure=disclosure, metrics=wanted) for p in periods]
+    frames = [compute(catalog, site, p, by, disclosure=disclosure, metrics=wanted, **tables)
+              for p in periods]
     combined: pd.DataFrame = pd.concat(frames, ignore_index=True)
     return combined
 

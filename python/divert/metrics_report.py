@@ -22,7 +22,7 @@ import html
 import io
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from divert import metrics as dm
 from divert.v1 import metrics_pb2
@@ -171,13 +171,22 @@ def _format(value: float, unit: str, suppression: str) -> str:
 
 
 def quarterly_report(
-    catalog: dm.Catalog, records: dm.Records, quarter: str, *, quarters_of_history: int = 4
+    catalog: dm.Catalog, records: dm.Records | None, quarter: str, *,
+    quarters_of_history: int = 4, **tables: Any,
 ) -> QuarterlyReport:
-    """The report for ``quarter`` ("2024Q1"), with ``quarters_of_history`` quarters of trends."""
-    site = records if isinstance(records, metrics_pb2.MetricRecords) else dm.load_records(records)
+    """The report for ``quarter`` ("2024Q1"), with ``quarters_of_history`` quarters of trends.
+
+    ``tables`` are those :func:`divert.metrics.compute` takes (``referrals=``,
+    ``events=``, ``people=``, ``encounters=``, ``arrests=``; data frames or
+    pyarrow Tables, read once a quarter); ``records`` then holds the rest, or is None.
+    """
+    if records is None:
+        site = metrics_pb2.MetricRecords()
+    else:
+        site = records if isinstance(records, metrics_pb2.MetricRecords) else dm.load_records(records)
     start, end = dm.parse_period(quarter)
-    frame = dm.compute(catalog, site, (start, end), by=["race"])
+    frame = dm.compute(catalog, site, (start, end), by=["race"], **tables)
     first = datetime.date(start.year - (quarters_of_history + 3) // 4, 1, 1)
     periods: list[dm.Period] = list(dm.quarters(first, end)[-quarters_of_history:])
-    history = dm.over_time(catalog, site, periods, metrics=_TREND)
+    history = dm.over_time(catalog, site, periods, metrics=_TREND, **tables)
     return QuarterlyReport(site.site, site.synthetic, (start, end), frame, history)

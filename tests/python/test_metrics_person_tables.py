@@ -213,3 +213,61 @@ def test_the_c_abi_gives_the_records_report(
     done = _capi(tmp_path, rest, request, referrals=referrals)
     assert done.returncode == 3
     assert b"events: the table has no schema" in done.stderr
+
+
+def test_the_command_line_reads_the_tables_from_files(
+    catalog: dm.Catalog, site: metrics_pb2.MetricRecords, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The five tables from CSV, Parquet and Arrow files, the rest from a
+    records file, give the report of the records file alone."""
+    from google.protobuf import json_format
+
+    import pyarrow.parquet
+
+    from divert.cli import main
+
+    rest, referrals, events = as_frames(site)
+    people, encounters, arrests = person_frames(site)
+    pyarrow.feather.write_feather(pa.Table.from_pandas(referrals, preserve_index=False),
+                                  tmp_path / "referrals.arrow")
+    pyarrow.parquet.write_table(pa.Table.from_pandas(events, preserve_index=False),
+                                tmp_path / "events.parquet")
+    pyarrow.parquet.write_table(pa.Table.from_pandas(people, preserve_index=False),
+                                tmp_path / "people.parquet")
+    encounters.to_csv(tmp_path / "encounters.csv", index=False)
+    arrests.to_csv(tmp_path / "arrests.csv", index=False)
+    (tmp_path / "all.json").write_text(json_format.MessageToJson(site))
+    (tmp_path / "rest.json").write_text(
+        json_format.MessageToJson(without(rest, "people", "encounters", "arrests")))
+
+    options = ["--period", "2024", "--by", "race", "--by", "age", "--format", "json"]
+    assert main(["metrics", str(tmp_path / "all.json"), *options]) == 0
+    expected = capsys.readouterr().out
+    tables = ["--referrals", str(tmp_path / "referrals.arrow"), "--events", str(tmp_path / "events.parquet"),
+              "--people", str(tmp_path / "people.parquet"), "--encounters", str(tmp_path / "encounters.csv"),
+              "--arrests", str(tmp_path / "arrests.csv")]
+    assert main(["metrics", str(tmp_path / "rest.json"), *tables, *options]) == 0
+    assert capsys.readouterr().out == expected
+    assert '"results"' in expected
+    # The PCG's quarterly report, its trends over four quarters included.
+    assert main(["metrics", str(tmp_path / "all.json"), "--period", "2024Q2", "--format", "markdown"]) == 0
+    expected = capsys.readouterr().out
+    assert main(["metrics", str(tmp_path / "rest.json"), *tables, "--period", "2024Q2",
+                 "--format", "markdown"]) == 0
+    assert capsys.readouterr().out == expected
+
+    # Without RECORDS the tables are the whole site (no settings, meetings,
+    # trainings or benchmarks): the people's report is still theirs.
+    people_only = ["--metric", "participants_enrolled"]
+    assert main(["metrics", *tables, "--period", "2024", *people_only]) == 0
+    assert capsys.readouterr().out.startswith("metric,")
+
+    assert main(["metrics", "--period", "2024"]) == 2
+    assert "give RECORDS, or the records as tables" in capsys.readouterr().err
+    (tmp_path / "people.xlsx").write_text("")
+    assert main(["metrics", "--people", str(tmp_path / "people.xlsx"), "--period", "2024"]) == 2
+    assert "people.xlsx: a table must be .csv, .parquet or .arrow/.feather" in capsys.readouterr().err
+    assert main(["metrics", str(tmp_path / "rest.json"), "--referrals", str(tmp_path / "referrals.arrow"),
+                 "--period", "2024"]) == 2
+    assert "give both tables, or neither" in capsys.readouterr().err
