@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/numeric/bits.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "divert/metrics/metrics.h"
@@ -303,22 +304,37 @@ class Computation {
     return it->second.has_value() ? &*it->second : nullptr;
   }
 
-  // Appends to `rows` the rows below `count` that `keeps`, in order,
-  // counted first and then written without a branch a row: each row is
-  // stored at the next place, which only a kept row moves past.
+  // Appends to `rows` the rows below `count` that `keeps` (0 or 1), in
+  // order: first which rows are kept, a bit each in words of 64 rows (a
+  // pass that stores a word, not a row), then the numbers of the set bits.
   template <typename Keeps>
   static void AppendKeptRows(size_t count, Keeps keeps, std::vector<uint32_t>* rows) {
+    constexpr size_t kWordRows = 64;
+    std::vector<uint64_t> words((count + kWordRows - 1) / kWordRows);
     size_t kept = 0;
-    for (size_t row = 0; row < count; ++row) kept += keeps(row);
-    const size_t at = rows->size();
-    rows->resize(at + kept + 1);
-    uint32_t* out = rows->data() + at;
-    size_t next = 0;
-    for (size_t row = 0; row < count; ++row) {
-      out[next] = static_cast<uint32_t>(row);
-      next += keeps(row);
+    for (size_t w = 0; w < words.size(); ++w) {
+      const size_t first = w * kWordRows;
+      uint64_t word = 0;
+      if (first + kWordRows <= count) {
+        for (size_t k = 0; k < kWordRows; ++k) {
+          word |= static_cast<uint64_t>(keeps(first + k)) << k;
+        }
+      } else {
+        for (size_t k = 0; first + k < count; ++k) {
+          word |= static_cast<uint64_t>(keeps(first + k)) << k;
+        }
+      }
+      words[w] = word;
+      kept += static_cast<size_t>(absl::popcount(word));
     }
+    const size_t at = rows->size();
     rows->resize(at + kept);
+    uint32_t* out = rows->data() + at;
+    for (size_t w = 0; w < words.size(); ++w) {
+      for (uint64_t word = words[w]; word != 0; word &= word - 1) {
+        *out++ = static_cast<uint32_t>(w * kWordRows + absl::countr_zero(word));
+      }
+    }
   }
 
   // Sets up the dimensions of `evaluation` over `table`.
