@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/base/attributes.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "divert/screening/arrow_c.h"
@@ -40,7 +41,7 @@ class IntView {
                                     int64_t batch_offset = 0);
 
   bool IsNull(int64_t row) const { return validity_.IsNull(row); }
-  int64_t Get(int64_t row) const {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE int64_t Get(int64_t row) const {
     const int64_t i = row + offset_;
     switch (width_) {
       case 1:
@@ -118,7 +119,7 @@ class TextView {
     return dictionary_ ? indices_.IsNull(row) : validity_.IsNull(row);
   }
   // A null is "".
-  absl::string_view Get(int64_t row) const {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::string_view Get(int64_t row) const {
     return dictionary_ ? Value(indices_.Get(row)) : Plain(row + offset_);
   }
   // Dictionary-encoded: the index of `row`, and the dictionary's size and
@@ -145,7 +146,7 @@ class TextView {
   }
 
  private:
-  absl::string_view Plain(int64_t i) const {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::string_view Plain(int64_t i) const {
     if (large_) {
       const auto* o = static_cast<const int64_t*>(offsets_);
       return absl::string_view(chars_ + o[i], static_cast<size_t>(o[i + 1] - o[i]));

@@ -33,8 +33,9 @@ absl::Status ReadId(const ArrowSchema& schema, const ArrowArray& batch,
   return absl::OkStatus();
 }
 
-// The field numbers of ReferralEvent's oneof, looked up once.
-bool IsEventKind(int64_t number) {
+// Which numbers below 128 are field numbers of ReferralEvent's oneof,
+// looked up once.
+const std::array<bool, 128>& EventKinds() {
   static const std::array<bool, 128> kKinds = [] {
     std::array<bool, 128> kinds{};
     const google::protobuf::OneofDescriptor* oneof =
@@ -45,7 +46,11 @@ bool IsEventKind(int64_t number) {
     }
     return kinds;
   }();
-  return number >= 0 && number < 128 && kKinds[static_cast<size_t>(number)];
+  return kKinds;
+}
+
+bool IsEventKind(const std::array<bool, 128>& kinds, int64_t number) {
+  return number >= 0 && number < 128 && kinds[static_cast<size_t>(number)];
 }
 
 }  // namespace
@@ -137,9 +142,10 @@ void EventBatch::Kinds(int64_t row, int64_t count, int32_t* kinds) {
   }
   block_.resize(static_cast<size_t>(count));
   int_kind_->GetBlock(row, count, block_.data());
+  const std::array<bool, 128>& event_kinds = EventKinds();
   for (int64_t i = 0; i < count; ++i) {
     const int64_t number = block_[static_cast<size_t>(i)];
-    kinds[i] = IsEventKind(number) ? static_cast<int32_t>(number) : kNone;
+    kinds[i] = IsEventKind(event_kinds, number) ? static_cast<int32_t>(number) : kNone;
   }
 }
 
@@ -151,7 +157,7 @@ absl::StatusOr<int> EventBatch::Kind(int64_t row) {
   }
   if (int_kind_) {
     const int64_t number = int_kind_->Get(row);
-    if (!IsEventKind(number)) {
+    if (!IsEventKind(EventKinds(), number)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "events row ", first_row_ + row, ": 'kind' ", number,
           " is not the field number of an event of divert.v1.ReferralEvent"));
