@@ -151,6 +151,14 @@ struct Referral {
   int32_t owg_reviews = 0;
 };
 
+// A service_referred event's service, as the first pass finds it (the
+// services table's rows are added together after).
+struct NewService {
+  int32_t need;
+  int32_t provider;  // code
+  int32_t referred_day;
+};
+
 // An event after its referral's first, kept by the first pass (in the
 // log's order) for the second, which folds each referral's events
 // together (in their order) so its Referral stays in cache.
@@ -225,6 +233,7 @@ struct FoldScratch::Arrays {
   std::vector<PendingEvent> pending;
   std::vector<PendingEvent> grouped;
   std::vector<Referral> referrals;
+  std::vector<NewService> new_services;
   std::vector<absl::string_view> service_ids;
   std::vector<TextKey> service_keys;
   // By table (TablesOf), its columns; and the facts' row-to-referral
@@ -290,6 +299,7 @@ class Folder {
     pending_.clear();
     grouped_.clear();
     referrals_.clear();
+    new_services_.clear();
     service_ids_.clear();
     service_keys_.clear();
   }
@@ -349,6 +359,7 @@ class Folder {
     pending_.swap(scratch_->pending);
     grouped_.swap(scratch_->grouped);
     referrals_.swap(scratch_->referrals);
+    new_services_.swap(scratch_->new_services);
     service_ids_.swap(scratch_->service_ids);
     service_keys_.swap(scratch_->service_keys);
   }
@@ -559,6 +570,7 @@ class Folder {
   // reads the input's event of a pending service_connected event.
   template <typename EventAt>
   void FoldPending(EventAt event_at) {
+    AddServiceRows();
     std::vector<uint32_t> begin(referrals_.size() + 1, 0);
     const std::vector<uint32_t>& referral_of = facts_->event_referral;
     for (size_t i = 0; i < referrals_.size(); ++i) {
@@ -1089,16 +1101,26 @@ class Folder {
   // services table (in the log's order); returns it.
   template <typename E>
   int32_t AddService(const E& event, int32_t day, uint32_t row) {
-    FactTable& services = facts_->services;
-    const size_t service = services.AddRow();
+    const auto service = static_cast<int32_t>(new_services_.size());
     facts_->service_referral.push_back(row);
     service_ids_.push_back(event.service_referral_id());
     service_keys_.push_back(event.service_referral_key());
-    services.Set(service, service_need_, event.need());
-    services.Set(service, service_provider_,
-                 event.Provider(services.dictionary(service_provider_)));
-    services.Set(service, service_referred_, day);
-    return static_cast<int32_t>(service);
+    new_services_.push_back(
+        {event.need(),
+         event.Provider(facts_->services.dictionary(service_provider_)), day});
+    return service;
+  }
+
+  // The services table's rows of new_services_ (none before).
+  void AddServiceRows() {
+    FactTable& services = facts_->services;
+    const size_t first = services.AddRows(new_services_.size());
+    for (size_t i = 0; i < new_services_.size(); ++i) {
+      const NewService& service = new_services_[i];
+      services.Set(first + i, service_need_, service.need);
+      services.Set(first + i, service_provider_, service.provider);
+      services.Set(first + i, service_referred_, service.referred_day);
+    }
   }
 
   // Connects the referral's first service that a service_connected event
@@ -1467,7 +1489,10 @@ class Folder {
   // By referrals-table row (columnar input): FindKnownPeople.
   std::vector<int32_t> known_people_;
   bool columnar_ = false;
-  // By service row: its service_referral_id.
+  // The services the first pass found, for the services table's rows
+  // (added together in FoldPending); by service row, its
+  // service_referral_id.
+  std::vector<NewService> new_services_;
   std::vector<absl::string_view> service_ids_;
   std::vector<TextKey> service_keys_;
 
