@@ -128,7 +128,7 @@ class TextView {
   int64_t Index(int64_t row) const { return indices_.Get(row); }
   const IntView& indices() const { return indices_; }
   int64_t dictionary_size() const { return dictionary_length_; }
-  absl::string_view Value(int64_t index) const {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::string_view Value(int64_t index) const {
     return Plain(index + dictionary_offset_);
   }
   // Dictionary-encoded: which value of which dictionary `row` holds (equal

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -43,7 +44,7 @@ class CodedText {
     return view_ && view_->is_dictionary() && !view_->IsNull(row) ? view_->Key(row)
                                                                  : TextKey();
   }
-  int32_t Code(int64_t row, Dictionary& dictionary) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE int32_t Code(int64_t row, Dictionary& dictionary) {
     if (!view_ || view_->IsNull(row)) return dictionary.Code("");
     if (codes_.empty()) return dictionary.Code(view_->Get(row));
     const int64_t index = view_->Index(row);
@@ -90,7 +91,7 @@ class CodedText {
   }
   // As Code, but kNone (and no code) for null or "". A column is read
   // with Code or with CodeUnlessEmpty (and FindUnlessEmpty), not both.
-  int32_t CodeUnlessEmpty(int64_t row, Dictionary& dictionary) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE int32_t CodeUnlessEmpty(int64_t row, Dictionary& dictionary) {
     if (!view_ || view_->IsNull(row)) return kNone;
     if (codes_.empty()) return dictionary.CodeUnlessEmpty(view_->Get(row));
     const int64_t index = view_->Index(row);
