@@ -81,6 +81,12 @@ class IntView {
   }
   // Whether some row may be null (the column has a validity bitmap).
   bool may_have_nulls() const { return validity_.bits != nullptr; }
+  // Loads the memory Get(row) will read (a loop asks for a row well ahead).
+  void Prefetch(int64_t row) const {
+    const int64_t i = row + offset_;
+    __builtin_prefetch(width_ == 0 ? static_cast<const char*>(values_) + (i >> 3)
+                                   : static_cast<const char*>(values_) + i * width_);
+  }
 
  private:
   template <typename T>
@@ -126,6 +132,16 @@ class TextView {
   // values.
   bool is_dictionary() const { return dictionary_; }
   int64_t Index(int64_t row) const { return indices_.Get(row); }
+  // Loads the memory Index(row) (dictionary-encoded) or the offsets of
+  // Get(row) will read.
+  void PrefetchRow(int64_t row) const {
+    if (dictionary_) {
+      indices_.Prefetch(row);
+    } else {
+      __builtin_prefetch(static_cast<const char*>(offsets_) +
+                         (row + offset_) * (large_ ? 8 : 4));
+    }
+  }
   const IntView& indices() const { return indices_; }
   int64_t dictionary_size() const { return dictionary_length_; }
   ABSL_ATTRIBUTE_ALWAYS_INLINE absl::string_view Value(int64_t index) const {

@@ -103,6 +103,8 @@ class ColumnEvent {
   TextKey service_referral_key() const {
     return batch_->service_referral_id.Key(row_);
   }
+  // Loads the memory service_referral_key() will read first.
+  void PrefetchServiceReferral() const { batch_->service_referral_id.PrefetchRow(row_); }
   int32_t need() const { return batch_->need.Get(row_); }
   int32_t status() const { return batch_->status.Get(row_); }
   int32_t prosecutor_decision() const {

@@ -47,6 +47,7 @@ int32_t FirstDay(int32_t current, int32_t day) {
 class ProtoEvent {
  public:
   explicit ProtoEvent(const Event& event) : e_(event) {}
+  void PrefetchServiceReferral() const { __builtin_prefetch(&e_); }
 
   int kind() const { return e_.event_case(); }
   int32_t Officer(Dictionary& d) const {
@@ -590,12 +591,27 @@ class Folder {
       Referral& r = referrals_[row];
       service_rows_.clear();
       for (uint32_t i = begin[row]; i < begin[row + 1]; ++i) {
+        if (i + kLookAhead < grouped.size()) PrefetchFor(event_at, grouped[i + kLookAhead]);
         const PendingEvent& p = grouped[i];
         Apply(event_at, p, &r);
         if (p.kind == Event::kServiceConnected) {
           events.Set(p.event_row, event_need_, connected_need_);
         }
       }
+    }
+  }
+
+  // Loads what Apply will read of `p` and write for it, at random in
+  // arrays far bigger than the cache: a service's key and id, a
+  // connection's input row and events-table row.
+  template <typename EventAt>
+  void PrefetchFor(EventAt& event_at, const PendingEvent& p) {
+    if (p.kind == Event::kServiceReferred) {
+      __builtin_prefetch(&service_keys_[static_cast<size_t>(p.coded)]);
+      __builtin_prefetch(&service_ids_[static_cast<size_t>(p.coded)]);
+    } else if (p.kind == Event::kServiceConnected) {
+      event_at(p).PrefetchServiceReferral();
+      __builtin_prefetch(&facts_->events.Column(event_need_).data[p.event_row], 1);
     }
   }
 

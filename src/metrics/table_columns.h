@@ -66,6 +66,10 @@ class CodedText {
       dictionary.Prefetch(view_->Value(index));
     }
   }
+  // Loads the memory Get(row) and Key(row) will read first.
+  void PrefetchRow(int64_t row) const {
+    if (view_) view_->PrefetchRow(row);
+  }
   // The code CodeUnlessEmpty(row, dictionary) will give, when `dictionary`
   // holds the row's text already (then remembered, as CodeUnlessEmpty
   // remembers it); kNotCoded when it does not, without coding it.
