@@ -20,10 +20,10 @@ absl::TimeZone Zone(const char* name) {
   return zone;
 }
 
-// Every minute (and the seconds around each midnight and hour) of a span
-// that holds both daylight-saving transitions gives absl's answer, in
-// order, backwards and at random, in zones of whole, half and quarter
-// hours.
+// The first and last second of every minute of a span that holds both
+// daylight-saving transitions give absl's answer, in order, backwards and
+// at random, in zones of whole, half and quarter hours (and Lord Howe's
+// half-hour change of offset).
 TEST(LocalDaysTest, DaysAreThoseOfTheCivilCalendar) {
   for (const char* name : {"America/New_York", "Asia/Kolkata", "Asia/Kathmandu",
                            "Australia/Lord_Howe", "UTC"}) {
@@ -64,6 +64,8 @@ TEST(LocalDaysTest, TheSecondsAroundMidnightFallOnTheirOwnDays) {
   EXPECT_EQ(days.DayOf(midnight + 86400), july_4 + 1);
 }
 
+// The extremes are converted without signed overflow (which the suite's
+// UndefinedBehaviorSanitizer run would report), and near times still are.
 TEST(LocalDaysTest, TimesFarAwayAreConvertedWithoutOverflow) {
   LocalDays days(Zone("America/New_York"));
   EXPECT_EQ(days.DayOf(0), -1);  // 1969-12-31, 19:00 in New York
