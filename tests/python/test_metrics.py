@@ -48,6 +48,16 @@ def test_the_package_ships_the_lead_catalog(catalog: dm.Catalog) -> None:
     assert catalog.definition("caseload_per_case_manager").target.value == 25
 
 
+def test_the_lead_catalog_is_compiled_once_and_cannot_be_changed_through_its_definitions() -> None:
+    """A notebook that computes again and again reuses one catalog (and its arrays)."""
+    catalog = dm.lead_catalog()
+    assert dm.lead_catalog() is catalog
+    catalog.definition("caseload_per_case_manager").target.value = 99
+    catalog.message.metrics[0].id = "changed"
+    assert catalog.definition("caseload_per_case_manager").target.value == 25
+    assert catalog.ids[0] != "changed"
+
+
 def test_hand_computed_values_of_the_fixture(fixture_frame: pd.DataFrame) -> None:
     assert fixture_frame.attrs["synthetic"] is True
     assert total(fixture_frame, "referrals_made") == 8
