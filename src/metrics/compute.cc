@@ -350,14 +350,30 @@ class Computation {
 
   // Each row's cell among `dimensions` (the mixed-radix number of its
   // dense codes), computed once per table and breakdown fields: metrics of
-  // one table share it.
-  const uint32_t* CellsOf(const CompiledMetric& metric, const FactTable& table,
-                          const std::vector<Dimension>& dimensions) {
+  // one table share it. When every column is another table's, read
+  // through one row index (an event's race, gender and pathway are its
+  // referral's), that table's cells and the index: a metric then reads the
+  // cells of the rows it visits only.
+  struct RowCells {
+    const uint32_t* of = nullptr;
+    const uint32_t* via = nullptr;
+  };
+  RowCells CellsOf(const CompiledMetric& metric, const FactTable& table,
+                   const std::vector<Dimension>& dimensions) {
     std::vector<int> fields;
     for (const Dimension& d : dimensions) {
       fields.push_back(metric.breakdown_fields[d.breakdown]);
     }
-    return CellsOf(table, fields, dimensions);
+    if (const FactTable* parent = JoinedFromOneTable(table, fields, dimensions)) {
+      std::vector<int> parent_fields;
+      std::vector<Dimension> parent_dimensions = dimensions;
+      for (size_t d = 0; d < fields.size(); ++d) {
+        parent_fields.push_back(table.joined_field(fields[d]));
+        parent_dimensions[d].column.via = nullptr;
+      }
+      return {CellsOf(*parent, parent_fields, parent_dimensions), dimensions[0].column.via};
+    }
+    return {CellsOf(table, fields, dimensions), nullptr};
   }
 
   const uint32_t* CellsOf(const FactTable& table, const std::vector<int>& fields,
@@ -366,22 +382,6 @@ class Computation {
         cells_.try_emplace({&table, fields}, RecyclingAllocator<uint32_t>(blocks_))
             .first->second;
     if (cells.size() == table.rows()) return cells.data();
-    if (const FactTable* parent = JoinedFromOneTable(table, fields, dimensions)) {
-      // Every column is another table's, read through one row index (an
-      // event's race, gender and pathway are its referral's): that table's
-      // cells through the index, one load a row instead of one a column.
-      std::vector<int> parent_fields;
-      std::vector<Dimension> parent_dimensions = dimensions;
-      for (size_t d = 0; d < fields.size(); ++d) {
-        parent_fields.push_back(table.joined_field(fields[d]));
-        parent_dimensions[d].column.via = nullptr;
-      }
-      const uint32_t* parent_cells = CellsOf(*parent, parent_fields, parent_dimensions);
-      const uint32_t* via = dimensions[0].column.via;
-      cells.resize(table.rows());
-      for (size_t row = 0; row < cells.size(); ++row) cells[row] = parent_cells[via[row]];
-      return cells.data();
-    }
     cells.assign(table.rows(), 0);
     for (const Dimension& d : dimensions) {
       if (d.column.via == nullptr) {
@@ -435,8 +435,8 @@ class Computation {
     }
     std::vector<Dimension> dimensions = Dimensions(metric, table, evaluation);
     const size_t cells = CellCount(dimensions);
-    const uint32_t* cell_of =
-        dimensions.empty() ? nullptr : CellsOf(metric, table, dimensions);
+    const RowCells cell_of =
+        dimensions.empty() ? RowCells() : CellsOf(metric, table, dimensions);
     TallyRequest tally;
     tally.time.rule = metric.time_rule;
     tally.time.date = table.Column(metric.date_field);
@@ -452,7 +452,8 @@ class Computation {
     tally.tally = collects ? Tally::kValues : needs_value ? Tally::kSum : Tally::kRecords;
     if (metric.value_field >= 0) tally.value = table.Column(metric.value_field);
     tally.condition = condition != nullptr ? condition->data() : nullptr;
-    tally.cell_of = cell_of;
+    tally.cell_of = cell_of.of;
+    tally.cell_via = cell_of.via;
     tally.cells = cells;
     tally.rows = *visited != nullptr ? (*visited)->data() : nullptr;
     tally.row_count = *visited != nullptr ? (*visited)->size() : rows;

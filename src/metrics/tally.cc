@@ -62,7 +62,10 @@ class Lanes {
 template <Rule kRule, Tally kTally, bool kCondition, bool kCells>
 void Visit(const TallyRequest& q, TallyResult* out) {
   auto row_of = [&](size_t i) -> size_t { return q.rows != nullptr ? q.rows[i] : i; };
-  auto cell_of = [&](size_t row) -> uint32_t { return kCells ? q.cell_of[row] : 0; };
+  auto cell_of = [&](size_t row) -> uint32_t {
+    if constexpr (!kCells) return 0;
+    return q.cell_via != nullptr ? q.cell_of[q.cell_via[row]] : q.cell_of[row];
+  };
   if constexpr (kTally == Tally::kValues) {
     // Each row is written at the next place, which only a row that counts
     // moves past.

@@ -53,8 +53,11 @@ struct TallyRequest {
   // kRecords and kSum: 1 where the metric's condition holds (the
   // numerator of a share); null when it has none.
   const uint8_t* condition = nullptr;
-  // Each row's cell, below `cells`; null: every row is in cell 0.
+  // Each row's cell, below `cells`; null: every row is in cell 0. With
+  // `cell_via`, row r's cell is cell_of[cell_via[r]] (a joined table's rows
+  // in their parent's cells: an event's are its referral's).
   const uint32_t* cell_of = nullptr;
+  const uint32_t* cell_via = nullptr;
   size_t cells = 1;
   // The rows visited, in order; null: rows 0 .. row_count - 1.
   const uint32_t* rows = nullptr;

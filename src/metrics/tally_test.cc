@@ -146,6 +146,44 @@ TEST(TallyTest, ReadsDaysThroughAJoinedColumn) {
   EXPECT_EQ(TallyRows(q).records, std::vector<int64_t>{4});
 }
 
+// Cells read through a row index give what the cells copied row by row
+// give (an event's cell is its referral's).
+TEST(TallyTest, ReadsCellsThroughAJoinedIndex) {
+  constexpr size_t kRows = 3000;
+  constexpr size_t kCells = 5;
+  const Rows rows = Rows::Random(kRows, kCells, 23);
+  const std::vector<uint32_t> parent_cells = {4, 0, 2, 3, 1, 2, 0};
+  std::vector<uint32_t> parent_of(kRows), copied(kRows);
+  for (size_t row = 0; row < kRows; ++row) {
+    parent_of[row] = static_cast<uint32_t>((row * 7919) % parent_cells.size());
+    copied[row] = parent_cells[parent_of[row]];
+  }
+  for (Tally tally : {Tally::kRecords, Tally::kValues}) {
+    TallyRequest q;
+    q.time.date.data = rows.date.data();
+    q.time.period_start = kStart;
+    q.time.period_end = kEnd;
+    q.tally = tally;
+    q.value.data = rows.value.data();
+    q.condition = rows.condition.data();
+    q.cells = kCells;
+    q.row_count = kRows;
+    q.cell_of = copied.data();
+    const TallyResult want = TallyRows(q);
+    q.cell_of = parent_cells.data();
+    q.cell_via = parent_of.data();
+    const TallyResult got = TallyRows(q);
+    EXPECT_EQ(got.records, want.records);
+    EXPECT_EQ(got.numerator, want.numerator);
+    EXPECT_EQ(got.values, want.values);
+    if (tally == Tally::kRecords) {
+      EXPECT_GT(*std::max_element(want.records.begin(), want.records.end()), 0);
+    } else {
+      EXPECT_FALSE(want.values.empty());
+    }
+  }
+}
+
 TEST(TallyTest, NoRowsCountNothing) {
   TallyRequest q;
   q.cells = 3;
