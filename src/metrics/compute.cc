@@ -350,32 +350,45 @@ class Computation {
 
   // Each row's cell among `dimensions` (the mixed-radix number of its
   // dense codes), computed once per table and breakdown fields: metrics of
-  // one table share it. When every column is another table's, read
-  // through one row index (an event's race, gender and pathway are its
-  // referral's), that table's cells and the index: a metric then reads the
-  // cells of the rows it visits only.
+  // one table share it. A metric that visits few of a table's rows
+  // (`few_rows`), when every column is another table's read through one
+  // row index (an event's race, gender and pathway are its referral's),
+  // gets that table's cells and the index instead: it then reads the cells
+  // of the rows it visits only.
   struct RowCells {
     const uint32_t* of = nullptr;
     const uint32_t* via = nullptr;
   };
   RowCells CellsOf(const CompiledMetric& metric, const FactTable& table,
-                   const std::vector<Dimension>& dimensions) {
+                   const std::vector<Dimension>& dimensions, bool few_rows) {
     std::vector<int> fields;
     for (const Dimension& d : dimensions) {
       fields.push_back(metric.breakdown_fields[d.breakdown]);
     }
-    if (const FactTable* parent = JoinedFromOneTable(table, fields, dimensions)) {
-      std::vector<int> parent_fields;
-      std::vector<Dimension> parent_dimensions = dimensions;
-      for (size_t d = 0; d < fields.size(); ++d) {
-        parent_fields.push_back(table.joined_field(fields[d]));
-        parent_dimensions[d].column.via = nullptr;
-      }
-      return {CellsOf(*parent, parent_fields, parent_dimensions), dimensions[0].column.via};
+    const FactTable* parent = JoinedFromOneTable(table, fields, dimensions);
+    if (parent == nullptr) return {CellsOf(table, fields, dimensions), nullptr};
+    std::vector<int> parent_fields;
+    std::vector<Dimension> parent_dimensions = dimensions;
+    for (size_t d = 0; d < fields.size(); ++d) {
+      parent_fields.push_back(table.joined_field(fields[d]));
+      parent_dimensions[d].column.via = nullptr;
     }
-    return {CellsOf(table, fields, dimensions), nullptr};
+    const uint32_t* parent_cells = CellsOf(*parent, parent_fields, parent_dimensions);
+    const uint32_t* via = dimensions[0].column.via;
+    if (few_rows) return {parent_cells, via};
+    // Metrics that visit most rows share the cells copied through the
+    // index, one load a row instead of one a column.
+    RecycledVector<uint32_t>& cells =
+        cells_.try_emplace({&table, fields}, RecyclingAllocator<uint32_t>(blocks_))
+            .first->second;
+    if (cells.size() != table.rows()) {
+      cells.resize(table.rows());
+      for (size_t row = 0; row < cells.size(); ++row) cells[row] = parent_cells[via[row]];
+    }
+    return {cells.data(), nullptr};
   }
 
+  // The cells of a table's own columns (some may be read through an index).
   const uint32_t* CellsOf(const FactTable& table, const std::vector<int>& fields,
                           const std::vector<Dimension>& dimensions) {
     RecycledVector<uint32_t>& cells =
@@ -435,8 +448,11 @@ class Computation {
     }
     std::vector<Dimension> dimensions = Dimensions(metric, table, evaluation);
     const size_t cells = CellCount(dimensions);
+    // A metric visiting an eighth of the rows or fewer reads cells through
+    // a row index rather than have them copied for every row.
+    const bool few_rows = *visited != nullptr && (*visited)->size() <= rows / 8;
     const RowCells cell_of =
-        dimensions.empty() ? RowCells() : CellsOf(metric, table, dimensions);
+        dimensions.empty() ? RowCells() : CellsOf(metric, table, dimensions, few_rows);
     TallyRequest tally;
     tally.time.rule = metric.time_rule;
     tally.time.date = table.Column(metric.date_field);
