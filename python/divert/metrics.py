@@ -39,6 +39,7 @@ import datetime
 import functools
 import importlib.resources
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence, Union
 
@@ -266,10 +267,7 @@ class Catalog:
     ) -> metrics_pb2.MetricReport:
         """The report message for ``period`` over ``records`` (see :func:`compute`)."""
         request = _request(period, by, disclosure, metrics)
-        if records is None:
-            site = metrics_pb2.MetricRecords()
-        else:
-            site = records if isinstance(records, metrics_pb2.MetricRecords) else load_records(records)
+        site = _as_records(records)
         if (referrals is None) != (events is None):
             raise MetricsError("referrals and events: give both tables, or neither")
         given = {"referrals": referrals, "events": events, "people": people,
@@ -302,7 +300,8 @@ def _arrow_stream(table: Any, name: str) -> Any:
         import pyarrow as pa
 
         table = pa.Table.from_pandas(table, preserve_index=False)
-    if type(table).__module__.startswith("pyarrow") and type(table).__name__ == "Table":
+    pyarrow = sys.modules.get("pyarrow")  # a pyarrow Table means pyarrow is loaded
+    if pyarrow is not None and isinstance(table, pyarrow.Table):
         table = _with_integer_columns(table, name)
     if not hasattr(table, "__arrow_c_stream__"):
         raise MetricsError(
@@ -356,6 +355,15 @@ def synthetic_site(seed: int = 1, referrals: int = 1000) -> metrics_pb2.MetricRe
     except ValueError as e:
         raise MetricsError(str(e)) from None
     return metrics_pb2.MetricRecords.FromString(data)
+
+
+def _as_records(records: Records | None) -> metrics_pb2.MetricRecords:
+    """``records`` as a message: itself, loaded (:func:`load_records`), or none (None)."""
+    if records is None:
+        return metrics_pb2.MetricRecords()
+    if isinstance(records, metrics_pb2.MetricRecords):
+        return records
+    return load_records(records)
 
 
 def load_records(source: bytes | str | Path) -> metrics_pb2.MetricRecords:
@@ -572,8 +580,7 @@ def over_time(
     """
     import pandas as pd
 
-    site = records if records is None or isinstance(records, metrics_pb2.MetricRecords) \
-        else load_records(records)
+    site = _as_records(records)
     wanted = list(metrics) if metrics is not None else None
     frames = [compute(catalog, site, p, by, disclosure=disclosure, metrics=wanted, **tables)
               for p in periods]
@@ -650,7 +657,7 @@ def evaluate_rearrest(
     start, end = parse_period(window)
     for date, message in ((start, request.window.start), (end, request.window.end)):
         message.year, message.month, message.day = date.year, date.month, date.day
-    site = records if isinstance(records, metrics_pb2.MetricRecords) else load_records(records)
+    site = _as_records(records)
     try:
         data = _core.metrics_evaluate_rearrest(site.SerializeToString(), request.SerializeToString())
     except ValueError as e:

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from divert import metrics as dm
-from divert.v1 import metrics_pb2
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -180,10 +179,7 @@ def quarterly_report(
     ``events=``, ``people=``, ``encounters=``, ``arrests=``; data frames or
     pyarrow Tables, read once a quarter); ``records`` then holds the rest, or is None.
     """
-    if records is None:
-        site = metrics_pb2.MetricRecords()
-    else:
-        site = records if isinstance(records, metrics_pb2.MetricRecords) else dm.load_records(records)
+    site = dm._as_records(records)
     start, end = dm.parse_period(quarter)
     frame = dm.compute(catalog, site, (start, end), by=["race"], **tables)
     first = datetime.date(start.year - (quarters_of_history + 3) // 4, 1, 1)

@@ -587,11 +587,14 @@ class Folder {
       }
     }
     FactTable& events = facts_->events;
+    const int32_t* needs = events.Column(event_need_).data;
     for (uint32_t row = 0; row < referrals_.size(); ++row) {
       Referral& r = referrals_[row];
       service_rows_.clear();
       for (uint32_t i = begin[row]; i < begin[row + 1]; ++i) {
-        if (i + kLookAhead < grouped.size()) PrefetchFor(event_at, grouped[i + kLookAhead]);
+        if (i + kLookAhead < grouped.size()) {
+          PrefetchFor(event_at, grouped[i + kLookAhead], needs);
+        }
         const PendingEvent& p = grouped[i];
         Apply(event_at, p, &r);
         if (p.kind == Event::kServiceConnected) {
@@ -603,15 +606,15 @@ class Folder {
 
   // Loads what Apply will read of `p` and write for it, at random in
   // arrays far bigger than the cache: a service's key and id, a
-  // connection's input row and events-table row.
+  // connection's input row and its row of the events' `needs` column.
   template <typename EventAt>
-  void PrefetchFor(EventAt& event_at, const PendingEvent& p) {
+  void PrefetchFor(EventAt& event_at, const PendingEvent& p, const int32_t* needs) {
     if (p.kind == Event::kServiceReferred) {
       __builtin_prefetch(&service_keys_[static_cast<size_t>(p.coded)]);
       __builtin_prefetch(&service_ids_[static_cast<size_t>(p.coded)]);
     } else if (p.kind == Event::kServiceConnected) {
       event_at(p).PrefetchServiceReferral();
-      __builtin_prefetch(&facts_->events.Column(event_need_).data[p.event_row], 1);
+      __builtin_prefetch(&needs[p.event_row], 1);
     }
   }
 
