@@ -117,6 +117,9 @@ struct SubjectCodes {
 // of the referrals table; kNoSubject when the records do not list it.
 constexpr uint32_t kNoSubject = 0xFFFFFFFF;
 
+// No service (Referral::last_service, NewService::previous).
+constexpr uint32_t kNoService = 0xFFFFFFFF;
+
 // A referral while its events are folded.
 struct Referral {
   int32_t pathway = 0;
@@ -150,37 +153,21 @@ struct Referral {
   int32_t arrests_after_enrollment = 0;
   int32_t legacy_cases = 0;
   int32_t owg_reviews = 0;
+  // Its latest service (NewService::previous links the others), or
+  // kNoService.
+  uint32_t last_service = kNoService;
 };
 
-// A service_referred event's service, as the first pass finds it (the
-// services table's rows are added together after).
+// A service_referred event's service, as the fold finds it (the services
+// table's rows are written together after the events).
 struct NewService {
   int32_t need;
   int32_t provider;  // code
   int32_t referred_day;
+  int32_t connected_day;  // kNone until a service_connected event names it
+  // The same referral's service before it, or kNoService.
+  uint32_t previous;
 };
-
-// An event after its referral's first, kept by the first pass (in the
-// log's order) for the second, which folds each referral's events
-// together (in their order) so its Referral stays in cache.
-struct PendingEvent {
-  uint32_t event_row;  // its row of the events table
-  int32_t day;
-  int32_t kind;
-  // What the first pass coded in the log's order (so dictionaries keep
-  // their order of first sight): the service's row (service_referred),
-  // the case manager's code (warm_hand_off); or the value the second
-  // needs, read while the first reads the event's row anyway (so the
-  // second reads the input only for connections): the status
-  // (status_changed), exit reason (exited), new due day
-  // (extension_granted), the NeedsChange of a list of needs
-  // (initial_screening, needs_recorded); or, for a service_connected
-  // event, its index in the input (InputRow).
-  int32_t coded;
-};
-
-// The index in the input of a pending service_connected event.
-uint32_t InputRow(const PendingEvent& p) { return static_cast<uint32_t>(p.coded); }
 
 // What a list of needs does to its referral's needed_needs, packed in an
 // int32: the needs it lists (bits 0-15), and those of them it lists as
@@ -202,26 +189,6 @@ uint32_t ApplyNeedsChange(uint32_t needed_needs, int32_t change) {
   return (needed_needs & ~(bits & 0xFFFF)) | bits >> 16;
 }
 
-// Whether a later event of `kind` may change its referral: every kind
-// but those Folder::Apply leaves alone, which only add their row to the
-// events table and need not be kept for the second pass. Listing the kinds
-// left alone, not those folded, keeps any kind Apply comes to fold.
-bool ChangesReferral(int kind) {
-  switch (kind) {
-    case Event::kOfficerReportFiled:
-    case Event::kVettingPending:
-    case Event::kConsentGiven:
-    case Event::kRoiSigned:
-    case Event::kRoiRevoked:
-    case Event::kServicePlanCreated:
-    case Event::kStageOfChangeAssessed:
-    case Event::kProsecutorDecided:
-      return false;
-    default:
-      return true;
-  }
-}
-
 // The fact tables of `facts`, in a fixed order.
 std::array<FactTable*, 7> TablesOf(SiteFacts* facts) {
   return {&facts->referrals, &facts->events,  &facts->services, &facts->decisions,
@@ -231,8 +198,6 @@ std::array<FactTable*, 7> TablesOf(SiteFacts* facts) {
 }  // namespace
 
 struct FoldScratch::Arrays {
-  std::vector<PendingEvent> pending;
-  std::vector<PendingEvent> grouped;
   std::vector<Referral> referrals;
   std::vector<NewService> new_services;
   std::vector<absl::string_view> service_ids;
@@ -297,8 +262,6 @@ class Folder {
         text_index_(scratch != nullptr ? &scratch->blocks : nullptr) {
     if (scratch_ == nullptr) return;
     SwapScratch();
-    pending_.clear();
-    grouped_.clear();
     referrals_.clear();
     new_services_.clear();
     service_ids_.clear();
@@ -331,6 +294,7 @@ class Folder {
       if (absl::Status s = IndexSubjects(); !s.ok()) return s;
       if (absl::Status s = FoldEvents(); !s.ok()) return s;
     }
+    AddServiceRows();
     facts_->events.Truncate(event_rows_);
     WriteReferrals();
     IndexDecisionsReferred();
@@ -357,8 +321,6 @@ class Folder {
 
  private:
   void SwapScratch() {
-    pending_.swap(scratch_->pending);
-    grouped_.swap(scratch_->grouped);
     referrals_.swap(scratch_->referrals);
     new_services_.swap(scratch_->new_services);
     service_ids_.swap(scratch_->service_ids);
@@ -500,7 +462,6 @@ class Folder {
     // Rows for every event; Run cuts off those after the day.
     facts_->events.AddRows(events);
     facts_->event_referral.reserve(events);
-    pending_.reserve(events);
   }
 
   // A referral's first event (eligibility_recorded or
@@ -510,7 +471,6 @@ class Folder {
     const auto row = static_cast<uint32_t>(referrals_.size());
     referrals_.emplace_back();
     subject_of_rows_.push_back(subject);
-    pending_counts_.push_back(0);
     Referral& r = referrals_.back();
     FactTable& table = facts_->referrals;
     r.referred_day = day;
@@ -535,87 +495,89 @@ class Folder {
     return row;
   }
 
-  // Any later event of the referral in `row`, the `input_row`th of the
-  // log: its events-table row now, its effect on the referral in
-  // FoldPending. Returns whether it has one (whether it is pending), for
-  // the caller to count (pending_counts_ before FoldPending).
+  // Any later event of the referral in `row`, in the log's order: its
+  // effect on the referral (coding its texts then, so dictionaries keep
+  // their order of first sight) and its events-table row.
   template <typename E>
-  bool Note(const E& event, int32_t day, uint32_t row, size_t input_row) {
-    PendingEvent pending{static_cast<uint32_t>(event_rows_), day, event.kind(), 0};
-    if (event.kind() == Event::kWarmHandOff) {
-      pending.coded =
-          event.CaseManager(facts_->referrals.dictionary(referral_case_manager_));
-    } else if (event.kind() == Event::kServiceReferred) {
-      pending.coded = AddService(event, day, row);
-    } else if (event.kind() == Event::kStatusChanged) {
-      pending.coded = event.status();
-    } else if (event.kind() == Event::kExited) {
-      pending.coded = event.exit_reason();
-    } else if (event.kind() == Event::kExtensionGranted) {
-      pending.coded = event.new_due_day();
-    } else if (event.kind() == Event::kInitialScreening ||
-               event.kind() == Event::kNeedsRecorded) {
-      pending.coded = NeedsChange(event);
-    } else if (event.kind() == Event::kServiceConnected) {
-      pending.coded = static_cast<int32_t>(static_cast<uint32_t>(input_row));
+  void Apply(const E& event, int32_t day, uint32_t row) {
+    Referral& r = referrals_[row];
+    connected_need_ = 0;
+    switch (event.kind()) {
+      case Event::kOfferMade:
+        r.stage = v1::OFFER_MADE;
+        break;
+      case Event::kOfferDeclined:
+        r.stage = v1::OFFER_DECLINED;
+        r.offer_declined = true;
+        break;
+      case Event::kOfferAccepted:
+        r.stage = v1::OFFER_ACCEPTED;
+        break;
+      case Event::kWarmHandOff:
+        r.case_manager =
+            event.CaseManager(facts_->referrals.dictionary(referral_case_manager_));
+        break;
+      case Event::kReferralApproved:
+        r.stage = v1::APPROVED;
+        r.approved = true;
+        break;
+      case Event::kReferralDenied:
+        r.stage = v1::DENIED;
+        r.denied = true;
+        break;
+      case Event::kInitialScreening:
+        r.screened_day = FirstDay(r.screened_day, day);
+        r.needed_needs = ApplyNeedsChange(r.needed_needs, NeedsChange(event));
+        break;
+      case Event::kNeedsRecorded:
+        r.needed_needs = ApplyNeedsChange(r.needed_needs, NeedsChange(event));
+        break;
+      case Event::kAssessmentCompleted:
+        r.assessment_day = FirstDay(r.assessment_day, day);
+        break;
+      case Event::kEnrolled:
+        r.stage = v1::ENROLLED;
+        r.enrolled_day = day;
+        r.status = v1::ACTIVE;
+        break;
+      case Event::kExtensionGranted: {
+        ++r.extensions;
+        const int32_t due = event.new_due_day();
+        if (due != kNone) r.intake_due_day = due;
+        break;
+      }
+      case Event::kChargeFiled:
+        r.stage = v1::CHARGE_FILED;
+        r.charge_filed_day = day;
+        break;
+      case Event::kStatusChanged:
+        r.status = event.status();
+        break;
+      case Event::kServiceReferred:
+        AddService(event, day, row, &r);
+        ++r.services_referred;
+        break;
+      case Event::kServiceConnected:
+        Connect(event, day, &r);
+        break;
+      case Event::kArrestAfterEnrollment:
+        ++r.arrests_after_enrollment;
+        break;
+      case Event::kLegacyCaseRecorded:
+        ++r.legacy_cases;
+        break;
+      case Event::kOwgReviewed:
+        ++r.owg_reviews;
+        break;
+      case Event::kExited:
+        r.stage = v1::EXITED;
+        r.exited_day = day;
+        r.exit_reason = event.exit_reason();
+        break;
+      default:
+        break;
     }
-    connected_need_ = 0;  // kServiceConnected's need: set by FoldPending
     AddEventRow(row, event, day);
-    if (!ChangesReferral(event.kind())) return false;
-    pending_.push_back(pending);
-    return true;
-  }
-
-  // Folds the pending events grouped by referral: a stable counting sort
-  // by referral row, then each referral's events in order. `event_at`
-  // reads the input's event of a pending service_connected event.
-  template <typename EventAt>
-  void FoldPending(EventAt event_at) {
-    AddServiceRows();
-    std::vector<uint32_t> begin(referrals_.size() + 1, 0);
-    const std::vector<uint32_t>& referral_of = facts_->event_referral;
-    for (size_t i = 0; i < referrals_.size(); ++i) {
-      begin[i + 1] = begin[i] + pending_counts_[i];
-    }
-    std::vector<uint32_t>().swap(pending_counts_);
-    std::vector<PendingEvent>& grouped = grouped_;
-    grouped.resize(pending_.size());
-    {
-      std::vector<uint32_t> next(begin.begin(), begin.end() - 1);
-      for (const PendingEvent& p : pending_) {
-        grouped[next[referral_of[p.event_row]]++] = p;
-      }
-    }
-    FactTable& events = facts_->events;
-    const int32_t* needs = events.Column(event_need_).data;
-    for (uint32_t row = 0; row < referrals_.size(); ++row) {
-      Referral& r = referrals_[row];
-      service_rows_.clear();
-      for (uint32_t i = begin[row]; i < begin[row + 1]; ++i) {
-        if (i + kLookAhead < grouped.size()) {
-          PrefetchFor(event_at, grouped[i + kLookAhead], needs);
-        }
-        const PendingEvent& p = grouped[i];
-        Apply(event_at, p, &r);
-        if (p.kind == Event::kServiceConnected) {
-          events.Set(p.event_row, event_need_, connected_need_);
-        }
-      }
-    }
-  }
-
-  // Loads what Apply will read of `p` and write for it, at random in
-  // arrays far bigger than the cache: a service's key and id, a
-  // connection's input row and its row of the events' `needs` column.
-  template <typename EventAt>
-  void PrefetchFor(EventAt& event_at, const PendingEvent& p, const int32_t* needs) {
-    if (p.kind == Event::kServiceReferred) {
-      __builtin_prefetch(&service_keys_[static_cast<size_t>(p.coded)]);
-      __builtin_prefetch(&service_ids_[static_cast<size_t>(p.coded)]);
-    } else if (p.kind == Event::kServiceConnected) {
-      event_at(p).PrefetchServiceReferral();
-      __builtin_prefetch(&needs[p.event_row], 1);
-    }
   }
 
   absl::Status FoldEvents() {
@@ -667,13 +629,8 @@ class Folder {
         last_row = row;
       }
       if (day > through_) continue;
-      if (Note(ProtoEvent(event), day, row, static_cast<size_t>(i))) {
-        ++pending_counts_[row];
-      }
+      Apply(ProtoEvent(event), day, row);
     }
-    FoldPending([this](const PendingEvent& p) {
-      return ProtoEvent(records_.events(static_cast<int>(InputRow(p))));
-    });
     return absl::OkStatus();
   }
 
@@ -699,7 +656,6 @@ class Folder {
     // At most one referral (and one decision referred) per row.
     referrals_.reserve(slots_.size());
     subject_of_rows_.reserve(slots_.size());
-    pending_counts_.reserve(slots_.size());
     decision_ids_.reserve(slots_.size());
     int_ids_ = !referral_batches_.empty() && referral_batches_[0].int_id.has_value();
     if (!int_ids_) text_index_.Reserve(slots_.size());
@@ -941,11 +897,10 @@ class Folder {
     for (const ArrowArray* batch : table.batches) events += batch->length;
     PrepareEvents(events);
     int64_t first = 0;
-    event_batches_.reserve(table.batches.size());
     for (const ArrowArray* array : table.batches) {
       absl::StatusOr<EventBatch> read = EventBatch::Of(*table.schema, *array, first);
       if (!read.ok()) return read.status();
-      EventBatch& batch = event_batches_.emplace_back(*std::move(read));
+      EventBatch& batch = *read;
       if ((batch.int_referral_id() != nullptr) != int_ids_ && !slots_.empty()) {
         return absl::InvalidArgumentError(absl::StrCat(
             "events column 'referral_id': ",
@@ -965,11 +920,16 @@ class Folder {
           ResolveReferrals(batch, row, count, referrals.data());
           batch.Kinds(row, count, kinds.data());
         }
-        // The slot an event will write, well ahead (the slots are far
-        // bigger than the cache).
+        // The slot an event will read, well ahead, and then the referral
+        // it will fold into (both far bigger than the cache).
         if (in_block + kLookAhead < kBlockRows && row + kLookAhead < batch.length()) {
           const uint32_t ahead = referrals[static_cast<size_t>(in_block + kLookAhead)];
-          if (ahead < slots_.size()) __builtin_prefetch(&slots_[ahead], 1);
+          if (ahead < slots_.size()) __builtin_prefetch(&slots_[ahead]);
+        }
+        if (in_block + kLookAhead / 2 < kBlockRows &&
+            row + kLookAhead / 2 < batch.length()) {
+          const uint32_t ahead = referrals[static_cast<size_t>(in_block + kLookAhead / 2)];
+          if (ahead < slots_.size()) PrefetchReferral(slots_[ahead].fact_row);
         }
         const int kind = kinds[static_cast<size_t>(in_block)];
         if (kind == kNone) return batch.Kind(row).status();
@@ -1002,29 +962,23 @@ class Folder {
                           "the referral has no eligibility_recorded or "
                           "social_contact_referred event before it");
         }
-        if (Note(event, day, slot.fact_row, static_cast<size_t>(first + row))) {
-          ++slot.later_events;
-        }
+        Apply(event, day, slot.fact_row);
       }
       first += batch.length();
     }
     if (first > UINT32_MAX) {
       return absl::InvalidArgumentError("events: too many rows");
     }
-    for (size_t row = 0; row < referrals_.size(); ++row) {
-      pending_counts_[row] = slots_[subject_of_rows_[row]].later_events;
-    }
-    FoldPending([this](const PendingEvent& p) { return EventAt(p); });
     return absl::OkStatus();
   }
 
-  // The events table's event of a service_connected `p` (a row of one of
-  // its batches).
-  ColumnEvent EventAt(const PendingEvent& p) {
-    size_t b = event_batches_.size() - 1;
-    while (event_batches_[b].first_row() > InputRow(p)) --b;
-    EventBatch& batch = event_batches_[b];
-    return ColumnEvent(&batch, InputRow(p) - batch.first_row(), p.kind);
+  // Loads the referral of fact row `row` (kNotStarted and kSkipped are
+  // none), which an event a few rows ahead will fold into.
+  void PrefetchReferral(uint32_t row) const {
+    if (row >= referrals_.size()) return;
+    const char* at = reinterpret_cast<const char*>(&referrals_[row]);
+    __builtin_prefetch(at, 1);
+    __builtin_prefetch(at + sizeof(Referral) - 1, 1);
   }
 
   uint32_t SubjectOf(const std::string& referral_id) const {
@@ -1032,102 +986,18 @@ class Folder {
     return it == subjects_.end() ? kNoSubject : it->second;
   }
 
-  // Folds a pending event into its referral `r`; `event_at(p)` reads the
-  // input's event of a service_connected `p`, whose effect PendingEvent
-  // does not hold.
-  template <typename EventAt>
-  void Apply(EventAt& event_at, const PendingEvent& p, Referral* referral) {
-    Referral& r = *referral;
-    const int32_t day = p.day;
-    switch (p.kind) {
-      case Event::kOfferMade:
-        r.stage = v1::OFFER_MADE;
-        break;
-      case Event::kOfferDeclined:
-        r.stage = v1::OFFER_DECLINED;
-        r.offer_declined = true;
-        break;
-      case Event::kOfferAccepted:
-        r.stage = v1::OFFER_ACCEPTED;
-        break;
-      case Event::kWarmHandOff:
-        r.case_manager = p.coded;
-        break;
-      case Event::kReferralApproved:
-        r.stage = v1::APPROVED;
-        r.approved = true;
-        break;
-      case Event::kReferralDenied:
-        r.stage = v1::DENIED;
-        r.denied = true;
-        break;
-      case Event::kInitialScreening:
-        r.screened_day = FirstDay(r.screened_day, day);
-        r.needed_needs = ApplyNeedsChange(r.needed_needs, p.coded);
-        break;
-      case Event::kNeedsRecorded:
-        r.needed_needs = ApplyNeedsChange(r.needed_needs, p.coded);
-        break;
-      case Event::kAssessmentCompleted:
-        r.assessment_day = FirstDay(r.assessment_day, day);
-        break;
-      case Event::kEnrolled:
-        r.stage = v1::ENROLLED;
-        r.enrolled_day = day;
-        r.status = v1::ACTIVE;
-        break;
-      case Event::kExtensionGranted: {
-        ++r.extensions;
-        const int32_t due = p.coded;
-        if (due != kNone) r.intake_due_day = due;
-        break;
-      }
-      case Event::kChargeFiled:
-        r.stage = v1::CHARGE_FILED;
-        r.charge_filed_day = day;
-        break;
-      case Event::kStatusChanged:
-        r.status = p.coded;
-        break;
-      case Event::kServiceReferred:
-        service_rows_.push_back(static_cast<uint32_t>(p.coded));
-        ++r.services_referred;
-        break;
-      case Event::kServiceConnected:
-        connected_need_ = 0;
-        Connect(event_at(p), day, &r);
-        break;
-      case Event::kArrestAfterEnrollment:
-        ++r.arrests_after_enrollment;
-        break;
-      case Event::kLegacyCaseRecorded:
-        ++r.legacy_cases;
-        break;
-      case Event::kOwgReviewed:
-        ++r.owg_reviews;
-        break;
-      case Event::kExited:
-        r.stage = v1::EXITED;
-        r.exited_day = day;
-        r.exit_reason = p.coded;
-        break;
-      default:
-        break;
-    }
-  }
-
-  // A service_referred event of the referral in `row`: adds its row to the
-  // services table (in the log's order); returns it.
+  // A service_referred event of the referral `r` in `row`: a service (a
+  // row of the services table, in the log's order), the referral's latest.
   template <typename E>
-  int32_t AddService(const E& event, int32_t day, uint32_t row) {
-    const auto service = static_cast<int32_t>(new_services_.size());
+  void AddService(const E& event, int32_t day, uint32_t row, Referral* r) {
+    const auto service = static_cast<uint32_t>(new_services_.size());
     facts_->service_referral.push_back(row);
     service_ids_.push_back(event.service_referral_id());
     service_keys_.push_back(event.service_referral_key());
     new_services_.push_back(
-        {event.need(),
-         event.Provider(facts_->services.dictionary(service_provider_)), day});
-    return service;
+        {event.need(), event.Provider(facts_->services.dictionary(service_provider_)),
+         day, kNone, r->last_service});
+    r->last_service = service;
   }
 
   // The services table's rows of new_services_ (none before).
@@ -1139,38 +1009,43 @@ class Folder {
       services.Set(first + i, service_need_, service.need);
       services.Set(first + i, service_provider_, service.provider);
       services.Set(first + i, service_referred_, service.referred_day);
+      if (service.connected_day == kNone) continue;
+      services.Set(first + i, service_connected_, service.connected_day);
+      services.Set(first + i, service_days_, service.connected_day - service.referred_day);
+      services.Set(first + i, service_is_connected_, 1);
     }
   }
 
   // Connects the referral's first service that a service_connected event
   // names (compared by dictionary value when both are dictionary-encoded
-  // and equal, by text otherwise).
+  // and equal, by text otherwise), unless it is connected already; its
+  // need is the event's.
   template <typename E>
   void Connect(const E& event, int32_t day, Referral* r) {
     const TextKey key = event.service_referral_key();
     const absl::string_view id = event.service_referral_id();
-    FactTable& services = facts_->services;
-    for (uint32_t service : service_rows_) {
-      const bool same = (key.values != nullptr && service_keys_[service] == key) ||
-                        service_ids_[service] == id;
-      if (!same) continue;
-      const int32_t need = services.Column(service_need_)[service];
-      connected_need_ = need;
-      if (services.Column(service_connected_)[service] != kNone) return;
-      const int32_t referred = services.Column(service_referred_)[service];
-      services.Set(service, service_connected_, day);
-      services.Set(service, service_days_, day - referred);
-      services.Set(service, service_is_connected_, 1);
-      ++r->services_connected;
-      if (need > 0 && need < 32) r->connected_needs |= 1u << need;
-      if (need == v1::EMERGENCY_HOUSING) {
-        r->housing_day = FirstDay(r->housing_day, day);
-      } else if (need == v1::PUBLIC_BENEFITS) {
-        r->benefits_day = FirstDay(r->benefits_day, day);
-      } else if (IsBehavioralHealth(static_cast<v1::Need>(need))) {
-        r->behavioral_health_day = FirstDay(r->behavioral_health_day, day);
+    // The referral's services are linked from its latest: the first named
+    // is the last found.
+    uint32_t named = kNoService;
+    for (uint32_t s = r->last_service; s != kNoService; s = new_services_[s].previous) {
+      if ((key.values != nullptr && service_keys_[s] == key) || service_ids_[s] == id) {
+        named = s;
       }
-      return;
+    }
+    if (named == kNoService) return;
+    NewService& service = new_services_[named];
+    const int32_t need = service.need;
+    connected_need_ = need;
+    if (service.connected_day != kNone) return;
+    service.connected_day = day;
+    ++r->services_connected;
+    if (need > 0 && need < 32) r->connected_needs |= 1u << need;
+    if (need == v1::EMERGENCY_HOUSING) {
+      r->housing_day = FirstDay(r->housing_day, day);
+    } else if (need == v1::PUBLIC_BENEFITS) {
+      r->benefits_day = FirstDay(r->benefits_day, day);
+    } else if (IsBehavioralHealth(static_cast<v1::Need>(need))) {
+      r->behavioral_health_day = FirstDay(r->behavioral_health_day, day);
     }
   }
 
@@ -1471,15 +1346,6 @@ class Folder {
   // By person code: the first enrolment day.
   std::vector<int32_t> enrolled_since_;
   std::vector<Referral> referrals_;
-  // The first pass's events for the second (FoldPending), in the log's
-  // order and grouped by referral, and the services of the referral it
-  // folds.
-  std::vector<PendingEvent> pending_;
-  std::vector<PendingEvent> grouped_;
-  std::vector<uint32_t> pending_counts_;  // by referral row
-  std::vector<uint32_t> service_rows_;
-  // The events table's batches (columnar input), for the second pass.
-  std::vector<EventBatch> event_batches_;
   // The referrals table (columnar input): its batches, its ids' rows, and
   // its rows' slots.
   std::vector<ReferralBatch> referral_batches_;
@@ -1495,11 +1361,9 @@ class Folder {
   bool id_rows_whole_ = false;  // every value looked up already
   std::vector<int64_t> block_indexes_ = std::vector<int64_t>(kBlockRows);
   // By referrals-table row: the referral's fact row (or kNotStarted,
-  // kSkipped) and how many events after its first the first pass noted,
-  // side by side so that an event reads and writes them in one place.
+  // kSkipped).
   struct ReferralSlot {
     uint32_t fact_row = kNotStarted;
-    uint32_t later_events = 0;
   };
   std::vector<ReferralSlot> slots_;
   // By referral row: who it is about (SubjectOf, or the referrals table's
@@ -1508,9 +1372,8 @@ class Folder {
   // By referrals-table row (columnar input): FindKnownPeople.
   std::vector<int32_t> known_people_;
   bool columnar_ = false;
-  // The services the first pass found, for the services table's rows
-  // (added together in FoldPending); by service row, its
-  // service_referral_id.
+  // The services the fold found, for the services table's rows (added
+  // together after the events); by service row, its service_referral_id.
   std::vector<NewService> new_services_;
   std::vector<absl::string_view> service_ids_;
   std::vector<TextKey> service_keys_;
