@@ -51,7 +51,7 @@ struct SiteFacts {
 };
 
 // The largest arrays of a fold (at a million referrals, hundreds of
-// megabytes: the pending events, twice, the referrals being folded, the
+// megabytes: the referrals being folded, their services, the
 // fact tables' columns), kept emptied with their capacity from one fold
 // to the next. A fold given one writes memory already mapped instead of
 // fresh pages, each of which the kernel maps and clears on first touch.
