@@ -161,6 +161,11 @@ struct Referral {
 // A service_referred event's service, as the fold finds it (the services
 // table's rows are written together after the events).
 struct NewService {
+  // Its service_referral_id, and that id's dictionary value (when
+  // dictionary-encoded), side by side with the rest: a connection reads
+  // one place of each service it compares.
+  absl::string_view id;
+  TextKey key;
   int32_t need;
   int32_t provider;  // code
   int32_t referred_day;
@@ -200,8 +205,6 @@ std::array<FactTable*, 7> TablesOf(SiteFacts* facts) {
 struct FoldScratch::Arrays {
   std::vector<Referral> referrals;
   std::vector<NewService> new_services;
-  std::vector<absl::string_view> service_ids;
-  std::vector<TextKey> service_keys;
   // By table (TablesOf), its columns; and the facts' row-to-referral
   // indexes.
   std::array<std::vector<std::vector<int32_t>>, 7> table_columns;
@@ -264,8 +267,6 @@ class Folder {
     SwapScratch();
     referrals_.clear();
     new_services_.clear();
-    service_ids_.clear();
-    service_keys_.clear();
   }
   ~Folder() {
     if (scratch_ != nullptr) SwapScratch();
@@ -323,8 +324,6 @@ class Folder {
   void SwapScratch() {
     referrals_.swap(scratch_->referrals);
     new_services_.swap(scratch_->new_services);
-    service_ids_.swap(scratch_->service_ids);
-    service_keys_.swap(scratch_->service_keys);
   }
 
   // `table` of `columns` when it is given as columns; otherwise null.
@@ -992,11 +991,10 @@ class Folder {
   void AddService(const E& event, int32_t day, uint32_t row, Referral* r) {
     const auto service = static_cast<uint32_t>(new_services_.size());
     facts_->service_referral.push_back(row);
-    service_ids_.push_back(event.service_referral_id());
-    service_keys_.push_back(event.service_referral_key());
     new_services_.push_back(
-        {event.need(), event.Provider(facts_->services.dictionary(service_provider_)),
-         day, kNone, r->last_service});
+        {event.service_referral_id(), event.service_referral_key(), event.need(),
+         event.Provider(facts_->services.dictionary(service_provider_)), day, kNone,
+         r->last_service});
     r->last_service = service;
   }
 
@@ -1028,9 +1026,8 @@ class Folder {
     // is the last found.
     uint32_t named = kNoService;
     for (uint32_t s = r->last_service; s != kNoService; s = new_services_[s].previous) {
-      if ((key.values != nullptr && service_keys_[s] == key) || service_ids_[s] == id) {
-        named = s;
-      }
+      const NewService& service = new_services_[s];
+      if ((key.values != nullptr && service.key == key) || service.id == id) named = s;
     }
     if (named == kNoService) return;
     NewService& service = new_services_[named];
@@ -1372,11 +1369,9 @@ class Folder {
   // By referrals-table row (columnar input): FindKnownPeople.
   std::vector<int32_t> known_people_;
   bool columnar_ = false;
-  // The services the fold found, for the services table's rows (added
-  // together after the events); by service row, its service_referral_id.
+  // The services the fold found, by service row, for the services table's
+  // rows (added together after the events).
   std::vector<NewService> new_services_;
-  std::vector<absl::string_view> service_ids_;
-  std::vector<TextKey> service_keys_;
 
   int event_kind_ = -1, event_day_ = -1, event_need_ = -1,
       event_prosecutor_ = -1, event_arrest_ = -1, event_status_ = -1;
