@@ -105,6 +105,67 @@ void FieldReads(const v1::CheckedExpr& checked, absl::string_view variable,
                        filter->fields.size() <= 8;
 }
 
+// Whether `expr` is `variable`.kind.
+bool IsEventKind(const v1::Expr& expr, absl::string_view variable) {
+  return expr.has_select_expr() && !expr.select_expr().test_only() &&
+         expr.select_expr().field() == "kind" &&
+         expr.select_expr().operand().has_ident_expr() &&
+         expr.select_expr().operand().ident_expr().name() == variable;
+}
+
+// The event kinds `expr` is true for at most, when it is a constant (an
+// integer, or an enum value the checker resolved) that names one; else
+// every kind.
+EventKindSet KindsOfConstant(const v1::CheckedExpr& checked, const v1::Expr& expr) {
+  int64_t value = -1;
+  if (expr.has_const_expr() && expr.const_expr().has_int64_value()) {
+    value = expr.const_expr().int64_value();
+  } else if (auto it = checked.reference_map().find(expr.id());
+             it != checked.reference_map().end() && it->second.has_value() &&
+             it->second.value().has_int64_value()) {
+    value = it->second.value().int64_value();
+  } else {
+    return EventKindSet().set();
+  }
+  EventKindSet kinds;
+  if (v1::EventKind_IsValid(static_cast<int>(value)) && value >= 0 &&
+      value < static_cast<int64_t>(kinds.size())) {
+    kinds.set(static_cast<size_t>(value));
+  }
+  return kinds;
+}
+
+// The event kinds for which `expr`, a condition over `variable` (an
+// event's facts), may be true: narrowed by comparisons of its kind (==, in
+// a list) joined by && and ||; every kind when it does not say.
+EventKindSet KindsAllowed(const v1::CheckedExpr& checked, const v1::Expr& expr,
+                          absl::string_view variable) {
+  EventKindSet kinds;
+  kinds.set();
+  if (!expr.has_call_expr() || expr.call_expr().args_size() != 2) return kinds;
+  const v1::Expr_Call& call = expr.call_expr();
+  const v1::Expr& left = call.args(0);
+  const v1::Expr& right = call.args(1);
+  if (call.function() == "_&&_") {
+    return KindsAllowed(checked, left, variable) & KindsAllowed(checked, right, variable);
+  }
+  if (call.function() == "_||_") {
+    return KindsAllowed(checked, left, variable) | KindsAllowed(checked, right, variable);
+  }
+  if (call.function() == "_==_") {
+    if (IsEventKind(left, variable)) return KindsOfConstant(checked, right);
+    if (IsEventKind(right, variable)) return KindsOfConstant(checked, left);
+    return kinds;
+  }
+  if (call.function() == "@in" && IsEventKind(left, variable) && right.has_list_expr()) {
+    kinds.reset();
+    for (const v1::Expr& element : right.list_expr().elements()) {
+      kinds |= KindsOfConstant(checked, element);
+    }
+  }
+  return kinds;
+}
+
 }  // namespace
 
 const Descriptor* FactsSchema(v1::RecordKind kind) {
@@ -467,6 +528,17 @@ absl::StatusOr<std::unique_ptr<CatalogPlan>> CatalogPlan::Compile(
     }
   }
   if (!problems.empty()) return problems.ToStatus();
+  for (const CompiledMetric& m : plan->metrics_) {
+    if (m.records != v1::EVENTS || !IsBaseKind(m.kind)) continue;
+    if (m.filter < 0) {
+      plan->counted_event_kinds_.set();
+      continue;
+    }
+    const CompiledFilter& filter = plan->filters_[static_cast<size_t>(m.filter)];
+    plan->counted_event_kinds_ |=
+        KindsAllowed(filter.program->checked_expr(), filter.program->checked_expr().expr(),
+                     plan->environments_[v1::EVENTS].variable);
+  }
   return plan;
 }
 

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "divert/cel/cel.h"
 #include "divert/v1/metrics.pb.h"
+#include "metrics/site_facts.h"
 
 namespace divert::metrics {
 
@@ -79,6 +80,12 @@ class CatalogPlan {
   const RecordEnvironment& environment(v1::RecordKind kind) const {
     return environments_[kind];
   }
+  // The kinds of event that a metric over EVENTS may count: every kind,
+  // unless each such metric's filter requires event.kind to be one of
+  // some (`event.kind == EventKind.X`, `event.kind in [...]`, joined by
+  // && and ||); none when no metric counts EVENTS. A fold for this
+  // catalog needs rows of the events table for these kinds only.
+  const EventKindSet& counted_event_kinds() const { return counted_event_kinds_; }
 
  private:
   CatalogPlan() = default;
@@ -88,6 +95,7 @@ class CatalogPlan {
   std::vector<CompiledFilter> filters_;
   std::vector<int> order_;
   std::array<RecordEnvironment, v1::RecordKind_ARRAYSIZE> environments_;
+  EventKindSet counted_event_kinds_;
 };
 
 // The facts message and CEL variable of a record kind.

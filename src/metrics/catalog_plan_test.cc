@@ -1,8 +1,12 @@
 // Compiling a catalog: every problem is found at once, named by metric.
 #include "divert/metrics/metrics.h"
 
+#include <initializer_list>
+
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "metrics/catalog_plan.h"
 
 namespace divert::metrics {
 namespace {
@@ -70,6 +74,58 @@ TEST(CatalogPlanTest, ParseErrorsGiveLineAndColumn) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StartsWith(status.message(), "catalog: 4:1: ")) << status;
   EXPECT_NE(status.message().find("\"NOT_A_KIND\""), absl::string_view::npos);
+}
+
+// The kinds of event the metrics over EVENTS of `text` may count.
+EventKindSet CountedKinds(absl::string_view text) {
+  auto catalog = ParseCatalogText(text);
+  EXPECT_TRUE(catalog.ok()) << catalog.status();
+  auto plan = CatalogPlan::Compile(*catalog);
+  EXPECT_TRUE(plan.ok()) << plan.status();
+  return plan.ok() ? (*plan)->counted_event_kinds() : EventKindSet();
+}
+
+EventKindSet Kinds(std::initializer_list<v1::EventKind> kinds) {
+  EventKindSet set;
+  for (v1::EventKind kind : kinds) set.set(kind);
+  return set;
+}
+
+TEST(CatalogPlanTest, CountsTheEventKindsItsEventFiltersName) {
+  EXPECT_EQ(CountedKinds(R"pb(
+              metrics { id: "filed" records: EVENTS kind: COUNT
+                        filter: "event.kind == EventKind.EVENT_CHARGE_FILED" }
+              metrics { id: "discretion" records: EVENTS kind: COUNT
+                        filter: "event.kind == EventKind.EVENT_PROSECUTOR_DECIDED && "
+                                "event.prosecutor_decision != ProsecutorDecision.CONTINUE_TO_MONITOR" }
+              metrics { id: "either" records: EVENTS kind: COUNT
+                        filter: "EventKind.EVENT_EXITED == event.kind || "
+                                "event.kind in [EventKind.EVENT_ENROLLED, EventKind.EVENT_OFFER_MADE]" }
+              metrics { id: "referrals" records: REFERRALS kind: COUNT }
+            )pb"),
+            Kinds({v1::EVENT_CHARGE_FILED, v1::EVENT_PROSECUTOR_DECIDED, v1::EVENT_EXITED,
+                   v1::EVENT_ENROLLED, v1::EVENT_OFFER_MADE}));
+}
+
+TEST(CatalogPlanTest, CountsEveryEventKindUnlessEachEventFilterNarrowsThem) {
+  // No filter, a filter on another field, a negation, a kind compared
+  // with a field: any kind may pass.
+  for (const char* filter :
+       {"", "event.need == Need.EMERGENCY_HOUSING", "!(event.kind == EventKind.EVENT_EXITED)",
+        "event.kind == EventKind.EVENT_EXITED || event.day > 0",
+        "event.kind != EventKind.EVENT_EXITED", "event.kind == event.status"}) {
+    SCOPED_TRACE(filter);
+    EXPECT_TRUE(CountedKinds(absl::StrCat(R"pb(
+                  metrics { id: "some" records: EVENTS kind: COUNT
+                            filter: "event.kind == EventKind.EVENT_CHARGE_FILED" }
+                  metrics { id: "any" records: EVENTS kind: COUNT filter: ")pb",
+                                          filter, R"pb(" }
+                )pb"))
+                    .all());
+  }
+  // A catalog without metrics over EVENTS counts none.
+  EXPECT_TRUE(CountedKinds(R"pb(metrics { id: "referrals" records: REFERRALS kind: COUNT })pb")
+                  .none());
 }
 
 }  // namespace

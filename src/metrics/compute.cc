@@ -816,8 +816,9 @@ absl::StatusOr<v1::MetricReport> ComputeOverFacts(const CatalogPlan& plan,
   return computation.Run();
 }
 
-// Folds (`fold(end_day, scratch)`) through the end of the request's period
-// and computes the report, with a FoldScratch of `pool` for both.
+// Folds (`fold(end_day, options)`) through the end of the request's period
+// and computes the report, with a FoldScratch of `pool` for both; the fold
+// keeps rows of the events table for the kinds of event the plan counts.
 template <typename Fold>
 absl::StatusOr<v1::MetricReport> FoldAndCompute(const CatalogPlan& plan,
                                                 FoldScratchPool* pool,
@@ -826,7 +827,10 @@ absl::StatusOr<v1::MetricReport> FoldAndCompute(const CatalogPlan& plan,
   int32_t start = 0, end = 0;
   if (absl::Status s = CheckRequest(request, &start, &end); !s.ok()) return s;
   std::unique_ptr<FoldScratch> scratch = pool->Take();
-  absl::StatusOr<std::unique_ptr<SiteFacts>> facts = fold(end, scratch.get());
+  FoldOptions options;
+  options.scratch = scratch.get();
+  options.event_kinds = plan.counted_event_kinds();
+  absl::StatusOr<std::unique_ptr<SiteFacts>> facts = fold(end, options);
   if (!facts.ok()) return facts.status();
   absl::StatusOr<v1::MetricReport> report =
       ComputeOverFacts(plan, **facts, request, start, end, &scratch->blocks());
@@ -856,16 +860,16 @@ const v1::MetricCatalog& CompiledCatalog::catalog() const {
 absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(
     const v1::MetricRecords& records, const v1::MetricRequest& request) const {
   return FoldAndCompute(*plan_, scratch_.get(), request,
-                        [&](int32_t end, FoldScratch* scratch) {
-                          return FoldRecords(records, end, scratch);
+                        [&](int32_t end, const FoldOptions& options) {
+                          return FoldRecords(records, end, options);
                         });
 }
 
 absl::StatusOr<v1::MetricReport> CompiledCatalog::Compute(
     const RecordColumns& columns, const v1::MetricRequest& request) const {
   return FoldAndCompute(*plan_, scratch_.get(), request,
-                        [&](int32_t end, FoldScratch* scratch) {
-                          return FoldRecords(columns, end, scratch);
+                        [&](int32_t end, const FoldOptions& options) {
+                          return FoldRecords(columns, end, options);
                         });
 }
 

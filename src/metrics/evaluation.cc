@@ -59,7 +59,10 @@ absl::StatusOr<v1::RearrestEvaluation> EvaluateRearrest(
   }
   const int days = request.follow_up_days() > 0 ? request.follow_up_days() : 365;
   const int minimum = request.min_group_size() > 0 ? request.min_group_size() : 11;
-  absl::StatusOr<std::unique_ptr<SiteFacts>> facts = FoldRecords(records, end + days);
+  // Only the referrals' and arrests' facts are read: no rows of events.
+  FoldOptions options;
+  options.event_kinds.reset();
+  absl::StatusOr<std::unique_ptr<SiteFacts>> facts = FoldRecords(records, end + days, options);
   if (!facts.ok()) return facts.status();
 
   // Participants: enrolled on a referral made in the window.

@@ -33,6 +33,9 @@ static_assert(kNeeds <= 16, "a referral's needs are bits of a 16-bit mask");
 // wait for memory at once instead of one after the other.
 constexpr int kLookAhead = 16;
 
+// The events table's rows are added in blocks, doubling from this many.
+constexpr size_t kFirstEventRows = 4096;
+
 bool IsBehavioralHealth(v1::Need need) {
   return need == v1::MENTAL_HEALTH_COUNSELING ||
          need == v1::SUBSTANCE_USE_TREATMENT;
@@ -253,9 +256,11 @@ class Folder {
   // Takes the arrays of `scratch` (when not null) and leaves it its own
   // when done.
   Folder(const v1::MetricRecords& records, int32_t through_day,
-         SiteFacts* facts, LocalDays* days, FoldScratch::Arrays* scratch)
+         const EventKindSet& event_kinds, SiteFacts* facts, LocalDays* days,
+         FoldScratch::Arrays* scratch)
       : records_(records),
         through_(through_day),
+        event_kinds_(event_kinds),
         facts_(facts),
         days_(days),
         scratch_(scratch),
@@ -405,10 +410,15 @@ class Folder {
     return days_->DayOf(time.seconds());
   }
 
+  // The events-table row of an event of the referral in row `referral`,
+  // when its kind gets one.
   template <typename E>
   void AddEventRow(uint32_t referral, const E& event, int32_t day) {
+    if (!event_kinds_[static_cast<size_t>(event.kind())]) return;
     FactTable& table = facts_->events;
     const size_t row = event_rows_++;
+    // Rows are added a growing block at a time; Run cuts off the rest.
+    if (row == table.rows()) table.AddRows(std::max(row, kFirstEventRows));
     facts_->event_referral.push_back(referral);
     table.Set(row, event_kind_, event.kind());
     table.Set(row, event_day_, day);
@@ -433,8 +443,8 @@ class Folder {
     }
   }
 
-  // Looks up the columns the events fold writes, and reserves room.
-  void PrepareEvents(size_t events) {
+  // Looks up the columns the events fold writes.
+  void PrepareEvents() {
     Fields event_fields(&facts_->events);
     event_kind_ = event_fields("kind");
     event_day_ = event_fields("day");
@@ -458,9 +468,6 @@ class Folder {
                     ? records_.settings().intake_deadline_days()
                     : kDefaultIntakeDeadlineDays;
     needs_approval_ = records_.settings().social_contact_requires_owg_approval();
-    // Rows for every event; Run cuts off those after the day.
-    facts_->events.AddRows(events);
-    facts_->event_referral.reserve(events);
   }
 
   // A referral's first event (eligibility_recorded or
@@ -580,7 +587,7 @@ class Folder {
   }
 
   absl::Status FoldEvents() {
-    PrepareEvents(records_.events_size());
+    PrepareEvents();
     index_.reserve(records_.events_size() / 8 + 16);
     absl::string_view last_id;
     uint32_t last_row = 0;
@@ -892,9 +899,7 @@ class Folder {
   }
 
   absl::Status FoldEventColumns(const RecordBatches& table) {
-    size_t events = 0;
-    for (const ArrowArray* batch : table.batches) events += batch->length;
-    PrepareEvents(events);
+    PrepareEvents();
     int64_t first = 0;
     for (const ArrowArray* array : table.batches) {
       absl::StatusOr<EventBatch> read = EventBatch::Of(*table.schema, *array, first);
@@ -1323,6 +1328,7 @@ class Folder {
 
   const v1::MetricRecords& records_;
   const int32_t through_;
+  const EventKindSet event_kinds_;
   SiteFacts* facts_;
   LocalDays* days_;
   FoldScratch::Arrays* scratch_;
@@ -1422,7 +1428,7 @@ namespace {
 
 absl::StatusOr<std::unique_ptr<SiteFacts>> Fold(
     const v1::MetricRecords& records, const RecordColumns* columns,
-    int32_t through_day, FoldScratch* scratch) {
+    int32_t through_day, const FoldOptions& options) {
   absl::TimeZone zone = absl::UTCTimeZone();
   if (!records.time_zone().empty() &&
       !absl::LoadTimeZone(records.time_zone(), &zone)) {
@@ -1435,8 +1441,8 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> Fold(
   facts->through_day = through_day;
   LocalDays days(zone);
   FoldScratch::Arrays* arrays = nullptr;
-  if (scratch != nullptr) {
-    arrays = &scratch->arrays();
+  if (options.scratch != nullptr) {
+    arrays = &options.scratch->arrays();
     const std::array<FactTable*, 7> tables = TablesOf(facts.get());
     for (size_t i = 0; i < tables.size(); ++i) {
       tables[i]->ReuseColumns(&arrays->table_columns[i]);
@@ -1446,7 +1452,7 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> Fold(
     facts->service_referral.swap(arrays->service_referral);
     facts->service_referral.clear();
   }
-  Folder folder(records, through_day, facts.get(), &days, arrays);
+  Folder folder(records, through_day, options.event_kinds, facts.get(), &days, arrays);
   if (absl::Status status = folder.Run(columns); !status.ok()) return status;
   return facts;
 }
@@ -1455,17 +1461,17 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> Fold(
 
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
     const v1::MetricRecords& records, int32_t through_day) {
-  return Fold(records, nullptr, through_day, nullptr);
+  return Fold(records, nullptr, through_day, FoldOptions());
 }
 
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
-    const v1::MetricRecords& records, int32_t through_day, FoldScratch* scratch) {
-  return Fold(records, nullptr, through_day, scratch);
+    const v1::MetricRecords& records, int32_t through_day, const FoldOptions& options) {
+  return Fold(records, nullptr, through_day, options);
 }
 
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
     const RecordColumns& columns, int32_t through_day) {
-  return FoldRecords(columns, through_day, nullptr);
+  return FoldRecords(columns, through_day, FoldOptions());
 }
 
 void Recycle(std::unique_ptr<SiteFacts> facts, FoldScratch* scratch) {
@@ -1481,7 +1487,7 @@ void Recycle(std::unique_ptr<SiteFacts> facts, FoldScratch* scratch) {
 }
 
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
-    const RecordColumns& columns, int32_t through_day, FoldScratch* scratch) {
+    const RecordColumns& columns, int32_t through_day, const FoldOptions& options) {
   if (columns.records == nullptr) {
     return absl::InvalidArgumentError("records: missing (NULL)");
   }
@@ -1512,7 +1518,7 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
           " table is given"));
     }
   }
-  return Fold(records, &columns, through_day, scratch);
+  return Fold(records, &columns, through_day, options);
 }
 
 }  // namespace divert::metrics

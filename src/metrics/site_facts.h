@@ -9,6 +9,7 @@
 #ifndef DIVERT_SRC_METRICS_SITE_FACTS_H_
 #define DIVERT_SRC_METRICS_SITE_FACTS_H_
 
+#include <bitset>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -89,6 +90,21 @@ class FoldScratchPool {
   std::unique_ptr<FoldScratch> kept_;  // guarded by mutex_
 };
 
+// A set of event kinds, by EventKind number.
+using EventKindSet = std::bitset<v1::EventKind_ARRAYSIZE>;
+
+// How a fold runs.
+struct FoldOptions {
+  // The arrays to reuse, left those of this fold (but the facts': see
+  // Recycle); null for none. The facts hold memory of it: they must be
+  // recycled or deleted before it.
+  FoldScratch* scratch = nullptr;
+  // The kinds of event that get rows of the events table (a catalog
+  // counts only some: CatalogPlan::counted_event_kinds). Every event still
+  // folds into its referral's facts.
+  EventKindSet event_kinds = EventKindSet().set();
+};
+
 // Folds `records` as of `through_day` (days since 1970-01-01, local).
 // Fails with InvalidArgument, naming the event's index and referral id, for
 // an event without a date, an event of a referral that has not started, an
@@ -105,13 +121,11 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
     const RecordColumns& columns, int32_t through_day);
 
-// As the two above, reusing the arrays `scratch` holds (and leaving it
-// those of this fold, but the facts': see Recycle). The facts hold memory
-// of `scratch`: they must be recycled or deleted before it.
+// As the two above, run as `options` say.
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
-    const v1::MetricRecords& records, int32_t through_day, FoldScratch* scratch);
+    const v1::MetricRecords& records, int32_t through_day, const FoldOptions& options);
 absl::StatusOr<std::unique_ptr<SiteFacts>> FoldRecords(
-    const RecordColumns& columns, int32_t through_day, FoldScratch* scratch);
+    const RecordColumns& columns, int32_t through_day, const FoldOptions& options);
 
 // Gives the memory of `facts`' largest columns to `scratch` (for the next
 // fold) and deletes them.

@@ -89,6 +89,44 @@ TEST(SiteFactsTest, JoinsPeopleAndPlacesOnTheReferral) {
   }
 }
 
+TEST(SiteFactsTest, KeepsRowsOfEventsOfTheKindsAskedFor) {
+  const v1::MetricRecords records = testing::FixtureSite();
+  const int32_t through = DayNumber(testing::MakeDate(2024, 3, 31));
+  auto all = FoldRecords(records, through);
+  ASSERT_TRUE(all.ok()) << all.status();
+  FoldOptions options;
+  options.event_kinds.set(v1::EVENT_SERVICE_CONNECTED).set(v1::EVENT_ENROLLED);
+  auto some = FoldRecords(records, through, options);
+  ASSERT_TRUE(some.ok()) << some.status();
+
+  // Every event still folds into its referral.
+  const FactTable& referrals = (*all)->referrals;
+  ASSERT_EQ((*some)->referrals.rows(), referrals.rows());
+  for (int field = 0; field < referrals.schema()->field_count(); ++field) {
+    SCOPED_TRACE(referrals.schema()->field(field)->name());
+    for (size_t row = 0; row < referrals.rows(); ++row) {
+      EXPECT_EQ((*some)->referrals.Column(field)[row], referrals.Column(field)[row]);
+    }
+  }
+  // The events table keeps the rows of those kinds, in order, as they were.
+  const FactTable& events = (*all)->events;
+  const FactTable& kept = (*some)->events;
+  const int kind = events.FieldIndex("kind");
+  size_t next = 0;
+  for (size_t row = 0; row < events.rows(); ++row) {
+    if (!options.event_kinds[static_cast<size_t>(events.Column(kind)[row])]) continue;
+    ASSERT_LT(next, kept.rows());
+    for (const char* name : {"kind", "day", "need", "race"}) {
+      const int field = events.FieldIndex(name);
+      EXPECT_EQ(kept.Column(field)[next], events.Column(field)[row]) << name;
+    }
+    EXPECT_EQ((*some)->event_referral[next], (*all)->event_referral[row]);
+    ++next;
+  }
+  EXPECT_GT(next, 0u);
+  EXPECT_EQ(kept.rows(), next);
+}
+
 TEST(SiteFactsTest, RefusesAnEventWithoutADate) {
   v1::MetricRecords records = testing::FixtureSite();
   records.mutable_events(3)->clear_occurred_at();
