@@ -147,6 +147,13 @@ class TextView {
   ABSL_ATTRIBUTE_ALWAYS_INLINE absl::string_view Value(int64_t index) const {
     return Plain(index + dictionary_offset_);
   }
+  // Loads the offsets Value(index) will read; then, once they are loaded
+  // (a few rows later in a loop), PrefetchValue loads its text.
+  void PrefetchValueOffsets(int64_t index) const {
+    __builtin_prefetch(static_cast<const char*>(offsets_) +
+                       (index + dictionary_offset_) * (large_ ? 8 : 4));
+  }
+  void PrefetchValue(int64_t index) const { __builtin_prefetch(Value(index).data()); }
   // Dictionary-encoded: which value of which dictionary `row` holds (equal
   // keys, equal text; unequal keys may still be equal text).
   TextKey Key(int64_t row) const {

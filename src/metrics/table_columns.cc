@@ -6,7 +6,8 @@
 
 namespace divert::metrics {
 
-CodedText::CodedText(std::optional<TextView> view, int64_t rows) : view_(view) {
+CodedText::CodedText(std::optional<TextView> view, int64_t rows)
+    : view_(view), rows_(rows) {
   if (view_ && view_->is_dictionary() && view_->dictionary_size() > 0 &&
       view_->dictionary_size() <= rows / 2) {
     codes_.assign(static_cast<size_t>(view_->dictionary_size()), kNotCoded);

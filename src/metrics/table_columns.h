@@ -54,9 +54,14 @@ class CodedText {
   }
   // Loads what Code(row, dictionary) or CodeUnlessEmpty will read from
   // `dictionary`, unless the row's dictionary value is coded already: a
-  // loop asks for a row several rows ahead.
+  // loop asks for a row several rows ahead. A dictionary-encoded column's
+  // values are read at random, so it also asks for what this call will
+  // read, in two steps: the value's code and offsets kStepRows * 2 rows
+  // further on, and its text kStepRows further on.
   void Prefetch(int64_t row, const Dictionary& dictionary) const {
-    if (!view_ || view_->IsNull(row)) return;
+    if (!view_) return;
+    if (view_->is_dictionary()) PrefetchDictionaryValues(row);
+    if (view_->IsNull(row)) return;
     if (codes_.empty()) {
       dictionary.Prefetch(view_->Get(row));
       return;
@@ -105,7 +110,26 @@ class CodedText {
   }
 
  private:
+  static constexpr int64_t kStepRows = 16;
+
+  // The two steps before Prefetch's own (see Prefetch), for the rows after
+  // `row`.
+  void PrefetchDictionaryValues(int64_t row) const {
+    if (row + 2 * kStepRows < rows_ && !view_->IsNull(row + 2 * kStepRows)) {
+      const int64_t index = view_->Index(row + 2 * kStepRows);
+      view_->PrefetchValueOffsets(index);
+      if (!codes_.empty()) __builtin_prefetch(&codes_[static_cast<size_t>(index)]);
+    }
+    if (row + kStepRows < rows_ && !view_->IsNull(row + kStepRows)) {
+      const int64_t index = view_->Index(row + kStepRows);
+      if (codes_.empty() || codes_[static_cast<size_t>(index)] == kNotCoded) {
+        view_->PrefetchValue(index);
+      }
+    }
+  }
+
   std::optional<TextView> view_;
+  int64_t rows_ = 0;
   // By dictionary index, its code (kNotCoded: not coded yet); empty when
   // the column is coded row by row.
   std::vector<int32_t> codes_;
