@@ -13,7 +13,9 @@
 //                        catalog: it maps its working memory (the fold's
 //                        tables, about 850 MB at a million referrals)
 //                        afresh, each page of which the kernel clears on
-//                        first touch, as in a new process
+//                        first touch, as in a new process (page_faults
+//                        counts them; a second iteration in a process maps
+//                        fewer, reusing blocks the allocator kept)
 //   BM_LogColumnsToReport
 //                        the same with only the referral log as tables
 //                        (people, encounters, arrests as messages)
