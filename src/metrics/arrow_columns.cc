@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "screening/arrow_input.h"
 
 namespace divert::metrics {
 namespace {
@@ -85,6 +86,17 @@ absl::StatusOr<TextView> TextView::Of(const ArrowSchema& schema,
                                       absl::string_view what,
                                       int64_t batch_offset) {
   if (!Accepts(schema)) return WrongType(what, schema, "text");
+  // The offsets and dictionary indices, which the view reads without
+  // checking each, are checked whole first (one pass that compilers
+  // vectorize), as screening checks its columns.
+  if (absl::StatusOr<std::unique_ptr<screening::ColumnReader>> checked =
+          screening::ColumnReader::Create(schema, array);
+      !checked.ok()) {
+    absl::string_view problem = checked.status().message();
+    const size_t is = problem.find(" is not a valid Arrow array");
+    if (is != absl::string_view::npos) problem.remove_prefix(is + 1);
+    return absl::InvalidArgumentError(absl::StrCat(what, " ", problem));
+  }
   TextView view;
   const ArrowArray* values = &array;
   const ArrowSchema* values_schema = &schema;

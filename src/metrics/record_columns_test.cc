@@ -260,6 +260,16 @@ TEST_F(BadColumnsTest, TheFirstBadRowIsNamed) {
   ExpectError(Compute(Table(std::move(columns))), "events row 0: 'occurred_at' is null");
 }
 
+TEST_F(BadColumnsTest, DictionaryIndexOutsideItsDictionary) {
+  std::vector<Node> columns = EventColumns();
+  auto officer = FixedNode<int32_t>("officer_id", "i", {0, 7});
+  officer->SetDictionary(TextNode("", {"o1"}));
+  columns[3] = std::move(officer);
+  ExpectError(Compute(Table(std::move(columns))),
+              "events column 'officer_id' is not a valid Arrow array: dictionary index 7 "
+              "of row 1 is not in its dictionary of 1");
+}
+
 TEST_F(BadColumnsTest, NullKind) {
   std::vector<Node> columns = EventColumns();
   columns[2] = FixedNode<int32_t>("kind", "i", {10, 0}, {true, false});

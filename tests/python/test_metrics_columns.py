@@ -178,10 +178,20 @@ def test_bad_tables_name_the_column_and_row(catalog: dm.Catalog) -> None:
     refused(events.assign(occurred_at=[events.occurred_at[0], pd.NaT]), "events row 1: 'occurred_at' is null")
     refused(events.assign(kind=["eligibility_recorded", "offer"]), "events row 1: 'kind' 'offer' is not an event")
     refused(events.assign(need=[1.5, None]), "events column 'need': expected integers, got fractions")
+    refused(_with_bad_officer_ids(events),
+            "events column 'officer_id' is not a valid Arrow array: dictionary index 7 of row 1 "
+            "is not in its dictionary of 1")
     with pytest.raises(divert.MetricsError, match="give both tables"):
         dm.compute(catalog, None, "2024Q1", events=events)
     with pytest.raises(divert.MetricsError, match="events: a list is not a table"):
         dm.compute(catalog, None, "2024Q1", referrals=referrals, events=[1, 2])
+
+
+def _with_bad_officer_ids(events: pd.DataFrame) -> pa.Table:
+    """`events` as a table with an officer_id column whose row 1 has an index outside its dictionary."""
+    indices = [7 if row == 1 else 0 for row in range(len(events))]
+    bad = pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(["o1"]), safe=False)
+    return pa.Table.from_pandas(events, preserve_index=False).append_column("officer_id", bad)
 
 
 _CAPI_SCRIPT = r"""
@@ -220,17 +230,19 @@ lib.divert_buffer_free(out)
 """
 
 
-def _capi(tmp_path: Path, rest: metrics_pb2.MetricRecords, referrals: pd.DataFrame, events: pd.DataFrame,
+def _capi(tmp_path: Path, rest: metrics_pb2.MetricRecords, referrals: pd.DataFrame,
+          events: pd.DataFrame | pa.Table,
           request: metrics_pb2.MetricRequest) -> subprocess.CompletedProcess[bytes]:
     library = Path(os.environ.get("DIVERT_LIBRARY", REPO_ROOT / "build" / "libdivert.so"))
     assert library.exists(), f"the shared library is missing: {library}"
     (tmp_path / "records.bin").write_bytes(rest.SerializeToString())
     (tmp_path / "request.bin").write_bytes(request.SerializeToString())
     pyarrow.feather.write_feather(pa.Table.from_pandas(referrals, preserve_index=False), tmp_path / "referrals.arrow")
-    integers = {c: "Int32" for c in ("need", "status", "prosecutor_decision", "arrest_outcome", "exit_reason")
-                if c in events}
-    pyarrow.feather.write_feather(pa.Table.from_pandas(events.astype(integers), preserve_index=False),
-                                  tmp_path / "events.arrow")
+    if isinstance(events, pd.DataFrame):
+        integers = {c: "Int32" for c in ("need", "status", "prosecutor_decision", "arrest_outcome", "exit_reason")
+                    if c in events}
+        events = pa.Table.from_pandas(events.astype(integers), preserve_index=False)
+    pyarrow.feather.write_feather(events, tmp_path / "events.arrow")
     return subprocess.run(
         [sys.executable, "-c", _CAPI_SCRIPT, str(library), str(CATALOG), str(tmp_path / "records.bin"),
          str(tmp_path / "request.bin"), str(tmp_path / "referrals.arrow"), str(tmp_path / "events.arrow")],
@@ -250,3 +262,7 @@ def test_the_c_abi_gives_the_records_report(
     done = _capi(tmp_path, rest, referrals, events.drop(columns=["occurred_at"]), request)
     assert done.returncode == 3
     assert b"events: the required column 'occurred_at' is missing" in done.stderr
+
+    done = _capi(tmp_path, rest, referrals, _with_bad_officer_ids(events.drop(columns=["officer_id"])), request)
+    assert done.returncode == 3
+    assert b"events column 'officer_id' is not a valid Arrow array: dictionary index 7 of row 1" in done.stderr
