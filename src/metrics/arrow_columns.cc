@@ -33,6 +33,25 @@ absl::Status CheckBuffers(const ArrowArray& array, int64_t buffers,
   return absl::OkStatus();
 }
 
+// The offsets of list `array` (from its offset, for its length): the first
+// not negative, none smaller than the one before, the last at most
+// `items` (its child's values).
+absl::Status CheckListOffsets(const ArrowArray& array, int64_t items,
+                              absl::string_view what) {
+  if (array.length == 0) return absl::OkStatus();
+  const auto* offsets = static_cast<const int32_t*>(array.buffers[1]) + array.offset;
+  bool decreasing = false;  // one pass without branches, which compilers vectorize
+  for (int64_t row = 0; row < array.length; ++row) {
+    decreasing |= offsets[row + 1] < offsets[row];
+  }
+  if (offsets[0] < 0 || decreasing || offsets[array.length] > items) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, " is not a valid Arrow array: its list offsets are negative, decrease or "
+              "pass the end of its ", items, " items"));
+  }
+  return absl::OkStatus();
+}
+
 Validity ValidityOf(const ArrowArray& array, int64_t batch_offset) {
   Validity v;
   if (array.null_count != 0) {
@@ -184,6 +203,13 @@ absl::StatusOr<PairListView> PairListView::Of(const ArrowSchema& schema,
   }
   if (absl::Status s = CheckBuffers(array, 2, what); !s.ok()) return s;
   const ArrowArray& items = *array.children[0];
+  if (absl::Status s = CheckListOffsets(array, items.length, what); !s.ok()) return s;
+  for (int64_t i = 0; i < items.n_children; ++i) {
+    if (items.children[i]->length < items.offset + items.length) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          what, ": a field of its items is shorter than the items"));
+    }
+  }
   const int a = FindColumn(item_schema, first);
   const int b = FindColumn(item_schema, second);
   if (a < 0 || b < 0) return WrongType(what, schema, expected);
@@ -225,6 +251,9 @@ absl::StatusOr<IntListView> IntListView::Of(const ArrowSchema& schema,
         absl::StrCat(what, ": the array does not match its schema"));
   }
   if (absl::Status s = CheckBuffers(array, 2, what); !s.ok()) return s;
+  if (absl::Status s = CheckListOffsets(array, array.children[0]->length, what); !s.ok()) {
+    return s;
+  }
   absl::StatusOr<IntView> values =
       IntView::Of(*schema.children[0], *array.children[0], absl::StrCat(what, " item"));
   if (!values.ok()) return WrongType(what, schema, kExpected);

@@ -188,6 +188,18 @@ TEST_F(PersonTablesErrorTest, PersonListedTwice) {
               "people row 1: a person_key listed twice");
 }
 
+TEST_F(PersonTablesErrorTest, ListOffsetsPastTheirItems) {
+  std::vector<Node> people = PeopleColumns();
+  people[1] = IntListNode("race_ethnicity", {0, 1, 9}, {3, 2, 7});
+  ExpectError(Compute(std::move(people), ArrestColumns()).status(),
+              "people column 'race_ethnicity' is not a valid Arrow array: its list "
+              "offsets are negative, decrease or pass the end of its 3 items");
+  people = PeopleColumns();
+  people[1] = IntListNode("race_ethnicity", {0, 2, 1}, {3, 2, 7});
+  ExpectError(Compute(std::move(people), ArrestColumns()).status(),
+              "people column 'race_ethnicity' is not a valid Arrow array");
+}
+
 TEST_F(PersonTablesErrorTest, WrongTypes) {
   std::vector<Node> people = PeopleColumns();
   people[1] = TextNode("race_ethnicity", {"Black", "White"});
