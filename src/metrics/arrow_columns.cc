@@ -20,6 +20,10 @@ absl::Status WrongType(absl::string_view what, const ArrowSchema& schema,
 
 absl::Status CheckBuffers(const ArrowArray& array, int64_t buffers,
                           absl::string_view what) {
+  if (array.offset < 0 || array.length < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": the array has a negative offset or length"));
+  }
   if (array.n_buffers < buffers || array.buffers == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat(what, ": the array has too few buffers for its type"));
@@ -282,6 +286,10 @@ absl::Status CheckBatch(const ArrowSchema& schema, const ArrowArray& batch,
   if (batch.n_children != schema.n_children || batch.release == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
         table, ": a record batch does not match the table's schema"));
+  }
+  if (batch.offset < 0 || batch.length < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(table, ": a record batch has a negative offset or length"));
   }
   for (int64_t i = 0; i < batch.n_children; ++i) {
     if (batch.children[i]->length < batch.offset + batch.length) {

@@ -270,6 +270,13 @@ TEST_F(BadColumnsTest, DictionaryIndexOutsideItsDictionary) {
               "of row 1 is not in its dictionary of 1");
 }
 
+TEST_F(BadColumnsTest, NegativeOffset) {
+  std::vector<Node> columns = EventColumns();
+  columns[1]->array.offset = -1;
+  ExpectError(Compute(Table(std::move(columns))),
+              "events column 'occurred_at': the array has a negative offset or length");
+}
+
 TEST_F(BadColumnsTest, NullKind) {
   std::vector<Node> columns = EventColumns();
   columns[2] = FixedNode<int32_t>("kind", "i", {10, 0}, {true, false});
