@@ -166,6 +166,34 @@ EventKindSet KindsAllowed(const v1::CheckedExpr& checked, const v1::Expr& expr,
   return kinds;
 }
 
+// The fields each record kind's facts are read by (CatalogPlan::fields_read).
+FieldsByKind FieldsRead(const CatalogPlan& plan) {
+  FieldsByKind read;
+  for (int kind = 0; kind < v1::RecordKind_ARRAYSIZE; ++kind) {
+    const Descriptor* schema = FactsSchema(static_cast<v1::RecordKind>(kind));
+    if (schema != nullptr) read[kind].assign(schema->field_count(), false);
+  }
+  for (const CompiledMetric& m : plan.metrics()) {
+    if (!IsBaseKind(m.kind)) continue;
+    std::vector<bool>& fields = read[m.records];
+    auto mark = [&](int field) {
+      if (field >= 0) fields[field] = true;
+    };
+    for (int filter : {m.filter, m.condition}) {
+      if (filter < 0) continue;
+      const CompiledFilter& compiled = plan.filters()[filter];
+      if (!compiled.memoizable) fields.assign(fields.size(), true);
+      for (int field : compiled.fields) mark(field);
+    }
+    for (int field : {m.value_field, m.date_field, m.end_field, m.from_field}) mark(field);
+    for (int field : m.breakdown_fields) mark(field);
+    if (m.records == v1::PARTICIPANTS) {
+      mark(FactsSchema(m.records)->FindFieldByName("enrolled_day")->index());
+    }
+  }
+  return read;
+}
+
 }  // namespace
 
 const Descriptor* FactsSchema(v1::RecordKind kind) {
@@ -528,6 +556,7 @@ absl::StatusOr<std::unique_ptr<CatalogPlan>> CatalogPlan::Compile(
     }
   }
   if (!problems.empty()) return problems.ToStatus();
+  plan->fields_read_ = FieldsRead(*plan);
   for (const CompiledMetric& m : plan->metrics_) {
     if (m.records != v1::EVENTS || !IsBaseKind(m.kind)) continue;
     if (m.filter < 0) {

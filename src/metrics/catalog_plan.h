@@ -86,6 +86,13 @@ class CatalogPlan {
   // && and ||); none when no metric counts EVENTS. A fold for this
   // catalog needs rows of the events table for these kinds only.
   const EventKindSet& counted_event_kinds() const { return counted_event_kinds_; }
+  // The fields of each record kind's facts that the catalog's metrics
+  // read, by RecordKind number (one mark per field of FactsSchema(kind)):
+  // their filters' and conditions' fields (every field for a filter that
+  // is not memoizable), values, dates and breakdowns, and a participant's
+  // enrolled_day. A fold for this catalog needs columns for these only
+  // (FoldOptions::fields).
+  const FieldsByKind& fields_read() const { return fields_read_; }
 
  private:
   CatalogPlan() = default;
@@ -96,6 +103,7 @@ class CatalogPlan {
   std::vector<int> order_;
   std::array<RecordEnvironment, v1::RecordKind_ARRAYSIZE> environments_;
   EventKindSet counted_event_kinds_;
+  FieldsByKind fields_read_;
 };
 
 // The facts message and CEL variable of a record kind.

@@ -2,6 +2,8 @@
 #include "divert/metrics/metrics.h"
 
 #include <initializer_list>
+#include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -126,6 +128,53 @@ TEST(CatalogPlanTest, CountsEveryEventKindUnlessEachEventFilterNarrowsThem) {
   // A catalog without metrics over EVENTS counts none.
   EXPECT_TRUE(CountedKinds(R"pb(metrics { id: "referrals" records: REFERRALS kind: COUNT })pb")
                   .none());
+}
+
+// The names of the fields of `kind` that the metrics of `text` read.
+std::vector<std::string> FieldsRead(absl::string_view text, v1::RecordKind kind) {
+  auto catalog = ParseCatalogText(text);
+  EXPECT_TRUE(catalog.ok()) << catalog.status();
+  auto plan = CatalogPlan::Compile(*catalog);
+  EXPECT_TRUE(plan.ok()) << plan.status();
+  std::vector<std::string> names;
+  if (!plan.ok()) return names;
+  const std::vector<bool>& marks = (*plan)->fields_read()[kind];
+  for (size_t i = 0; i < marks.size(); ++i) {
+    if (marks[i]) names.push_back(FactsSchema(kind)->field(static_cast<int>(i))->name());
+  }
+  return names;
+}
+
+TEST(CatalogPlanTest, MarksTheFieldsItsMetricsRead) {
+  const std::string catalog = R"pb(
+    metrics { id: "intake" records: REFERRALS kind: MEDIAN value: "days_to_intake"
+              filter: "referral.pathway == Pathway.SOCIAL_CONTACT"
+              breakdowns: [RACE_ETHNICITY, GENDER] }
+    metrics { id: "retained" records: PARTICIPANTS kind: SHARE
+              condition: "has(participant.exited_day)"
+              time { kind: AS_OF_END end_field: "exited_day" } }
+    metrics { id: "met" records: MEETINGS kind: COUNT }
+    metrics { id: "ratio" kind: RATIO numerator: "intake" denominator: "retained" }
+  )pb";
+  // The default date of referrals is referred_day; participants need
+  // their enrolled_day.
+  EXPECT_EQ(FieldsRead(catalog, v1::REFERRALS),
+            (std::vector<std::string>{"pathway", "race", "gender", "referred_day",
+                                      "days_to_intake"}));
+  EXPECT_EQ(FieldsRead(catalog, v1::PARTICIPANTS),
+            (std::vector<std::string>{"enrolled_day", "exited_day"}));
+  EXPECT_EQ(FieldsRead(catalog, v1::MEETINGS), (std::vector<std::string>{"day"}));
+  EXPECT_TRUE(FieldsRead(catalog, v1::EVENTS).empty());
+}
+
+TEST(CatalogPlanTest, MarksEveryFieldForAFilterThatIsNotMemoizable) {
+  // A comprehension over the referral reads it whole.
+  const std::vector<std::string> read = FieldsRead(R"pb(
+    metrics { id: "any" records: REFERRALS kind: COUNT
+              filter: "[referral].exists(r, r.extensions > 1)" }
+  )pb", v1::REFERRALS);
+  EXPECT_EQ(static_cast<int>(read.size()),
+            FactsSchema(v1::REFERRALS)->field_count());
 }
 
 }  // namespace

@@ -830,6 +830,7 @@ absl::StatusOr<v1::MetricReport> FoldAndCompute(const CatalogPlan& plan,
   FoldOptions options;
   options.scratch = scratch.get();
   options.event_kinds = plan.counted_event_kinds();
+  options.fields = plan.fields_read();
   absl::StatusOr<std::unique_ptr<SiteFacts>> facts = fold(end, options);
   if (!facts.ok()) return facts.status();
   absl::StatusOr<v1::MetricReport> report =

@@ -106,9 +106,16 @@ class FactTable {
 
   // The column of field `name`; -1 when the schema has no such field.
   int FieldIndex(absl::string_view name) const;
+  // Sets an owned column's value; does nothing for a column left out.
   void Set(size_t row, int field_index, int32_t value) {
-    columns_[field_index][row] = value;
+    if (kept_[field_index]) columns_[field_index][row] = value;
   }
+  // Leaves out the columns of the fields not marked in `kept` (one mark
+  // per field), before the first row: they get no memory, Set does
+  // nothing to them, and they must not be read. For the fields a
+  // computation never reads (CatalogPlan::fields_read).
+  void KeepOnly(const std::vector<bool>& kept);
+  bool kept(int field_index) const { return kept_[field_index]; }
   Dictionary& dictionary(int field_index) { return *dictionaries_[field_index]; }
   // Makes column `field_index` code its strings in `dictionary`, which
   // other tables may share (one person_key dictionary for every table).
@@ -144,6 +151,9 @@ class FactTable {
   const google::protobuf::Descriptor* schema_;
   size_t rows_ = 0;
   std::vector<std::vector<int32_t>> columns_;
+  // Whether each field has a column of its own (not left out by KeepOnly,
+  // nor joined).
+  std::vector<bool> kept_;
   std::vector<int32_t> defaults_;
   std::vector<std::shared_ptr<Dictionary>> dictionaries_;
   struct Join {

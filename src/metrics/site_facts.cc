@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <utility>
@@ -202,6 +203,56 @@ uint32_t ApplyNeedsChange(uint32_t needed_needs, int32_t change) {
 std::array<FactTable*, 7> TablesOf(SiteFacts* facts) {
   return {&facts->referrals, &facts->events,  &facts->services, &facts->decisions,
           &facts->meetings,  &facts->arrests, &facts->trainings};
+}
+
+// The fields of the events and services tables that are their referral's.
+constexpr const char* kReferralFieldsJoined[] = {
+    "pathway", "source", "case_manager_id", "precinct", "area", "race",
+    "bipoc", "race_known", "gender", "age_group", "person_key"};
+
+// The fields of `table` that `options` marks for `kinds`, and `own` (those
+// the fold reads itself); empty (every field) when some kind's marks are.
+std::vector<bool> FieldsKept(const FoldOptions& options,
+                             std::initializer_list<v1::RecordKind> kinds,
+                             const FactTable& table,
+                             std::initializer_list<const char*> own) {
+  std::vector<bool> kept(static_cast<size_t>(table.schema()->field_count()), false);
+  for (v1::RecordKind kind : kinds) {
+    const std::vector<bool>& marks = options.fields[kind];
+    if (marks.size() != kept.size()) return {};
+    for (size_t i = 0; i < kept.size(); ++i) kept[i] = kept[i] || marks[i];
+  }
+  for (const char* name : own) kept[static_cast<size_t>(table.FieldIndex(name))] = true;
+  return kept;
+}
+
+// Leaves out the columns of the fields that neither `options` asks for nor
+// the fold reads: the events' and services' joined fields are read from
+// the referrals table.
+void KeepFieldsRead(const FoldOptions& options, SiteFacts* facts) {
+  facts->events.KeepOnly(FieldsKept(options, {v1::EVENTS}, facts->events, {}));
+  facts->services.KeepOnly(
+      FieldsKept(options, {v1::SERVICE_REFERRALS}, facts->services, {}));
+  std::vector<bool> referrals =
+      FieldsKept(options, {v1::REFERRALS, v1::PARTICIPANTS}, facts->referrals,
+                 {"person_key", "referred_day", "enrolled_day"});
+  if (!referrals.empty()) {
+    for (const char* name : kReferralFieldsJoined) {
+      for (const FactTable* table : {&facts->events, &facts->services}) {
+        const int index = table->FieldIndex(name);
+        if (index >= 0 && table->kept(index)) {
+          referrals[static_cast<size_t>(facts->referrals.FieldIndex(name))] = true;
+        }
+      }
+    }
+  }
+  facts->referrals.KeepOnly(referrals);
+  facts->decisions.KeepOnly(
+      FieldsKept(options, {v1::DECISIONS}, facts->decisions, {"person_key", "day"}));
+  facts->arrests.KeepOnly(
+      FieldsKept(options, {v1::ARRESTS}, facts->arrests, {"person_key", "day"}));
+  facts->meetings.KeepOnly(FieldsKept(options, {v1::MEETINGS}, facts->meetings, {}));
+  facts->trainings.KeepOnly(FieldsKept(options, {v1::TRAININGS}, facts->trainings, {}));
 }
 
 }  // namespace
@@ -1186,9 +1237,7 @@ class Folder {
   }
 
   void JoinReferralColumns(FactTable* table, const std::vector<uint32_t>* rows) {
-    for (const char* name :
-         {"pathway", "source", "case_manager_id", "precinct", "area", "race",
-          "bipoc", "race_known", "gender", "age_group", "person_key"}) {
+    for (const char* name : kReferralFieldsJoined) {
       const int index = table->FieldIndex(name);
       if (index >= 0) table->JoinColumn(index, facts_->referrals, rows);
     }
@@ -1442,6 +1491,7 @@ absl::StatusOr<std::unique_ptr<SiteFacts>> Fold(
   facts->synthetic = records.synthetic();
   facts->through_day = through_day;
   LocalDays days(zone);
+  KeepFieldsRead(options, facts.get());
   FoldScratch::Arrays* arrays = nullptr;
   if (options.scratch != nullptr) {
     arrays = &options.scratch->arrays();

@@ -9,6 +9,7 @@
 #ifndef DIVERT_SRC_METRICS_SITE_FACTS_H_
 #define DIVERT_SRC_METRICS_SITE_FACTS_H_
 
+#include <array>
 #include <bitset>
 #include <cstdint>
 #include <map>
@@ -93,6 +94,10 @@ class FoldScratchPool {
 // A set of event kinds, by EventKind number.
 using EventKindSet = std::bitset<v1::EventKind_ARRAYSIZE>;
 
+// For each record kind (by RecordKind number), a mark for each field of
+// its facts message; an empty vector marks every field.
+using FieldsByKind = std::array<std::vector<bool>, v1::RecordKind_ARRAYSIZE>;
+
 // How a fold runs.
 struct FoldOptions {
   // The arrays to reuse, left those of this fold (but the facts': see
@@ -103,6 +108,13 @@ struct FoldOptions {
   // counts only some: CatalogPlan::counted_event_kinds). Every event still
   // folds into its referral's facts.
   EventKindSet event_kinds = EventKindSet().set();
+  // The fields whose columns the facts tables keep (a catalog reads only
+  // some: CatalogPlan::fields_read), by the record kind that reads them;
+  // the participants' fields are the referrals table's too. The fold
+  // keeps the fields it reads itself (person keys, the dates an age is
+  // taken on) and those the events and services tables join from the
+  // referrals'. Another field's column is left out (FactTable::KeepOnly).
+  FieldsByKind fields;
 };
 
 // Folds `records` as of `through_day` (days since 1970-01-01, local).

@@ -127,6 +127,51 @@ TEST(SiteFactsTest, KeepsRowsOfEventsOfTheKindsAskedFor) {
   EXPECT_EQ(kept.rows(), next);
 }
 
+TEST(SiteFactsTest, KeepsColumnsOfTheFieldsAskedFor) {
+  const v1::MetricRecords records = testing::FixtureSite();
+  const int32_t through = DayNumber(testing::MakeDate(2024, 3, 31));
+  auto all = FoldRecords(records, through);
+  ASSERT_TRUE(all.ok()) << all.status();
+  // Referrals: stage only; events: race (their referral's); every other
+  // kind: nothing.
+  FoldOptions options;
+  for (int kind = 0; kind < v1::RecordKind_ARRAYSIZE; ++kind) {
+    const FactTable* table = (*all)->Table(static_cast<v1::RecordKind>(kind));
+    if (table != nullptr) options.fields[kind].assign(table->schema()->field_count(), false);
+  }
+  const FactTable& referrals = (*all)->referrals;
+  options.fields[v1::REFERRALS][referrals.FieldIndex("stage")] = true;
+  options.fields[v1::EVENTS][(*all)->events.FieldIndex("race")] = true;
+  auto some = FoldRecords(records, through, options);
+  ASSERT_TRUE(some.ok()) << some.status();
+
+  // Kept: what was asked for, the race the events read through their
+  // referral, and what the fold reads itself (the person key, and the
+  // days ages and first enrolments are taken on); each as it was.
+  const FactTable& kept = (*some)->referrals;
+  ASSERT_EQ(kept.rows(), referrals.rows());
+  for (const char* name : {"stage", "race", "person_key", "referred_day", "enrolled_day"}) {
+    SCOPED_TRACE(name);
+    const int field = referrals.FieldIndex(name);
+    ASSERT_TRUE(kept.kept(field));
+    for (size_t row = 0; row < referrals.rows(); ++row) {
+      EXPECT_EQ(kept.Column(field)[row], referrals.Column(field)[row]);
+    }
+  }
+  for (const char* name : {"pathway", "exited_day", "gender", "owg_reviews"}) {
+    EXPECT_FALSE(kept.kept(referrals.FieldIndex(name))) << name;
+  }
+  const FactTable& events = (*some)->events;
+  const ColumnView race = events.Column(events.FieldIndex("race"));
+  for (size_t row = 0; row < events.rows(); ++row) {
+    EXPECT_EQ(race[row], (*all)->events.Column(events.FieldIndex("race"))[row]);
+  }
+  EXPECT_FALSE(events.kept(events.FieldIndex("need")));
+  EXPECT_FALSE((*some)->services.kept((*some)->services.FieldIndex("need")));
+  EXPECT_TRUE((*some)->decisions.kept((*some)->decisions.FieldIndex("day")));
+  EXPECT_FALSE((*some)->decisions.kept((*some)->decisions.FieldIndex("outcome")));
+}
+
 TEST(SiteFactsTest, RefusesAnEventWithoutADate) {
   v1::MetricRecords records = testing::FixtureSite();
   records.mutable_events(3)->clear_occurred_at();
