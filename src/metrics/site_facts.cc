@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "divert/referral/lifecycle.h"
+#include "metrics/block_vector.h"
 #include "metrics/demographics.h"
 #include "metrics/event_columns.h"
 #include "metrics/local_days.h"
@@ -259,7 +260,7 @@ void KeepFieldsRead(const FoldOptions& options, SiteFacts* facts) {
 
 struct FoldScratch::Arrays {
   std::vector<Referral> referrals;
-  std::vector<NewService> new_services;
+  BlockVector<NewService> new_services;
   // By table (TablesOf), its columns; and the facts' row-to-referral
   // indexes.
   std::array<std::vector<std::vector<int32_t>>, 7> table_columns;
@@ -1428,7 +1429,7 @@ class Folder {
   bool columnar_ = false;
   // The services the fold found, by service row, for the services table's
   // rows (added together after the events).
-  std::vector<NewService> new_services_;
+  BlockVector<NewService> new_services_;
 
   int event_kind_ = -1, event_day_ = -1, event_need_ = -1,
       event_prosecutor_ = -1, event_arrest_ = -1, event_status_ = -1;
