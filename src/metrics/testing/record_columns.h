@@ -114,8 +114,8 @@ std::unique_ptr<ArrowNode> FixedNode(const std::string& name,
                                      const std::vector<bool>& valid = {}) {
   auto node = std::make_unique<ArrowNode>(name, format, values.size());
   node->AddNullBuffer();
-  std::memcpy(node->AddBuffer(values.size() * sizeof(T)), values.data(),
-              values.size() * sizeof(T));
+  uint8_t* buffer = node->AddBuffer(values.size() * sizeof(T));
+  if (!values.empty()) std::memcpy(buffer, values.data(), values.size() * sizeof(T));
   if (!valid.empty()) node->SetValidity(valid);
   return node;
 }
