@@ -212,7 +212,8 @@ constexpr const char* kReferralFieldsJoined[] = {
     "bipoc", "race_known", "gender", "age_group", "person_key"};
 
 // The fields of `table` that `options` marks for `kinds`, and `own` (those
-// the fold reads itself); empty (every field) when some kind's marks are.
+// the fold reads itself); empty (every field) when the marks of some kind
+// are empty (every field) or are not one per field of `table`.
 std::vector<bool> FieldsKept(const FoldOptions& options,
                              std::initializer_list<v1::RecordKind> kinds,
                              const FactTable& table,
