@@ -26,7 +26,7 @@ void ShortKey(const char* data, size_t size, uint64_t* lo, uint64_t* hi) {
 
 }  // namespace
 
-TextCodes::TextCodes() : slots_(512), mask_(511) {
+TextCodes::TextCodes() : slots_(512), mask_(511), shift_(64 - 9) {
   std::fill(std::begin(byte_codes_), std::end(byte_codes_), -1);
 }
 
@@ -55,9 +55,10 @@ void TextCodes::Insert(const char* data, size_t size, int32_t code) {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.size() * 2, Slot());
     mask_ = slots_.size() - 1;
+    --shift_;
     for (const Slot& slot : old) {
       if (slot.code < 0) continue;
-      size_t at = Hash(slot.lo, slot.hi) & mask_;
+      size_t at = Home(slot.lo, slot.hi);
       while (slots_[at].code >= 0) at = (at + 1) & mask_;
       slots_[at] = slot;
     }
@@ -65,7 +66,7 @@ void TextCodes::Insert(const char* data, size_t size, int32_t code) {
   Slot slot;
   ShortKey(data, size, &slot.lo, &slot.hi);
   slot.code = code;
-  size_t at = Hash(slot.lo, slot.hi) & mask_;
+  size_t at = Home(slot.lo, slot.hi);
   while (slots_[at].code >= 0) at = (at + 1) & mask_;
   slots_[at] = slot;
   ++slots_used_;
