@@ -21,7 +21,7 @@ int32_t Dictionary::Find(absl::string_view value) const {
 FactTable::FactTable(const google::protobuf::Descriptor* schema)
     : schema_(schema),
       columns_(schema->field_count()),
-      kept_(schema->field_count(), true),
+      kept_(schema->field_count(), 1),
       defaults_(schema->field_count(), 0),
       dictionaries_(schema->field_count()),
       joins_(schema->field_count()) {
@@ -37,14 +37,14 @@ FactTable::FactTable(const google::protobuf::Descriptor* schema)
 
 size_t FactTable::AddRow() {
   for (size_t i = 0; i < columns_.size(); ++i) {
-    if (kept_[i]) columns_[i].push_back(defaults_[i]);
+    if (kept_[i] != 0) columns_[i].push_back(defaults_[i]);
   }
   return rows_++;
 }
 
 size_t FactTable::AddRows(size_t count) {
   for (size_t i = 0; i < columns_.size(); ++i) {
-    if (kept_[i]) columns_[i].resize(rows_ + count, defaults_[i]);
+    if (kept_[i] != 0) columns_[i].resize(rows_ + count, defaults_[i]);
   }
   const size_t first = rows_;
   rows_ += count;
@@ -54,14 +54,14 @@ size_t FactTable::AddRows(size_t count) {
 void FactTable::Truncate(size_t rows) {
   if (rows >= rows_) return;
   for (size_t i = 0; i < columns_.size(); ++i) {
-    if (kept_[i]) columns_[i].resize(rows);
+    if (kept_[i] != 0) columns_[i].resize(rows);
   }
   rows_ = rows;
 }
 
 void FactTable::Reserve(size_t rows) {
   for (size_t i = 0; i < columns_.size(); ++i) {
-    if (kept_[i]) columns_[i].reserve(rows);
+    if (kept_[i] != 0) columns_[i].reserve(rows);
   }
 }
 
@@ -75,7 +75,7 @@ void FactTable::ReleaseColumns(std::vector<std::vector<int32_t>>* storage) {
 void FactTable::ReuseColumns(std::vector<std::vector<int32_t>>* storage) {
   if (rows_ != 0 || storage->size() != columns_.size()) return;
   for (size_t i = 0; i < columns_.size(); ++i) {
-    if (kept_[i]) columns_[i].swap((*storage)[i]);
+    if (kept_[i] != 0) columns_[i].swap((*storage)[i]);
   }
   storage->clear();
 }
@@ -90,7 +90,7 @@ void FactTable::JoinColumn(int field_index, const FactTable& parent,
   const FieldDescriptor* field = schema_->field(field_index);
   joins_[field_index] = {&parent, parent.FieldIndex(field->name()),
                          parent_rows};
-  kept_[field_index] = false;
+  kept_[field_index] = 0;
   columns_[field_index].clear();
   columns_[field_index].shrink_to_fit();
 }
@@ -98,7 +98,7 @@ void FactTable::JoinColumn(int field_index, const FactTable& parent,
 void FactTable::KeepOnly(const std::vector<bool>& kept) {
   if (rows_ != 0) return;
   for (size_t i = 0; i < kept_.size() && i < kept.size(); ++i) {
-    if (!kept[i]) kept_[i] = false;
+    if (!kept[i]) kept_[i] = 0;
   }
 }
 

@@ -108,14 +108,14 @@ class FactTable {
   int FieldIndex(absl::string_view name) const;
   // Sets an owned column's value; does nothing for a column left out.
   void Set(size_t row, int field_index, int32_t value) {
-    if (kept_[field_index]) columns_[field_index][row] = value;
+    if (kept_[field_index] != 0) columns_[field_index][row] = value;
   }
   // Leaves out the columns of the fields not marked in `kept` (one mark
   // per field), before the first row: they get no memory, Set does
   // nothing to them, and they must not be read. For the fields a
   // computation never reads (CatalogPlan::fields_read).
   void KeepOnly(const std::vector<bool>& kept);
-  bool kept(int field_index) const { return kept_[field_index]; }
+  bool kept(int field_index) const { return kept_[field_index] != 0; }
   Dictionary& dictionary(int field_index) { return *dictionaries_[field_index]; }
   // Makes column `field_index` code its strings in `dictionary`, which
   // other tables may share (one person_key dictionary for every table).
@@ -153,7 +153,7 @@ class FactTable {
   std::vector<std::vector<int32_t>> columns_;
   // Whether each field has a column of its own (not left out by KeepOnly,
   // nor joined).
-  std::vector<bool> kept_;
+  std::vector<uint8_t> kept_;
   std::vector<int32_t> defaults_;
   std::vector<std::shared_ptr<Dictionary>> dictionaries_;
   struct Join {
