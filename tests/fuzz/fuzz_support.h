@@ -1,5 +1,6 @@
 // Shared pieces of the libFuzzer targets in tests/fuzz/: files from the
-// source tree, the compiled Example 1 policy, and draining an Arrow stream.
+// source tree, the compiled Example 1 policy and LEAD metrics catalog, a
+// metrics request, and draining an Arrow stream.
 // Only fuzz targets include this header.
 #ifndef DIVERT_TESTS_FUZZ_FUZZ_SUPPORT_H_
 #define DIVERT_TESTS_FUZZ_FUZZ_SUPPORT_H_
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "divert/eligibility/policy.h"
+#include "divert/metrics/metrics.h"
 #include "divert/screening/arrow_c.h"
 #include "divert/v1/screening.pb.h"
 #include "divert/screening/screener.h"
@@ -38,6 +40,37 @@ inline std::string ReadSourceFile(const std::string& path) {
   std::ostringstream contents;
   contents << in.rdbuf();
   return contents.str();
+}
+
+// examples/metrics/lead_catalog.textproto, compiled once.
+inline const metrics::CompiledCatalog& LeadMetricCatalog() {
+  static const auto* catalog = [] {
+    auto parsed =
+        metrics::ParseCatalogText(ReadSourceFile("examples/metrics/lead_catalog.textproto"));
+    if (!parsed.ok()) std::abort();
+    auto compiled = metrics::CompiledCatalog::Compile(*parsed);
+    if (!compiled.ok()) std::abort();
+    return new std::shared_ptr<const metrics::CompiledCatalog>(*compiled);
+  }();
+  return **catalog;
+}
+
+// A request for 2024 by race and ethnicity, of every metric of the LEAD
+// catalog but those of a benchmark population (which the fuzzers' records
+// have not).
+inline v1::MetricRequest Year2024ByRace() {
+  v1::MetricRequest request;
+  request.mutable_period()->mutable_start()->set_year(2024);
+  request.mutable_period()->mutable_start()->set_month(1);
+  request.mutable_period()->mutable_start()->set_day(1);
+  request.mutable_period()->mutable_end()->set_year(2024);
+  request.mutable_period()->mutable_end()->set_month(12);
+  request.mutable_period()->mutable_end()->set_day(31);
+  request.add_breakdowns(v1::RACE_ETHNICITY);
+  for (const v1::MetricDefinition& metric : LeadMetricCatalog().catalog().metrics()) {
+    if (metric.benchmark().empty()) request.add_metric_ids(metric.id());
+  }
+  return request;
 }
 
 // examples/policies/example1_new_york.textproto, compiled once.

@@ -109,18 +109,6 @@ void MakeTable(Arena& arena, FuzzedDataProvider& in, const std::vector<Named>& c
   table->batch.release = ReleaseArray;
 }
 
-const divert::metrics::CompiledCatalog& LeadCatalog() {
-  static const auto* catalog = [] {
-    auto parsed = divert::metrics::ParseCatalogText(
-        divert::fuzz::ReadSourceFile("examples/metrics/lead_catalog.textproto"));
-    if (!parsed.ok()) std::abort();
-    auto compiled = divert::metrics::CompiledCatalog::Compile(*parsed);
-    if (!compiled.ok()) std::abort();
-    return new std::shared_ptr<const divert::metrics::CompiledCatalog>(*compiled);
-  }();
-  return **catalog;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -156,20 +144,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   columns.referrals = {&referrals.schema, {&referrals.batch}};
   columns.events = {&events.schema, {&events.batch}};
   if (in.ConsumeBool()) columns.people = {&people.schema, {&people.batch}};
-  divert::v1::MetricRequest request;
-  request.mutable_period()->mutable_start()->set_year(2024);
-  request.mutable_period()->mutable_start()->set_month(1);
-  request.mutable_period()->mutable_start()->set_day(1);
-  request.mutable_period()->mutable_end()->set_year(2024);
-  request.mutable_period()->mutable_end()->set_month(12);
-  request.mutable_period()->mutable_end()->set_day(31);
-  request.add_breakdowns(divert::v1::RACE_ETHNICITY);
-  // Every metric but those of a benchmark population, which the records
-  // have not.
-  for (const divert::v1::MetricDefinition& metric : LeadCatalog().catalog().metrics()) {
-    if (metric.benchmark().empty()) request.add_metric_ids(metric.id());
-  }
-  auto report = LeadCatalog().Compute(columns, request);
+  const divert::v1::MetricRequest request = divert::fuzz::Year2024ByRace();
+  auto report = divert::fuzz::LeadMetricCatalog().Compute(columns, request);
   if (!report.ok() && report.status().message().empty()) std::abort();
   return 0;
 }

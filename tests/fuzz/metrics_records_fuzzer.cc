@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -203,18 +202,6 @@ v1::MetricRecords MakeRecords(FuzzedDataProvider& in) {
   return records;
 }
 
-const divert::metrics::CompiledCatalog& LeadCatalog() {
-  static const auto* catalog = [] {
-    auto parsed = divert::metrics::ParseCatalogText(
-        divert::fuzz::ReadSourceFile("examples/metrics/lead_catalog.textproto"));
-    if (!parsed.ok()) std::abort();
-    auto compiled = divert::metrics::CompiledCatalog::Compile(*parsed);
-    if (!compiled.ok()) std::abort();
-    return new std::shared_ptr<const divert::metrics::CompiledCatalog>(*compiled);
-  }();
-  return **catalog;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -226,22 +213,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.person_tables = in.ConsumeBool();
   const divert::testing::OwnedRecordColumns columns(records, options);
 
-  v1::MetricRequest request;
-  request.mutable_period()->mutable_start()->set_year(2024);
-  request.mutable_period()->mutable_start()->set_month(1);
-  request.mutable_period()->mutable_start()->set_day(1);
-  request.mutable_period()->mutable_end()->set_year(2024);
-  request.mutable_period()->mutable_end()->set_month(12);
-  request.mutable_period()->mutable_end()->set_day(31);
-  request.add_breakdowns(v1::RACE_ETHNICITY);
+  divert::v1::MetricRequest request = divert::fuzz::Year2024ByRace();
   if (in.ConsumeBool()) request.add_breakdowns(v1::GENDER);
-  // Every metric but those of a benchmark population, which the records
-  // have not.
-  for (const v1::MetricDefinition& metric : LeadCatalog().catalog().metrics()) {
-    if (metric.benchmark().empty()) request.add_metric_ids(metric.id());
-  }
-  const auto from_records = LeadCatalog().Compute(records, request);
-  const auto from_columns = LeadCatalog().Compute(columns.view(), request);
+  const auto from_records = divert::fuzz::LeadMetricCatalog().Compute(records, request);
+  const auto from_columns = divert::fuzz::LeadMetricCatalog().Compute(columns.view(), request);
   if (from_records.ok() != from_columns.ok()) {
     std::fprintf(stderr, "records: %s\ncolumns: %s\n",
                  from_records.status().ToString().c_str(),
