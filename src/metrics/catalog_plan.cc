@@ -166,14 +166,21 @@ EventKindSet KindsAllowed(const v1::CheckedExpr& checked, const v1::Expr& expr,
   return kinds;
 }
 
-// The fields each record kind's facts are read by (CatalogPlan::fields_read).
-FieldsByKind FieldsRead(const CatalogPlan& plan) {
+}  // namespace
+
+FieldsByKind CatalogPlan::FieldsRead(const v1::MetricRequest& request) const {
+  // Race always: a disparity ratio, and the metric it refers to, are by
+  // race whatever the request's breakdowns.
+  std::vector<int> breakdowns = {v1::RACE_ETHNICITY};
+  for (int b : request.breakdowns()) {
+    if (b > 0 && b < v1::Breakdown_ARRAYSIZE) breakdowns.push_back(b);
+  }
   FieldsByKind read;
   for (int kind = 0; kind < v1::RecordKind_ARRAYSIZE; ++kind) {
     const Descriptor* schema = FactsSchema(static_cast<v1::RecordKind>(kind));
     if (schema != nullptr) read[kind].assign(schema->field_count(), false);
   }
-  for (const CompiledMetric& m : plan.metrics()) {
+  for (const CompiledMetric& m : metrics_) {
     if (!IsBaseKind(m.kind)) continue;
     std::vector<bool>& fields = read[m.records];
     auto mark = [&](int field) {
@@ -181,20 +188,18 @@ FieldsByKind FieldsRead(const CatalogPlan& plan) {
     };
     for (int filter : {m.filter, m.condition}) {
       if (filter < 0) continue;
-      const CompiledFilter& compiled = plan.filters()[filter];
+      const CompiledFilter& compiled = filters_[filter];
       if (!compiled.memoizable) fields.assign(fields.size(), true);
       for (int field : compiled.fields) mark(field);
     }
     for (int field : {m.value_field, m.date_field, m.end_field, m.from_field}) mark(field);
-    for (int field : m.breakdown_fields) mark(field);
+    for (int b : breakdowns) mark(m.breakdown_fields[b]);
     if (m.records == v1::PARTICIPANTS) {
       mark(FactsSchema(m.records)->FindFieldByName("enrolled_day")->index());
     }
   }
   return read;
 }
-
-}  // namespace
 
 const Descriptor* FactsSchema(v1::RecordKind kind) {
   switch (kind) {
@@ -556,7 +561,6 @@ absl::StatusOr<std::unique_ptr<CatalogPlan>> CatalogPlan::Compile(
     }
   }
   if (!problems.empty()) return problems.ToStatus();
-  plan->fields_read_ = FieldsRead(*plan);
   for (const CompiledMetric& m : plan->metrics_) {
     if (m.records != v1::EVENTS || !IsBaseKind(m.kind)) continue;
     if (m.filter < 0) {

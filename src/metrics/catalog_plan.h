@@ -87,12 +87,13 @@ class CatalogPlan {
   // catalog needs rows of the events table for these kinds only.
   const EventKindSet& counted_event_kinds() const { return counted_event_kinds_; }
   // The fields of each record kind's facts that the catalog's metrics
-  // read, by RecordKind number (one mark per field of FactsSchema(kind)):
-  // their filters' and conditions' fields (every field for a filter that
-  // is not memoizable), values, dates and breakdowns, and a participant's
-  // enrolled_day. A fold for this catalog needs columns for these only
-  // (FoldOptions::fields).
-  const FieldsByKind& fields_read() const { return fields_read_; }
+  // read to compute `request`, by RecordKind number (one mark per field of
+  // FactsSchema(kind)): their filters' and conditions' fields (every field
+  // for a filter that is not memoizable), values and dates, a
+  // participant's enrolled_day, and the fields of the request's
+  // breakdowns and of race. A fold for the request needs columns for
+  // these only (FoldOptions::fields).
+  FieldsByKind FieldsRead(const v1::MetricRequest& request) const;
 
  private:
   CatalogPlan() = default;
@@ -103,7 +104,6 @@ class CatalogPlan {
   std::vector<int> order_;
   std::array<RecordEnvironment, v1::RecordKind_ARRAYSIZE> environments_;
   EventKindSet counted_event_kinds_;
-  FieldsByKind fields_read_;
 };
 
 // The facts message and CEL variable of a record kind.

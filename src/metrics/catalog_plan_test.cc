@@ -130,15 +130,19 @@ TEST(CatalogPlanTest, CountsEveryEventKindUnlessEachEventFilterNarrowsThem) {
                   .none());
 }
 
-// The names of the fields of `kind` that the metrics of `text` read.
-std::vector<std::string> FieldsRead(absl::string_view text, v1::RecordKind kind) {
+// The names of the fields of `kind` that the metrics of `text` read to
+// compute a request with `breakdowns`.
+std::vector<std::string> FieldsRead(absl::string_view text, v1::RecordKind kind,
+                                    std::vector<v1::Breakdown> breakdowns = {}) {
   auto catalog = ParseCatalogText(text);
   EXPECT_TRUE(catalog.ok()) << catalog.status();
   auto plan = CatalogPlan::Compile(*catalog);
   EXPECT_TRUE(plan.ok()) << plan.status();
   std::vector<std::string> names;
   if (!plan.ok()) return names;
-  const std::vector<bool>& marks = (*plan)->fields_read()[kind];
+  v1::MetricRequest request;
+  for (v1::Breakdown b : breakdowns) request.add_breakdowns(b);
+  const std::vector<bool> marks = (*plan)->FieldsRead(request)[kind];
   for (size_t i = 0; i < marks.size(); ++i) {
     if (marks[i]) names.push_back(FactsSchema(kind)->field(static_cast<int>(i))->name());
   }
@@ -158,13 +162,28 @@ TEST(CatalogPlanTest, MarksTheFieldsItsMetricsRead) {
   )pb";
   // The default date of referrals is referred_day; participants need
   // their enrolled_day.
-  EXPECT_EQ(FieldsRead(catalog, v1::REFERRALS),
+  EXPECT_EQ(FieldsRead(catalog, v1::REFERRALS, {v1::GENDER}),
             (std::vector<std::string>{"pathway", "race", "gender", "referred_day",
                                       "days_to_intake"}));
   EXPECT_EQ(FieldsRead(catalog, v1::PARTICIPANTS),
             (std::vector<std::string>{"enrolled_day", "exited_day"}));
   EXPECT_EQ(FieldsRead(catalog, v1::MEETINGS), (std::vector<std::string>{"day"}));
   EXPECT_TRUE(FieldsRead(catalog, v1::EVENTS).empty());
+}
+
+TEST(CatalogPlanTest, MarksTheFieldsOfTheRequestsBreakdownsAndRace) {
+  const std::string catalog = R"pb(
+    metrics { id: "referred" records: REFERRALS kind: COUNT
+              breakdowns: [RACE_ETHNICITY, GENDER, AGE_GROUP, PRECINCT] }
+  )pb";
+  // Race always: a disparity ratio is by race whatever the request.
+  EXPECT_EQ(FieldsRead(catalog, v1::REFERRALS),
+            (std::vector<std::string>{"race", "referred_day"}));
+  EXPECT_EQ(FieldsRead(catalog, v1::REFERRALS, {v1::AGE_GROUP, v1::PRECINCT}),
+            (std::vector<std::string>{"precinct", "race", "age_group", "referred_day"}));
+  // A breakdown the metric does not support reads nothing.
+  EXPECT_EQ(FieldsRead(catalog, v1::REFERRALS, {v1::CASE_MANAGER}),
+            (std::vector<std::string>{"race", "referred_day"}));
 }
 
 TEST(CatalogPlanTest, MarksEveryFieldForAFilterThatIsNotMemoizable) {

@@ -818,7 +818,8 @@ absl::StatusOr<v1::MetricReport> ComputeOverFacts(const CatalogPlan& plan,
 
 // Folds (`fold(end_day, options)`) through the end of the request's period
 // and computes the report, with a FoldScratch of `pool` for both; the fold
-// keeps rows of the events table for the kinds of event the plan counts.
+// keeps rows of the events table for the kinds of event the plan counts,
+// and columns for the fields the request reads.
 template <typename Fold>
 absl::StatusOr<v1::MetricReport> FoldAndCompute(const CatalogPlan& plan,
                                                 FoldScratchPool* pool,
@@ -830,7 +831,7 @@ absl::StatusOr<v1::MetricReport> FoldAndCompute(const CatalogPlan& plan,
   FoldOptions options;
   options.scratch = scratch.get();
   options.event_kinds = plan.counted_event_kinds();
-  options.fields = plan.fields_read();
+  options.fields = plan.FieldsRead(request);
   absl::StatusOr<std::unique_ptr<SiteFacts>> facts = fold(end, options);
   if (!facts.ok()) return facts.status();
   absl::StatusOr<v1::MetricReport> report =

@@ -513,15 +513,23 @@ class Folder {
     service_connected_ = service_fields("connected_day");
     service_days_ = service_fields("days_to_connect");
     service_is_connected_ = service_fields("connected");
+    providers_ = DictionaryIfKept(facts_->services, service_provider_);
     Fields referral_fields(&facts_->referrals);
-    referral_source_ = referral_fields("source");
-    referral_agency_ = referral_fields("agency");
-    referral_officer_ = referral_fields("officer_id");
-    referral_case_manager_ = referral_fields("case_manager_id");
+    sources_ = DictionaryIfKept(facts_->referrals, referral_fields("source"));
+    agencies_ = DictionaryIfKept(facts_->referrals, referral_fields("agency"));
+    officers_ = DictionaryIfKept(facts_->referrals, referral_fields("officer_id"));
+    case_managers_ =
+        DictionaryIfKept(facts_->referrals, referral_fields("case_manager_id"));
     deadline_ = records_.settings().intake_deadline_days() > 0
                     ? records_.settings().intake_deadline_days()
                     : kDefaultIntakeDeadlineDays;
     needs_approval_ = records_.settings().social_contact_requires_owg_approval();
+  }
+
+  // The dictionary of `table`'s column `field`; null when the column is
+  // left out (its texts are then not coded either).
+  static Dictionary* DictionaryIfKept(FactTable& table, int field) {
+    return table.kept(field) ? &table.dictionary(field) : nullptr;
   }
 
   // A referral's first event (eligibility_recorded or
@@ -532,21 +540,20 @@ class Folder {
     referrals_.emplace_back();
     subject_of_rows_.push_back(subject);
     Referral& r = referrals_.back();
-    FactTable& table = facts_->referrals;
     r.referred_day = day;
     r.intake_due_day = day + deadline_;
     if (event.kind() == Event::kEligibilityRecorded) {
       r.pathway = v1::ARREST_DIVERSION;
       r.stage = v1::ELIGIBILITY_RECORDED;
-      r.officer = event.Officer(table.dictionary(referral_officer_));
-      r.agency = event.Agency(table.dictionary(referral_agency_));
+      if (officers_ != nullptr) r.officer = event.Officer(*officers_);
+      if (agencies_ != nullptr) r.agency = event.Agency(*agencies_);
       decision_ids_.push_back(event.decision_id());
     } else {
       r.pathway = v1::SOCIAL_CONTACT;
       r.stage = needs_approval_ ? v1::PENDING_VETTING : v1::APPROVED;
-      r.source = event.Source(table.dictionary(referral_source_));
-      r.officer = event.Officer(table.dictionary(referral_officer_));
-      r.agency = event.Agency(table.dictionary(referral_agency_));
+      if (sources_ != nullptr) r.source = event.Source(*sources_);
+      if (officers_ != nullptr) r.officer = event.Officer(*officers_);
+      if (agencies_ != nullptr) r.agency = event.Agency(*agencies_);
       if (!event.decision_id().empty()) {
         decision_ids_.push_back(event.decision_id());
       }
@@ -574,8 +581,7 @@ class Folder {
         r.stage = v1::OFFER_ACCEPTED;
         break;
       case Event::kWarmHandOff:
-        r.case_manager =
-            event.CaseManager(facts_->referrals.dictionary(referral_case_manager_));
+        if (case_managers_ != nullptr) r.case_manager = event.CaseManager(*case_managers_);
         break;
       case Event::kReferralApproved:
         r.stage = v1::APPROVED;
@@ -790,17 +796,20 @@ class Folder {
   }
 
   // The codes of a referral's subject (coded in the order of the
-  // referrals' rows, so dictionaries keep their order of first sight).
+  // referrals' rows, so dictionaries keep their order of first sight;
+  // columns left out are not coded).
   SubjectCodes CodeSubject(uint32_t subject, int precinct, int area) {
     SubjectCodes codes;
     if (subject == kNoSubject) return codes;
     Dictionary& precincts = facts_->referrals.dictionary(precinct);
     Dictionary& areas = facts_->referrals.dictionary(area);
+    const bool code_precinct = facts_->referrals.kept(precinct);
+    const bool code_area = facts_->referrals.kept(area);
     if (!columnar_) {
       const v1::ReferralSubject& s = records_.subjects(static_cast<int>(subject));
       codes.person = Person(people_keys_->CodeUnlessEmpty(s.person_key()));
-      codes.precinct = precincts.CodeUnlessEmpty(s.precinct());
-      codes.area = areas.CodeUnlessEmpty(s.area());
+      if (code_precinct) codes.precinct = precincts.CodeUnlessEmpty(s.precinct());
+      if (code_area) codes.area = areas.CodeUnlessEmpty(s.area());
       return codes;
     }
     ReferralBatch& batch = BatchOf(subject);
@@ -810,8 +819,8 @@ class Folder {
       codes.person = batch.person_key.CodeUnlessEmpty(row, *people_keys_);
     }
     codes.person = Person(codes.person);
-    codes.precinct = batch.precinct.CodeUnlessEmpty(row, precincts);
-    codes.area = batch.area.CodeUnlessEmpty(row, areas);
+    if (code_precinct) codes.precinct = batch.precinct.CodeUnlessEmpty(row, precincts);
+    if (code_area) codes.area = batch.area.CodeUnlessEmpty(row, areas);
     return codes;
   }
 
@@ -1053,7 +1062,7 @@ class Folder {
     facts_->service_referral.push_back(row);
     new_services_.push_back(
         {event.service_referral_id(), event.service_referral_key(), event.need(),
-         event.Provider(facts_->services.dictionary(service_provider_)), day, kNone,
+         providers_ != nullptr ? event.Provider(*providers_) : kNone, day, kNone,
          r->last_service});
     r->last_service = service;
   }
@@ -1226,6 +1235,7 @@ class Folder {
       table->Set(row, bipoc, person->bipoc());
       table->Set(row, race_known, person->race_known());
       table->Set(row, gender, person->gender);
+      if (!table->kept(age_group)) continue;
       const int32_t day = days[row];
       if (person->born_date == 0 || day == kNone) {
         table->Set(row, age_group, v1::AGE_UNKNOWN);
@@ -1287,10 +1297,17 @@ class Folder {
       table.Set(row, outcome, encounters.Outcome(i));
       table.Set(row, pathway, encounters.Pathway(i));
       table.Set(row, day, encounters.Day(i, *days_));
-      table.Set(row, precinct, encounters.Precinct(i, table.dictionary(precinct)));
-      table.Set(row, area, encounters.Area(i, table.dictionary(area)));
-      table.Set(row, agency, encounters.Agency(i, table.dictionary(agency)));
-      table.Set(row, officer, encounters.Officer(i, table.dictionary(officer)));
+      // A column left out is not coded either.
+      if (table.kept(precinct)) {
+        table.Set(row, precinct, encounters.Precinct(i, table.dictionary(precinct)));
+      }
+      if (table.kept(area)) table.Set(row, area, encounters.Area(i, table.dictionary(area)));
+      if (table.kept(agency)) {
+        table.Set(row, agency, encounters.Agency(i, table.dictionary(agency)));
+      }
+      if (table.kept(officer)) {
+        table.Set(row, officer, encounters.Officer(i, table.dictionary(officer)));
+      }
       table.Set(row, person_key, Person(encounters.PersonCode(i, *people_keys_)));
       table.Set(row, referred, decisions_referred_.Contains(encounters.DecisionId(i)));
     }
@@ -1343,8 +1360,10 @@ class Folder {
       table.Set(row, charged, arrests.Charged(i));
       table.Set(row, jail_days, arrests.JailDays(i));
       table.Set(row, eligible, arrests.LeadEligible(i));
-      table.Set(row, precinct, arrests.Precinct(i, table.dictionary(precinct)));
-      table.Set(row, area, arrests.Area(i, table.dictionary(area)));
+      if (table.kept(precinct)) {
+        table.Set(row, precinct, arrests.Precinct(i, table.dictionary(precinct)));
+      }
+      if (table.kept(area)) table.Set(row, area, arrests.Area(i, table.dictionary(area)));
       const int32_t code = Person(arrests.PersonCode(i, *people_keys_));
       table.Set(row, person_key, code);
       const int32_t since =
@@ -1436,8 +1455,9 @@ class Folder {
       event_prosecutor_ = -1, event_arrest_ = -1, event_status_ = -1;
   int service_need_ = -1, service_provider_ = -1, service_referred_ = -1,
       service_connected_ = -1, service_days_ = -1, service_is_connected_ = -1;
-  int referral_source_ = -1, referral_agency_ = -1, referral_officer_ = -1,
-      referral_case_manager_ = -1;
+  // The dictionaries of the columns the events code (null when left out).
+  Dictionary *sources_ = nullptr, *agencies_ = nullptr, *officers_ = nullptr,
+             *case_managers_ = nullptr, *providers_ = nullptr;
   int32_t deadline_ = 0;
   bool needs_approval_ = false;
   int32_t connected_need_ = 0;

@@ -170,6 +170,20 @@ TEST(SiteFactsTest, KeepsColumnsOfTheFieldsAskedFor) {
   EXPECT_FALSE((*some)->services.kept((*some)->services.FieldIndex("need")));
   EXPECT_TRUE((*some)->decisions.kept((*some)->decisions.FieldIndex("day")));
   EXPECT_FALSE((*some)->decisions.kept((*some)->decisions.FieldIndex("outcome")));
+  // The texts of a column left out are not coded.
+  for (const char* name : {"officer_id", "agency", "source", "case_manager_id", "precinct"}) {
+    const int field = referrals.FieldIndex(name);
+    EXPECT_GT((*all)->referrals.dictionary(field).size(), 0) << name;
+    EXPECT_EQ((*some)->referrals.dictionary(field).size(), 0) << name;
+  }
+  for (const char* name : {"officer_id", "precinct"}) {
+    const int field = (*all)->decisions.FieldIndex(name);
+    EXPECT_GT((*all)->decisions.dictionary(field).size(), 0) << name;
+    EXPECT_EQ((*some)->decisions.dictionary(field).size(), 0) << name;
+  }
+  const int provider = (*all)->services.FieldIndex("provider");
+  EXPECT_GT((*all)->services.dictionary(provider).size(), 0);
+  EXPECT_EQ((*some)->services.dictionary(provider).size(), 0);
 }
 
 TEST(SiteFactsTest, RefusesAnEventWithoutADate) {
