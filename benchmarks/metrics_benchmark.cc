@@ -16,6 +16,13 @@
 //                        first touch, as in a new process (page_faults
 //                        counts them; a second iteration in a process maps
 //                        fewer, reusing blocks the allocator kept)
+//   BM_FreshPages        for comparison, the kernel's part of a first
+//                        call alone: as many pages as a first call maps
+//                        at a million referrals (168,000), in a new
+//                        mapping, each written once (its first iteration
+//                        gets pages the machine has not used lately, as a
+//                        first call does; a later one the pages it just
+//                        gave back)
 //   BM_LogColumnsToReport
 //                        the same with only the referral log as tables
 //                        (people, encounters, arrests as messages)
@@ -31,7 +38,9 @@
 // (neither is measured); referral ids are text, dictionary-encoded in the
 // events table, or int64 with DIVERT_METRICS_BENCHMARK_IDS=integer;
 // DIVERT_METRICS_BENCHMARK_REFERRALS sets another size (for profiling).
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <memory>
@@ -140,6 +149,25 @@ void BM_ColumnsToReportFirstCall(benchmark::State& state) {
   Label(state, site);
 }
 BENCHMARK(BM_ColumnsToReportFirstCall)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_FreshPages(benchmark::State& state) {
+  const auto pages = static_cast<size_t>(state.range(0));
+  const auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  for (auto _ : state) {
+    void* mapped = mmap(nullptr, pages * page, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapped == MAP_FAILED) {
+      state.SkipWithError("mmap failed");
+      break;
+    }
+    char* bytes = static_cast<char*>(mapped);
+    for (size_t i = 0; i < pages; ++i) bytes[i * page] = 1;
+    benchmark::ClobberMemory();
+    munmap(mapped, pages * page);
+  }
+  state.counters["pages"] = static_cast<double>(pages);
+}
+BENCHMARK(BM_FreshPages)->Arg(168000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_LogColumnsToReport(benchmark::State& state) {
   Site& site = TheSite();
