@@ -94,9 +94,11 @@ class ShortTextTable {
   }
   void Prefetch(const ShortText& key) const {
     if (slots_.empty()) return;
+    // The first slot and the line after it, which holds the next two or
+    // three (a key not there is looked for up to the first empty slot).
     const char* at = reinterpret_cast<const char*>(&slots_[Home(key.lo(), key.hi())]);
     __builtin_prefetch(at);
-    __builtin_prefetch(at + sizeof(Slot) - 1);
+    __builtin_prefetch(at + 64);
   }
   // nullptr when `key` is not there.
   const V* Find(const ShortText& key) const {
