@@ -11,7 +11,7 @@
 //   BM_ColumnsToReportFirstCall
 //                        the same, the first call of a newly compiled
 //                        catalog: it maps its working memory (the fold's
-//                        tables, about 730 MB at a million referrals)
+//                        tables, about 720 MB at a million referrals)
 //                        afresh, each page of which the kernel clears on
 //                        first touch, as in a new process (page_faults
 //                        counts them; a second iteration in a process maps
