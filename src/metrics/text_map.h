@@ -33,12 +33,12 @@ class ShortText {
     // Loads that overlap when the text is shorter than both together;
     // overlapping bytes are equal, so or-ing them is harmless.
     if (n > 8) {
-      lo_ = Load64(p);
-      hi_ = Load64(p + n - 8) >> (8 * (16 - n));
+      lo_ = Load<uint64_t>(p);
+      hi_ = Load<uint64_t>(p + n - 8) >> (8 * (16 - n));
     } else if (n == 8) {
-      lo_ = Load64(p);
+      lo_ = Load<uint64_t>(p);
     } else if (n >= 4) {
-      lo_ = Load32(p) | Load32(p + n - 4) << (8 * (n - 4));
+      lo_ = Load<uint32_t>(p) | Load<uint32_t>(p + n - 4) << (8 * (n - 4));
     } else if (n > 0) {
       lo_ = static_cast<uint64_t>(static_cast<unsigned char>(p[0])) |
             static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << (8 * (n / 2)) |
@@ -54,19 +54,17 @@ class ShortText {
   }
 
  private:
-  static uint64_t Load64(const char* p) {
-    uint64_t value;
+  // The little-endian number in the sizeof(T) bytes at `p`.
+  template <typename T>
+  static uint64_t Load(const char* p) {
+    T value;
     std::memcpy(&value, p, sizeof(value));
 #if defined(ABSL_IS_BIG_ENDIAN)
-    value = __builtin_bswap64(value);
-#endif
-    return value;
-  }
-  static uint64_t Load32(const char* p) {
-    uint32_t value;
-    std::memcpy(&value, p, sizeof(value));
-#if defined(ABSL_IS_BIG_ENDIAN)
-    value = __builtin_bswap32(value);
+    if constexpr (sizeof(T) == 8) {
+      value = __builtin_bswap64(value);
+    } else {
+      value = __builtin_bswap32(value);
+    }
 #endif
     return value;
   }
