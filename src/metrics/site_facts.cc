@@ -1257,8 +1257,13 @@ class Folder {
 
   // The decision ids the referrals name, in a table of their own (a loop
   // of its own: its lookups, at random in a table far bigger than the
-  // cache, are asked for ahead).
+  // cache, are asked for ahead); none when no metric reads whether a
+  // decision was referred.
   void IndexDecisionsReferred() {
+    if (!facts_->decisions.kept(facts_->decisions.FieldIndex("referred"))) {
+      std::vector<absl::string_view>().swap(decision_ids_);
+      return;
+    }
     decisions_referred_.Reserve(decision_ids_.size());
     for (size_t i = 0; i < decision_ids_.size(); ++i) {
       if (i + kLookAhead < decision_ids_.size()) {
@@ -1309,7 +1314,9 @@ class Folder {
         table.Set(row, officer, encounters.Officer(i, table.dictionary(officer)));
       }
       table.Set(row, person_key, Person(encounters.PersonCode(i, *people_keys_)));
-      table.Set(row, referred, decisions_referred_.Contains(encounters.DecisionId(i)));
+      if (table.kept(referred)) {
+        table.Set(row, referred, decisions_referred_.Contains(encounters.DecisionId(i)));
+      }
     }
   }
 
