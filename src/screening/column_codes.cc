@@ -69,6 +69,35 @@ ABSL_ATTRIBUTE_NOINLINE void LearnUnknown(int64_t n, TextOf text_of, TextCodes* 
   }
 }
 
+// out[r] = the code of text r of `rows` (-1 when `texts` does not know
+// it), texts being data[offsets[r], offsets[r + 1]) and no byte past
+// `limit` read; returns the OR of the codes. The rows whose text starts at
+// least 16 bytes before `limit` (all but the last few) are looked up with
+// one branch a row (on a text's size: short or not).
+template <typename Offset>
+int32_t FindTexts(const Offset* offsets, int64_t rows, const char* data,
+                  const char* limit, const TextCodes& texts, int32_t* out) {
+  int64_t loadable = rows;
+  while (loadable > 0 && limit - (data + offsets[loadable - 1]) < 16) --loadable;
+  const TextCodes::ShortTable table = texts.Short();
+  int32_t any = 0;
+  Offset start = offsets[0];
+  for (int64_t r = 0; r < loadable; ++r) {
+    const Offset stop = offsets[r + 1];
+    const size_t size = static_cast<size_t>(stop - start);
+    const char* text = data + start;
+    start = stop;
+    const int32_t code = ABSL_PREDICT_TRUE(size < 16) ? table.Find(text, size)
+                                                      : texts.Find(text, size, limit);
+    any |= out[r] = code;
+  }
+  for (int64_t r = loadable; r < rows; ++r) {
+    const Offset from = offsets[r];
+    any |= out[r] = texts.Find(data + from, static_cast<size_t>(offsets[r + 1] - from), limit);
+  }
+  return any;
+}
+
 }  // namespace
 
 bool ColumnCoder::CodeTextOfOneWidth(int64_t width, const char* first,
@@ -85,9 +114,10 @@ bool ColumnCoder::CodeTextOfOneWidth(int64_t width, const char* first,
     for (int64_t r = 0; r < rows; ++r) any |= out[r] = texts->FindByte(first[r]);
   } else {
     const TextCodes::Width w = TextCodes::WidthOf(static_cast<size_t>(width));
+    const TextCodes::ShortTable table = texts->Short();
     const char* text = first;
     for (int64_t r = 0; r < rows; ++r, text += width) {
-      any |= out[r] = texts->FindOfWidth(text, w);
+      any |= out[r] = table.FindOfWidth(text, w);
     }
   }
   if (any < 0) {
@@ -115,27 +145,22 @@ void ColumnCoder::CodeText(int64_t begin, int64_t end, TextCodes* texts,
                          limit, texts, code_of, out)) {
     return;
   }
-  // Each row's end is the next row's start.
-  Offset start = offsets[begin];
-  auto find = [&](int64_t r) {
-    const Offset stop = offsets[r + 1];
-    const int32_t found =
-        texts->Find(data + start, static_cast<size_t>(stop - start), limit);
-    start = stop;
-    return found;
-  };
   // The OR of the codes: negative when some text was not known.
   int32_t any = 0;
   if (validity == nullptr) {
-    for (int64_t r = begin; r < end; ++r) any |= out[r - begin] = find(r);
+    any = FindTexts(offsets + begin, end - begin, data, limit, *texts, out);
   } else {
+    // Each row's end is the next row's start.
+    Offset start = offsets[begin];
     for (int64_t r = begin; r < end; ++r) {
+      const Offset stop = offsets[r + 1];
       if (Valid(validity, a.offset + r)) {
-        any |= out[r - begin] = find(r);
+        any |= out[r - begin] =
+            texts->Find(data + start, static_cast<size_t>(stop - start), limit);
       } else {
         out[r - begin] = 0;
-        start = offsets[r + 1];
       }
+      start = stop;
     }
   }
   if (any < 0) {

@@ -37,15 +37,22 @@ int32_t TextCodes::FindElsewhere(const char* data, size_t size) const {
   }
   uint64_t lo, hi;
   ShortKey(data, size, &lo, &hi);
-  return FindShort(lo, hi);
+  return Short().FindKey(lo, hi);
+}
+
+int32_t TextCodes::ShortTable::FindPastHome(uint64_t lo, uint64_t hi,
+                                            size_t at) const {
+  while (true) {
+    const Slot& slot = slots_[at];
+    if (((slot.lo ^ lo) | (slot.hi ^ hi)) == 0) return slot.code;
+    if (slot.code < 0) return -1;
+    at = (at + 1) & mask_;
+  }
 }
 
 void TextCodes::Insert(const char* data, size_t size, int32_t code) {
   ++size_;
-  if (size == 1) {
-    byte_codes_[static_cast<uint8_t>(*data)] = code;
-    return;
-  }
+  if (size == 1) byte_codes_[static_cast<uint8_t>(*data)] = code;
   if (size >= 16) {
     long_codes_.emplace(std::string(data, size), code);
     return;
@@ -58,7 +65,7 @@ void TextCodes::Insert(const char* data, size_t size, int32_t code) {
     --shift_;
     for (const Slot& slot : old) {
       if (slot.code < 0) continue;
-      size_t at = Home(slot.lo, slot.hi);
+      size_t at = Home(slot.lo, slot.hi, shift_);
       while (slots_[at].code >= 0) at = (at + 1) & mask_;
       slots_[at] = slot;
     }
@@ -66,7 +73,7 @@ void TextCodes::Insert(const char* data, size_t size, int32_t code) {
   Slot slot;
   ShortKey(data, size, &slot.lo, &slot.hi);
   slot.code = code;
-  size_t at = Home(slot.lo, slot.hi);
+  size_t at = Home(slot.lo, slot.hi, shift_);
   while (slots_[at].code >= 0) at = (at + 1) & mask_;
   slots_[at] = slot;
   ++slots_used_;

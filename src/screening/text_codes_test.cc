@@ -1,7 +1,8 @@
 // TextCodes gives back exactly the code recorded for the same bytes:
 // short texts (held in the slot) and long ones, texts that differ only
 // past a zero byte or in length, texts read near the end of their buffer,
-// and through many rounds of growth.
+// through many rounds of growth, and through the short-text table a row
+// loop keeps in registers.
 #include "screening/text_codes.h"
 
 #include <string>
@@ -104,6 +105,45 @@ TEST(TextCodesTest, KeepsEveryCodeThroughGrowth) {
     ASSERT_EQ(FindIn(codes, text), i) << text;
   }
   EXPECT_EQ(FindIn(codes, "PL 50001"), -1);
+}
+
+// A row loop looks short texts up through Short(): every text of under 16
+// bytes (those of one byte too), in place with bytes after it, whether it
+// is in its first slot or further on (thousands of texts in a table at
+// most an eighth full: some share a first slot).
+TEST(TextCodesTest, TheShortTableOfARowLoopFindsWhatFindFinds) {
+  TextCodes codes;
+  std::vector<std::string> texts;
+  for (int i = 0; i < 5000; ++i) {
+    // Sizes 1 to 15 in turn; repeated texts (those of one byte) are
+    // recorded once.
+    std::string text = absl::StrCat(i * 7919, "---------------");
+    text.resize(1 + i % 15);
+    texts.push_back(text);
+  }
+  std::vector<int32_t> code_of(texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    code_of[i] = FindIn(codes, texts[i]);
+    if (code_of[i] < 0) {
+      code_of[i] = static_cast<int32_t>(codes.size());
+      codes.Insert(texts[i].data(), texts[i].size(), code_of[i]);
+    }
+  }
+  const TextCodes::ShortTable table = codes.Short();
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const std::string& text = texts[i];
+    ASSERT_LT(text.size(), 16u);
+    const std::string padded = text + "0123456789abcdef";
+    EXPECT_EQ(table.Find(padded.data(), text.size()), code_of[i]) << text;
+    if (text.size() >= 2) {
+      EXPECT_EQ(table.FindOfWidth(padded.data(), TextCodes::WidthOf(text.size())),
+                code_of[i])
+          << text;
+    }
+  }
+  const std::string unknown = "no such text....";
+  EXPECT_EQ(table.Find(unknown.data(), 12), -1);
+  EXPECT_EQ(table.Find(unknown.data(), 1), -1);  // "n"
 }
 
 }  // namespace
