@@ -169,19 +169,41 @@ EventKindSet KindsAllowed(const v1::CheckedExpr& checked, const v1::Expr& expr,
 }  // namespace
 
 FieldsByKind CatalogPlan::FieldsRead(const v1::MetricRequest& request) const {
-  // Race always: a disparity ratio, and the metric it refers to, are by
-  // race whatever the request's breakdowns.
-  std::vector<int> breakdowns = {v1::RACE_ETHNICITY};
+  // The metrics computed, and those they are built from: order_ puts a
+  // metric after its parts, so walking it backwards reaches every part
+  // after the metrics built on it.
+  std::vector<bool> computed(metrics_.size(), request.metric_ids().empty());
+  for (const std::string& id : request.metric_ids()) {
+    const int index = IndexOf(id);
+    if (index >= 0) computed[index] = true;
+  }
+  for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
+    if (!computed[*it]) continue;
+    const CompiledMetric& m = metrics_[*it];
+    for (int part : {m.numerator, m.denominator, m.reference}) {
+      if (part >= 0) computed[part] = true;
+    }
+  }
+  std::vector<int> breakdowns;
   for (int b : request.breakdowns()) {
     if (b > 0 && b < v1::Breakdown_ARRAYSIZE) breakdowns.push_back(b);
+  }
+  // A disparity ratio, and the metric it refers to, are by race whatever
+  // the request's breakdowns.
+  for (size_t i = 0; i < metrics_.size(); ++i) {
+    if (computed[i] && metrics_[i].kind == v1::DISPARITY_RATIO) {
+      breakdowns.push_back(v1::RACE_ETHNICITY);
+      break;
+    }
   }
   FieldsByKind read;
   for (int kind = 0; kind < v1::RecordKind_ARRAYSIZE; ++kind) {
     const Descriptor* schema = FactsSchema(static_cast<v1::RecordKind>(kind));
     if (schema != nullptr) read[kind].assign(schema->field_count(), false);
   }
-  for (const CompiledMetric& m : metrics_) {
-    if (!IsBaseKind(m.kind)) continue;
+  for (size_t i = 0; i < metrics_.size(); ++i) {
+    const CompiledMetric& m = metrics_[i];
+    if (!computed[i] || !IsBaseKind(m.kind)) continue;
     std::vector<bool>& fields = read[m.records];
     auto mark = [&](int field) {
       if (field >= 0) fields[field] = true;

@@ -86,13 +86,15 @@ class CatalogPlan {
   // && and ||); none when no metric counts EVENTS. A fold for this
   // catalog needs rows of the events table for these kinds only.
   const EventKindSet& counted_event_kinds() const { return counted_event_kinds_; }
-  // The fields of each record kind's facts that the catalog's metrics
-  // read to compute `request`, by RecordKind number (one mark per field of
+  // The fields of each record kind's facts that the metrics `request`
+  // computes (its metric_ids, or every metric) and those they are built
+  // from read, by RecordKind number (one mark per field of
   // FactsSchema(kind)): their filters' and conditions' fields (every field
   // for a filter that is not memoizable), values and dates, a
   // participant's enrolled_day, and the fields of the request's
-  // breakdowns and of race. A fold for the request needs columns for
-  // these only (FoldOptions::fields).
+  // breakdowns, and of race when a disparity ratio is computed. A fold for
+  // the request needs columns for these only (FoldOptions::fields). An id
+  // the catalog does not have is left to the computation to report.
   FieldsByKind FieldsRead(const v1::MetricRequest& request) const;
 
  private:

@@ -131,9 +131,10 @@ TEST(CatalogPlanTest, CountsEveryEventKindUnlessEachEventFilterNarrowsThem) {
 }
 
 // The names of the fields of `kind` that the metrics of `text` read to
-// compute a request with `breakdowns`.
+// compute a request with `breakdowns` and `metric_ids`.
 std::vector<std::string> FieldsRead(absl::string_view text, v1::RecordKind kind,
-                                    std::vector<v1::Breakdown> breakdowns = {}) {
+                                    std::vector<v1::Breakdown> breakdowns = {},
+                                    std::vector<std::string> metric_ids = {}) {
   auto catalog = ParseCatalogText(text);
   EXPECT_TRUE(catalog.ok()) << catalog.status();
   auto plan = CatalogPlan::Compile(*catalog);
@@ -142,6 +143,7 @@ std::vector<std::string> FieldsRead(absl::string_view text, v1::RecordKind kind,
   if (!plan.ok()) return names;
   v1::MetricRequest request;
   for (v1::Breakdown b : breakdowns) request.add_breakdowns(b);
+  for (const std::string& id : metric_ids) request.add_metric_ids(id);
   const std::vector<bool> marks = (*plan)->FieldsRead(request)[kind];
   for (size_t i = 0; i < marks.size(); ++i) {
     if (marks[i]) names.push_back(FactsSchema(kind)->field(static_cast<int>(i))->name());
@@ -163,27 +165,53 @@ TEST(CatalogPlanTest, MarksTheFieldsItsMetricsRead) {
   // The default date of referrals is referred_day; participants need
   // their enrolled_day.
   EXPECT_EQ(FieldsRead(catalog, v1::REFERRALS, {v1::GENDER}),
-            (std::vector<std::string>{"pathway", "race", "gender", "referred_day",
+            (std::vector<std::string>{"pathway", "gender", "referred_day",
                                       "days_to_intake"}));
   EXPECT_EQ(FieldsRead(catalog, v1::PARTICIPANTS),
             (std::vector<std::string>{"enrolled_day", "exited_day"}));
   EXPECT_EQ(FieldsRead(catalog, v1::MEETINGS), (std::vector<std::string>{"day"}));
   EXPECT_TRUE(FieldsRead(catalog, v1::EVENTS).empty());
+
+  // Only the metrics requested, and those they are built from.
+  EXPECT_EQ(FieldsRead(catalog, v1::REFERRALS, {}, {"ratio"}),
+            (std::vector<std::string>{"pathway", "referred_day", "days_to_intake"}));
+  EXPECT_EQ(FieldsRead(catalog, v1::PARTICIPANTS, {}, {"ratio"}),
+            (std::vector<std::string>{"enrolled_day", "exited_day"}));
+  EXPECT_TRUE(FieldsRead(catalog, v1::MEETINGS, {}, {"ratio"}).empty());
+  EXPECT_TRUE(FieldsRead(catalog, v1::REFERRALS, {}, {"met"}).empty());
+  EXPECT_EQ(FieldsRead(catalog, v1::MEETINGS, {}, {"met"}),
+            (std::vector<std::string>{"day"}));
 }
 
-TEST(CatalogPlanTest, MarksTheFieldsOfTheRequestsBreakdownsAndRace) {
+TEST(CatalogPlanTest, MarksTheFieldsOfTheRequestsBreakdowns) {
   const std::string catalog = R"pb(
     metrics { id: "referred" records: REFERRALS kind: COUNT
               breakdowns: [RACE_ETHNICITY, GENDER, AGE_GROUP, PRECINCT] }
   )pb";
-  // Race always: a disparity ratio is by race whatever the request.
   EXPECT_EQ(FieldsRead(catalog, v1::REFERRALS),
-            (std::vector<std::string>{"race", "referred_day"}));
+            (std::vector<std::string>{"referred_day"}));
   EXPECT_EQ(FieldsRead(catalog, v1::REFERRALS, {v1::AGE_GROUP, v1::PRECINCT}),
-            (std::vector<std::string>{"precinct", "race", "age_group", "referred_day"}));
+            (std::vector<std::string>{"precinct", "age_group", "referred_day"}));
   // A breakdown the metric does not support reads nothing.
   EXPECT_EQ(FieldsRead(catalog, v1::REFERRALS, {v1::CASE_MANAGER}),
+            (std::vector<std::string>{"referred_day"}));
+}
+
+TEST(CatalogPlanTest, MarksRaceWhenADisparityRatioIsComputed) {
+  const std::string catalog = R"pb(
+    metrics { id: "referred" records: REFERRALS kind: COUNT
+              breakdowns: [RACE_ETHNICITY, GENDER] }
+    metrics { id: "enrolled" records: PARTICIPANTS kind: DISPARITY_RATIO
+              reference: "referred" breakdowns: [RACE_ETHNICITY] }
+  )pb";
+  // The disparity ratio, and the metric it refers to, are by race
+  // whatever the request's breakdowns.
+  EXPECT_EQ(FieldsRead(catalog, v1::REFERRALS, {}, {"enrolled"}),
             (std::vector<std::string>{"race", "referred_day"}));
+  EXPECT_EQ(FieldsRead(catalog, v1::PARTICIPANTS, {}, {"enrolled"}),
+            (std::vector<std::string>{"race", "enrolled_day"}));
+  EXPECT_EQ(FieldsRead(catalog, v1::REFERRALS, {v1::GENDER}, {"referred"}),
+            (std::vector<std::string>{"gender", "referred_day"}));
 }
 
 TEST(CatalogPlanTest, MarksEveryFieldForAFilterThatIsNotMemoizable) {
