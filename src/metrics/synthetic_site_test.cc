@@ -1,6 +1,9 @@
 // The synthetic site: deterministic, labelled, and a valid referral log.
 #include "divert/metrics/synthetic_site.h"
 
+#include <memory>
+#include <string>
+
 #include "divert/metrics/metrics.h"
 #include "divert/referral/lifecycle.h"
 #include "divert/referral/referrals.h"
@@ -40,20 +43,30 @@ TEST(SyntheticSiteTest, ObeysEveryRuleOfTheReferralLifeCycle) {
   EXPECT_EQ(referrals.size(), 2000u);
 }
 
-TEST(SyntheticSiteTest, TheWholeCatalogComputesOverIt) {
+// The records of a synthetic site of `referrals` referrals.
+v1::MetricRecords SiteOf(int referrals) {
   SyntheticSiteOptions options;
-  options.referrals = 3000;
+  options.referrals = referrals;
   v1::MetricRecords records;
   GenerateSyntheticSite(options, &records);
-  auto catalog = CompiledCatalog::Compile(testing::LeadCatalog());
-  ASSERT_TRUE(catalog.ok());
+  return records;
+}
+
+const CompiledCatalog& ShippedCatalog() {
+  static const auto* catalog =
+      new std::shared_ptr<const CompiledCatalog>(*CompiledCatalog::Compile(testing::LeadCatalog()));
+  return **catalog;
+}
+
+TEST(SyntheticSiteTest, TheWholeCatalogComputesOverIt) {
+  const v1::MetricRecords records = SiteOf(3000);
   v1::MetricRequest request;
   *request.mutable_period()->mutable_start() = testing::MakeDate(2024, 1, 1);
   *request.mutable_period()->mutable_end() = testing::MakeDate(2024, 3, 31);
   request.add_breakdowns(v1::RACE_ETHNICITY);
   request.add_breakdowns(v1::GENDER);
   request.add_breakdowns(v1::PATHWAY);
-  auto report = (*catalog)->Compute(records, request);
+  auto report = ShippedCatalog().Compute(records, request);
   ASSERT_TRUE(report.ok()) << report.status();
   int small_totals = 0;
   for (const v1::MetricResult& result : report->results()) {
@@ -77,12 +90,7 @@ TEST(SyntheticSiteTest, TheWholeCatalogComputesOverIt) {
 // metrics they are built from), so each metric computed alone must come
 // out exactly as it does in the whole catalog's report.
 TEST(SyntheticSiteTest, EachMetricAloneComesOutAsInTheWholeCatalog) {
-  SyntheticSiteOptions options;
-  options.referrals = 2000;
-  v1::MetricRecords records;
-  GenerateSyntheticSite(options, &records);
-  auto catalog = CompiledCatalog::Compile(testing::LeadCatalog());
-  ASSERT_TRUE(catalog.ok());
+  const v1::MetricRecords records = SiteOf(2000);
   v1::MetricRequest by_race = testing::FirstQuarter2024();
   for (v1::Breakdown b : {v1::RACE_ETHNICITY, v1::GENDER, v1::PATHWAY}) {
     by_race.add_breakdowns(b);
@@ -91,13 +99,13 @@ TEST(SyntheticSiteTest, EachMetricAloneComesOutAsInTheWholeCatalog) {
   published.set_disclosure(v1::PUBLISHED);
   for (v1::Breakdown b : {v1::AGE_GROUP, v1::CASE_MANAGER}) published.add_breakdowns(b);
   for (const v1::MetricRequest& request : {by_race, published}) {
-    auto whole = (*catalog)->Compute(records, request);
+    auto whole = ShippedCatalog().Compute(records, request);
     ASSERT_TRUE(whole.ok()) << whole.status();
     for (const v1::MetricResult& expected : whole->results()) {
       const std::string& id = expected.definition().id();
       v1::MetricRequest alone = request;
       alone.add_metric_ids(id);
-      auto report = (*catalog)->Compute(records, alone);
+      auto report = ShippedCatalog().Compute(records, alone);
       ASSERT_TRUE(report.ok()) << id << ": " << report.status();
       ASSERT_EQ(report->results_size(), 1) << id;
       // Serialized: a value may be NaN, which compares unequal to itself.
