@@ -179,38 +179,46 @@ struct ChargePacking {
   uint32_t cached = 0;
 };
 
+// The bit of an arrest's packed key that says it has more charges than
+// are packed (no packed key uses it, see UpdateLayout): such a key is
+// never in the cache.
+constexpr uint64_t kUnpackedCharges = uint64_t{1} << 63;
+
 // One row per charge: the arrests of rows [0, n), where row r > 0
 // continues the arrest of row r - 1 when goes_on(r) is 1 (row 0 starts
 // one). Row r's arrest is arrest_of[r]; charge_index[r] is its charge's
-// place in the arrest (-1 for a row without a charge). For arrest a:
-// counts[a] charges and keys[a], its packed key with the count (mod 8) in
-// its lowest bits; a key is of no use when the count is above
-// packing.cached. Returns the number of arrests. Branch-free: arrests of
-// one, two or three rows alternate at random.
+// place in the arrest (-1 for a row without a charge). keys[a] is arrest
+// a's packed key with its charge count (mod 8) in its lowest bits, and
+// kUnpackedCharges when it has more than packing.cached charges. Returns
+// the number of arrests. Branch-free: arrests of one, two or three rows
+// alternate at random.
 template <typename GoesOn>
 ABSL_ATTRIBUTE_NOINLINE int64_t AssembleArrests(
     GoesOn goes_on, const uint64_t* words, int64_t n,
     const ChargePacking& packing, int32_t* charge_index, uint64_t* keys,
-    uint32_t* counts, int32_t* arrest_of) {
+    int32_t* arrest_of) {
   const uint64_t encounter = packing.encounter, charge = packing.charge;
   const uint32_t step = packing.step, cached = packing.cached;
   uint64_t key = 0;
-  uint32_t count = 0;
+  // The arrest's charges so far, and where its next charge goes (count *
+  // step, kept as a sum rather than multiplied row after row).
+  uint32_t count = 0, shift = 0;
   int64_t a = -1;
   auto add = [&](int64_t row, uint32_t continues) {
     const uint64_t word = words[row];
     a += 1 - continues;
     count &= 0u - continues;
+    shift &= 0u - continues;
     const uint64_t first = word & encounter;
     key = continues ? key : first;
     const uint32_t charged = static_cast<uint32_t>(word >> 63);
     // A row without a charge has no charge bits in its word.
     charge_index[row] = static_cast<int32_t>(count | (charged - 1));
-    const uint64_t packed = (word & charge) << ((count * step) & 63);
-    key |= count < cached ? packed : 0;
+    const uint64_t packed = (word & charge) << (shift & 63);
+    key |= count < cached ? packed : static_cast<uint64_t>(charged) << 63;
     count += charged;
+    shift += step & (0u - charged);
     keys[a] = key | (count & 7);
-    counts[a] = count;
     arrest_of[row] = static_cast<int32_t>(a);
   };
   if (n > 0) add(0, 0);
@@ -303,7 +311,6 @@ struct Screener::State {
   // integers without nulls (compared in place, same_arrest unused).
   const int64_t* chunk_ids = nullptr;
   std::vector<uint64_t> arrest_keys;
-  std::vector<uint32_t> arrest_counts;
   std::vector<int32_t> arrest_results, arrest_of_row;
   // The chunk being screened: its coders and first row (for RowCode).
   const std::vector<screening::ColumnCoder>* chunk_coders = nullptr;
@@ -934,7 +941,6 @@ void Screener::State::ScreenClosedArrests(BatchOut* out, int64_t from,
   const uint64_t* words = row_words.data() + from;
   int32_t* charge_index = out->charge_index.data() + chunk_begin + from;
   arrest_keys.resize(n);
-  arrest_counts.resize(n);
   arrest_of_row.resize(n);
   ChargePacking packing;
   if (packable) {
@@ -949,16 +955,13 @@ void Screener::State::ScreenClosedArrests(BatchOut* out, int64_t from,
                 [ids = chunk_ids + from](int64_t r) {
                   return static_cast<uint32_t>(ids[r] == ids[r - 1]);
                 },
-                words, n, packing, charge_index, arrest_keys.data(),
-                arrest_counts.data(), arrest_of)
+                words, n, packing, charge_index, arrest_keys.data(), arrest_of)
           : AssembleArrests(
                 [same = same_arrest.data() + from](int64_t r) {
                   return uint32_t{same[r]};
                 },
-                words, n, packing, charge_index, arrest_keys.data(),
-                arrest_counts.data(), arrest_of);
+                words, n, packing, charge_index, arrest_keys.data(), arrest_of);
   const uint64_t* keys = arrest_keys.data();
-  const uint32_t* counts = arrest_counts.data();
   arrest_results.resize(static_cast<size_t>(arrests));
   int32_t* results = arrest_results.data();
   if (packable) {
@@ -966,14 +969,16 @@ void Screener::State::ScreenClosedArrests(BatchOut* out, int64_t from,
   } else {
     std::fill(results, results + arrests, -1);
   }
-  // Each arrest's result counted; one whose key is not in the cache, or
-  // that has more charges than packed (its key then of no use), is found
-  // in result_by_key or decided, in the order of the arrests.
+  // Each arrest's result counted; one whose key is not in the cache (as
+  // none with more charges than packed is) is found in result_by_key or
+  // decided, in the order of the arrests.
   int64_t* by_result = arrests_by_result.data();
   for (int64_t i = 0; i < arrests; ++i) {
-    if (results[i] < 0 || counts[i] > packing.cached) {
+    if (results[i] < 0) {
       results[i] = ResolveClosedArrest(from, n, static_cast<int32_t>(i));
-      if (packable && counts[i] <= packing.cached) cache.Insert(keys[i], results[i]);
+      if (packable && (keys[i] & kUnpackedCharges) == 0) {
+        cache.Insert(keys[i], results[i]);
+      }
       by_result = arrests_by_result.data();  // Decide may have grown it
     }
     ++by_result[results[i]];

@@ -636,6 +636,45 @@ TEST(ScreenerTest, ChargePerRowWithLongArrestsAgrees) {
   EXPECT_EQ((*screener)->summary().arrests(), 20000);
 }
 
+// Arrests with more charges than a packed key holds are told apart by
+// every charge: two of twelve charges that agree on all the packed ones
+// and differ only in the last (a violent felony) get their own results,
+// however often they alternate (in batches of three arrests, so that one
+// is looked up in the key cache after the other was decided).
+TEST(ScreenerTest, ChargePerRowTellsApartLongArrestsThatDifferPastThePackedCharges) {
+  auto policy = Example1();
+  Arrest petty_only = RandomArrests(*policy, 1, 5)[0];
+  petty_only.date = "12/01/2017";
+  petty_only.pathway = "ARREST_DIVERSION";
+  Charge petty;
+  petty.code = "PL 1552500";
+  petty.level = "M";
+  petty.violent = "false";
+  petty_only.charges.assign(12, petty);
+  Arrest last_violent = petty_only;
+  last_violent.charges.back().level = "F";
+  last_violent.charges.back().violent = "true";
+  std::vector<Arrest> arrests;
+  for (int i = 0; i < 3; ++i) {
+    arrests.push_back(petty_only);
+    arrests.push_back(last_violent);
+  }
+  auto screener = Screener::Create(policy, RandomMapping(v1::CHARGE_PER_ROW));
+  ASSERT_TRUE(screener.ok()) << screener.status();
+  ArrowArrayStream input = StreamOf(ChargePerRow(arrests, 36, Encoding::kPlain));
+  ArrowArrayStream output;
+  ASSERT_TRUE((*screener)->Screen(&input, &output).ok());
+  const Screened screened = ReadAll(&output);
+  ASSERT_EQ(screened.rows, 72u);
+  for (size_t row = 0; row < 72; ++row) {
+    int ignored = 0;
+    ExpectAgrees(*policy, arrests[row / 12], screened, row, &ignored);
+    if (HasFailure()) return;
+  }
+  EXPECT_EQ(screened.columns.at("outcome")[12], "EXCLUDED");
+  EXPECT_NE(screened.columns.at("outcome")[0], screened.columns.at("outcome")[12]);
+}
+
 TEST(ScreenerTest, ArrestPerRowWithPlainColumnsAgreesWithPerRecordEvaluation) {
   auto policy = Example1();
   const std::vector<Arrest> arrests =
