@@ -60,9 +60,7 @@ const CompiledCatalog& ShippedCatalog() {
 
 TEST(SyntheticSiteTest, TheWholeCatalogComputesOverIt) {
   const v1::MetricRecords records = SiteOf(3000);
-  v1::MetricRequest request;
-  *request.mutable_period()->mutable_start() = testing::MakeDate(2024, 1, 1);
-  *request.mutable_period()->mutable_end() = testing::MakeDate(2024, 3, 31);
+  v1::MetricRequest request = testing::FirstQuarter2024(v1::PUBLISHED);
   request.add_breakdowns(v1::RACE_ETHNICITY);
   request.add_breakdowns(v1::GENDER);
   request.add_breakdowns(v1::PATHWAY);
@@ -95,8 +93,7 @@ TEST(SyntheticSiteTest, EachMetricAloneComesOutAsInTheWholeCatalog) {
   for (v1::Breakdown b : {v1::RACE_ETHNICITY, v1::GENDER, v1::PATHWAY}) {
     by_race.add_breakdowns(b);
   }
-  v1::MetricRequest published = testing::FirstQuarter2024();
-  published.set_disclosure(v1::PUBLISHED);
+  v1::MetricRequest published = testing::FirstQuarter2024(v1::PUBLISHED);
   for (v1::Breakdown b : {v1::AGE_GROUP, v1::CASE_MANAGER}) published.add_breakdowns(b);
   for (const v1::MetricRequest& request : {by_race, published}) {
     auto whole = ShippedCatalog().Compute(records, request);
